@@ -1,0 +1,260 @@
+"""StreamField blocks of a lesson body. Each block renders with its own template under
+templates/courses/blocks/."""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+
+# Click-to-load players only: nothing is requested from these hosts until the pupil asks.
+VIDEO_HOSTS = {
+    "www.youtube-nocookie.com": "YouTube",
+    "www.youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "www.dailymotion.com": "Dailymotion",
+    "vimeo.com": "Vimeo",
+    "player.vimeo.com": "Vimeo",
+    "www.lumni.fr": "Lumni",
+    "tube-education-physique.beta.education.fr": "PeerTube",
+    "apps.education.fr": "Apps Education",
+}
+
+CONSTITUTION_ARTICLE_URL = "https://www.legifrance.gouv.fr/loda/id/LEGITEXT000006071194"
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Titre"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("Niveau"),
+        choices=[("h2", _("Titre de section (h2)")), ("h3", _("Sous-titre (h3)"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Intertitre")
+        template = "courses/blocks/heading.html"
+
+
+class LessonImageBlock(ImageBlock):
+    class Meta:
+        icon = "image"
+        label = _("Image")
+        template = "courses/blocks/image.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    url = blocks.URLBlock(
+        label=_("Adresse de la vidéo"),
+        help_text=_("YouTube, Dailymotion, Vimeo, Lumni ou Apps Éducation."),
+    )
+    title = blocks.CharBlock(label=_("Titre de la vidéo"), max_length=200)
+    transcript = blocks.TextBlock(
+        label=_("Transcription"),
+        required=False,
+        help_text=_("Obligatoire pour l'accessibilité si la vidéo contient de la parole."),
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Vidéo")
+        template = "courses/blocks/video.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        host = urlsplit(value["url"]).hostname or ""
+        if host not in VIDEO_HOSTS:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "url": ErrorList(
+                        [ValidationError(_("Cet hébergeur de vidéos n'est pas accepté."))]
+                    )
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["provider"] = VIDEO_HOSTS.get(urlsplit(value["url"]).hostname or "", "")
+        return context
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titre"), default=_("À retenir"), max_length=120)
+    points = blocks.ListBlock(blocks.CharBlock(max_length=500), label=_("Points clés"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Points clés")
+        template = "courses/blocks/key_points.html"
+
+
+class ConstitutionArticleBlock(blocks.StructBlock):
+    number = blocks.RegexBlock(
+        label=_("Numéro de l'article"),
+        regex=r"^(1er|[1-9][0-9]?(-[0-9]{1,2})?)$",
+        error_messages={"invalid": _("Exemples : 1, 49, 61-1, 88-3.")},
+    )
+    text = blocks.TextBlock(label=_("Texte de l'article (ou de l'alinéa cité)"))
+    source_url = blocks.URLBlock(
+        label=_("Source officielle"), required=False, default=CONSTITUTION_ARTICLE_URL
+    )
+
+    class Meta:
+        icon = "openquote"
+        label = _("Article de la Constitution")
+        template = "courses/blocks/constitution_article.html"
+
+
+class GlossaryTermBlock(blocks.StructBlock):
+    term = blocks.CharBlock(label=_("Terme"), max_length=120)
+    definition = blocks.TextBlock(label=_("Définition"))
+
+    class Meta:
+        icon = "help"
+        label = _("Terme du glossaire")
+        template = "courses/blocks/glossary_term.html"
+
+
+class TimelineEventBlock(blocks.StructBlock):
+    date = blocks.CharBlock(label=_("Date"), max_length=40, help_text=_("AAAA ou AAAA-MM-JJ"))
+    label = blocks.TextBlock(label=_("Événement"))
+
+
+class TimelineBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titre"), required=False, max_length=120)
+    events = blocks.ListBlock(TimelineEventBlock(), label=_("Événements"), min_num=1)
+
+    class Meta:
+        icon = "date"
+        label = _("Frise chronologique")
+        template = "courses/blocks/timeline.html"
+
+
+class FurtherReadingLinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titre"), max_length=200)
+    url = blocks.URLBlock(label=_("Adresse"))
+    description = blocks.CharBlock(label=_("Description"), required=False, max_length=300)
+
+
+class FurtherReadingBlock(blocks.StructBlock):
+    links = blocks.ListBlock(FurtherReadingLinkBlock(), label=_("Liens"), min_num=1)
+
+    class Meta:
+        icon = "link"
+        label = _("Pour aller plus loin")
+        template = "courses/blocks/further_reading.html"
+
+
+class QuizChoiceBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Réponse proposée"), max_length=300)
+    correct = blocks.BooleanBlock(label=_("Bonne réponse"), required=False)
+
+
+class QuizQuestionBlock(blocks.StructBlock):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+
+    kind = blocks.ChoiceBlock(
+        label=_("Type de question"),
+        choices=[
+            (SINGLE, _("Choix unique")),
+            (MULTIPLE, _("Choix multiple")),
+            (TRUE_FALSE, _("Vrai ou faux")),
+        ],
+        default=SINGLE,
+    )
+    prompt = blocks.TextBlock(label=_("Question"))
+    choices = blocks.ListBlock(
+        QuizChoiceBlock(),
+        label=_("Réponses proposées"),
+        help_text=_("Laisser vide pour une question vrai ou faux."),
+    )
+    true_false_answer = blocks.BooleanBlock(
+        label=_("L'affirmation est vraie"),
+        required=False,
+        help_text=_("Seulement pour une question vrai ou faux."),
+    )
+    explanation = blocks.TextBlock(
+        label=_("Explication"), help_text=_("Affichée après la réponse.")
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        kind, choices = value["kind"], value["choices"]
+        correct = sum(1 for choice in choices if choice["correct"])
+        message = None
+        if kind == self.TRUE_FALSE and choices:
+            message = _("Une question vrai ou faux n'a pas de réponses proposées.")
+        elif kind != self.TRUE_FALSE and len(choices) < 2:
+            message = _("Proposez au moins deux réponses.")
+        elif kind == self.SINGLE and correct != 1:
+            message = _("Une question à choix unique a exactement une bonne réponse.")
+        elif kind == self.MULTIPLE and correct < 1:
+            message = _("Une question à choix multiple a au moins une bonne réponse.")
+        if message:
+            raise blocks.StructBlockValidationError(
+                block_errors={"choices": ErrorList([ValidationError(message)])}
+            )
+        return value
+
+    def get_api_representation(self, value, context=None):
+        # The API never reveals the answers: clients grade through the quiz endpoint.
+        return {
+            "kind": value["kind"],
+            "prompt": value["prompt"],
+            "choices": [
+                {"id": choice.id, "text": choice.value["text"]}
+                for choice in value["choices"].bound_blocks
+            ],
+        }
+
+
+class QuizBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Titre"), default=_("Vérifie tes connaissances"))
+    questions = blocks.ListBlock(QuizQuestionBlock(), label=_("Questions"), min_num=1)
+
+    class Meta:
+        icon = "tasks"
+        label = _("Quiz")
+        template = "courses/blocks/quiz.html"
+
+    def get_context(self, value, parent_context=None):
+        from .grading import quiz_public_questions
+
+        context = super().get_context(value, parent_context)
+        context["questions"] = quiz_public_questions(value)
+        summaries = context.get("quiz_summaries") or {}
+        context["summary"] = summaries.get(context.get("id"))
+        return context
+
+    def get_api_representation(self, value, context=None):
+        question_block = self.child_blocks["questions"].child_block
+        return {
+            "title": value["title"],
+            "questions": [
+                {"id": item.id, **question_block.get_api_representation(item.value, context)}
+                for item in value["questions"].bound_blocks
+            ],
+        }
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    rich_text = blocks.RichTextBlock(
+        label=_("Texte"), features=RICH_TEXT_FEATURES, template="courses/blocks/rich_text.html"
+    )
+    heading = HeadingBlock()
+    image = LessonImageBlock()
+    video = VideoBlock()
+    key_points = KeyPointsBlock()
+    constitution_article = ConstitutionArticleBlock()
+    glossary_term = GlossaryTermBlock()
+    timeline = TimelineBlock()
+    further_reading = FurtherReadingBlock()
+    quiz = QuizBlock()

@@ -1,0 +1,73 @@
+"""Shared fixtures. HEMICYCLE_STRICT=1 (set by .ci/run) turns every skip of an integration or
+browser test into a failure: CI proves things against the real services, never skips them."""
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+STRICT = os.environ.get("HEMICYCLE_STRICT") == "1"
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def skip_or_fail(reason: str):
+    if STRICT:
+        pytest.fail(f"HEMICYCLE_STRICT=1 forbids skipping: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or default_port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("integration"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            skip_or_fail(
+                "integration test needs PostgreSQL: set DATABASE_URL=postgres://… "
+                "(CI runs it against 127.0.0.1:5432)"
+            )
+        redis_url = os.environ.get("REDIS_URL", "")
+        if not redis_url or not _reachable(redis_url, 6379):
+            skip_or_fail("integration test needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+    if item.get_closest_marker("browser"):
+        if not chromium_path():
+            skip_or_fail("browser test needs Debian's Chromium (apt-get install chromium)")
+        if not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
+            skip_or_fail("browser test needs axe-core: run `npm ci`")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = len(terminalreporter.stats.get("skipped", []))
+    if STRICT and skipped:
+        terminalreporter.write_line(f"HEMICYCLE_STRICT=1: {skipped} skipped test(s) fail the run.")
+        terminalreporter._session.exitstatus = 1
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def site_tree(db):
+    """Home page as the default site root and an empty course index."""
+    from content.seeding import SeedReport, site_structure_ensure
+
+    index = site_structure_ensure(report=SeedReport())
+    return index

@@ -1,0 +1,128 @@
+"""Builders for course pages with realistic lesson bodies."""
+
+import itertools
+import uuid
+
+from courses.models import CoursePage, LessonPage
+
+_counter = itertools.count(1)
+
+
+def quiz_block(*, questions: int = 3, title: str = "Quiz") -> dict:
+    """A quiz block's raw value: question i has choices a (correct), b, c; a true/false every
+    third question (answer: true)."""
+    items = []
+    for index in range(questions):
+        if index % 3 == 2:
+            items.append(
+                {
+                    "type": "item",
+                    "id": str(uuid.uuid4()),
+                    "value": {
+                        "kind": "true_false",
+                        "prompt": f"Affirmation {index}",
+                        "choices": [],
+                        "true_false_answer": True,
+                        "explanation": f"Explication {index}",
+                    },
+                }
+            )
+            continue
+        kind = "multiple" if index % 3 == 1 else "single"
+        choices = [
+            {"type": "item", "id": str(uuid.uuid4()), "value": {"text": "A", "correct": True}},
+            {
+                "type": "item",
+                "id": str(uuid.uuid4()),
+                "value": {"text": "B", "correct": kind == "multiple"},
+            },
+            {"type": "item", "id": str(uuid.uuid4()), "value": {"text": "C", "correct": False}},
+        ]
+        items.append(
+            {
+                "type": "item",
+                "id": str(uuid.uuid4()),
+                "value": {
+                    "kind": kind,
+                    "prompt": f"Question {index}",
+                    "choices": choices,
+                    "true_false_answer": False,
+                    "explanation": f"Explication {index}",
+                },
+            }
+        )
+    return {
+        "type": "quiz",
+        "id": str(uuid.uuid4()),
+        "value": {"title": title, "questions": items},
+    }
+
+
+def content_blocks(n: int) -> list[dict]:
+    """n blocks of every non-quiz kind in turn."""
+    kinds = [
+        {"type": "heading", "value": {"text": "Intertitre", "level": "h2"}},
+        {
+            "type": "rich_text",
+            "value": '<p>Du <b>texte</b> et <a href="https://www.senat.fr/">un lien</a>.</p>',
+        },
+        {"type": "key_points", "value": {"title": "À retenir", "points": ["Un", "Deux"]}},
+        {
+            "type": "constitution_article",
+            "value": {
+                "number": "3",
+                "text": "La souveraineté nationale appartient au peuple.",
+                "source_url": "https://www.legifrance.gouv.fr/",
+            },
+        },
+        {"type": "glossary_term", "value": {"term": "Suffrage", "definition": "Vote."}},
+        {
+            "type": "timeline",
+            "value": {"title": "Dates", "events": [{"date": "1958", "label": "Constitution"}]},
+        },
+        {
+            "type": "further_reading",
+            "value": {
+                "links": [{"title": "Sénat", "url": "https://www.senat.fr/", "description": ""}]
+            },
+        },
+        {
+            "type": "video",
+            "value": {
+                "url": "https://www.dailymotion.com/video/x1",
+                "title": "Vidéo",
+                "transcript": "Texte",
+            },
+        },
+    ]
+    return [dict(kinds[i % len(kinds)], id=str(uuid.uuid4())) for i in range(n)]
+
+
+def course_create(*, parent, title: str | None = None) -> CoursePage:
+    number = next(_counter)
+    course = CoursePage(
+        title=title or f"Cours {number}",
+        slug=f"cours-{number}",
+        intro="<p>Présentation</p>",
+        estimated_minutes=60,
+        learning_objectives=[("objective", "Comprendre")],
+    )
+    parent.add_child(instance=course)
+    course.save_revision().publish()
+    return course
+
+
+def lesson_create(*, course, body=None, title: str | None = None, live: bool = True) -> LessonPage:
+    number = next(_counter)
+    lesson = LessonPage(
+        title=title or f"Leçon {number}",
+        slug=f"lecon-{number}",
+        summary="Résumé",
+        estimated_minutes=10,
+        body=body if body is not None else [*content_blocks(3), quiz_block()],
+        live=live,
+    )
+    course.add_child(instance=lesson)
+    if live:
+        lesson.save_revision().publish()
+    return lesson
