@@ -1,0 +1,109 @@
+"""Browser fixtures: one headless Debian Chromium per module (Playwright's sync API), a fresh
+context per test, the real seeded course behind pytest-django's live server."""
+
+import os
+
+import pytest
+
+from tests.conftest import ROOT, chromium_path, skip_or_fail
+
+# Playwright's sync API runs an event loop in the test thread: Django would otherwise refuse
+# every ORM call made from that thread (fixtures, assertions, the database flush after a test).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PUPIL_USERNAME = "renard-bleu-27"
+PUPIL_PASSWORD = "secret-pupil-1"
+DESKTOP = {"width": 1280, "height": 900}
+MOBILE = {"width": 375, "height": 812}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if not executable:
+        skip_or_fail("browser test needs Debian's Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """new_page(**context_options) -> a page in a fresh context aimed at the live server; every
+    context is closed after the test. Uncaught JavaScript errors are kept in page.js_errors."""
+    contexts = []
+
+    def open_page(**options):
+        options.setdefault("viewport", DESKTOP)
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.js_errors = []
+        page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+@pytest.fixture
+def seeded(transactional_db, django_db_serialized_rollback):
+    """The real course from content/data, published under the home page. The live server needs a
+    transactional database; its flush after each test would also drop the rows the migrations
+    made (Wagtail's root page, locale, collection), so they are restored before each test."""
+    from content.loader import load_courses
+    from content.seeding import content_seed
+    from courses.models import LessonPage
+
+    from wagtail.models import Page
+    from django.db import connection
+
+    print("DBG", Page.objects.count(), hasattr(connection, "_test_serialized_contents"))
+    courses = load_courses()
+    content_seed(courses=courses)
+    course = courses[0]
+    first = course.lessons[0]
+    lesson = LessonPage.objects.get(slug=first.slug)
+    quiz_id, quiz = next(iter(lesson.quiz_blocks().items()))
+    return {
+        "course_title": course.title,
+        "lesson_title": first.title,
+        "lesson": lesson,
+        "lesson_url": lesson.url,
+        "course_url": lesson.get_parent().url,
+        "quiz_id": quiz_id,
+        "question_count": len(quiz["questions"]),
+    }
+
+
+@pytest.fixture
+def pupil(transactional_db):
+    from school.models import User
+
+    return User.objects.create_user(
+        username=PUPIL_USERNAME, password=PUPIL_PASSWORD, role=User.Role.PUPIL
+    )

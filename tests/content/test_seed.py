@@ -1,0 +1,129 @@
+import re
+import unicodedata
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page, Revision
+
+from content.loader import SeedFormatError, load_course, load_courses
+from content.seeding import content_seed
+from courses.models import CoursePage, LessonPage
+from tests.conftest import SHARED
+
+CONSTITUTION = SHARED / "reference" / "constitution-1958.md"
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.fixture(scope="module")
+def courses():
+    return load_courses()
+
+
+def test_first_course_has_ten_lessons_with_three_questions_each(courses):
+    (course,) = [c for c in courses if c.slug == "la-ve-republique-et-ses-institutions"]
+    assert len(course.lessons) >= 10
+    for lesson in course.lessons:
+        quizzes = [block for block in lesson.body if block["type"] == "quiz"]
+        questions = [q for quiz in quizzes for q in quiz["value"]["questions"]]
+        assert len(questions) >= 3, lesson.slug
+        assert all(q["value"]["explanation"] for q in questions), lesson.slug
+
+
+def test_quoted_articles_match_the_official_constitution(courses):
+    if not CONSTITUTION.exists():
+        pytest.fail(f"{CONSTITUTION} is missing")
+    official = _normalise(CONSTITUTION.read_text(encoding="utf-8"))
+    quoted = [
+        (lesson.slug, block["value"])
+        for course in courses
+        for lesson in course.lessons
+        for block in lesson.body
+        if block["type"] == "constitution_article"
+    ]
+    assert quoted
+    for slug, article in quoted:
+        for paragraph in article["text"].split("\n"):
+            if paragraph.strip():
+                assert _normalise(paragraph) in official, f"{slug}, art. {article['number']}"
+
+
+def test_seed_content_creates_the_site_and_is_idempotent(db, courses):
+    content_seed(courses=courses)
+    pages = list(Page.objects.order_by("path").values_list("id", "path", "title"))
+    revisions = Revision.objects.count()
+    report = content_seed(courses=courses)
+    assert list(Page.objects.order_by("path").values_list("id", "path", "title")) == pages
+    assert Revision.objects.count() == revisions
+    assert not report.created and not report.updated and not report.kept_edited
+    assert LessonPage.objects.live().count() == sum(len(c.lessons) for c in courses)
+
+
+def test_seed_content_never_clobbers_an_edited_page_unless_forced(db, courses, admin_user):
+    content_seed(courses=courses)
+    lesson = LessonPage.objects.order_by("path").first()
+    seeded_title = lesson.title
+    lesson.title = "Titre revu par la rédaction"
+    lesson.save_revision(user=admin_user).publish()
+
+    report = content_seed(courses=courses)
+    lesson.refresh_from_db()
+    assert lesson.title == "Titre revu par la rédaction"
+    assert len(report.kept_edited) == 1
+
+    call_command("seed_content", "--force", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    lesson.refresh_from_db()
+    assert lesson.title == seeded_title
+
+
+def test_seed_content_updates_a_page_whose_file_changed(db, courses):
+    content_seed(courses=courses)
+    changed = load_courses()
+    changed[0].lessons[0].summary = "Un nouveau résumé"
+    report = content_seed(courses=changed)
+    assert len(report.updated) == 1
+    assert LessonPage.objects.get(slug=changed[0].lessons[0].slug).summary == "Un nouveau résumé"
+
+
+def test_every_seeded_lesson_renders(client, db, courses):
+    content_seed(courses=courses)
+    assert client.get("/").status_code == 200
+    course = CoursePage.objects.get()
+    assert client.get(course.url).status_code == 200
+    for lesson in LessonPage.objects.live():
+        response = client.get(lesson.url)
+        assert response.status_code == 200, lesson.url
+        html = response.content.decode()
+        assert "Valider mes réponses" in html and "Constitution du 4 octobre 1958" in html
+
+
+def test_seed_block_ids_are_stable_across_loads(courses):
+    again = load_courses()
+    assert [b["id"] for b in courses[0].lessons[0].body] == [
+        b["id"] for b in again[0].lessons[0].body
+    ]
+
+
+def test_malformed_seed_file_gives_a_clear_error(tmp_path):
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "course.yaml").write_text(
+        "slug: c\ntitle: C\nintro: x\nlevel_min: 3e\nlevel_max: terminale\nestimated_minutes: 9\n"
+    )
+    lesson = tmp_path / "lessons" / "01-x.md"
+    lesson.write_text("pas d'en-tête\n")
+    with pytest.raises(SeedFormatError, match="01-x.md: en-tête YAML"):
+        load_course(tmp_path)
+    lesson.write_text(
+        "---\nslug: x\ntitle: X\nsummary: s\nestimated_minutes: 3\n---\n```oops\na: 1\n```\n"
+    )
+    with pytest.raises(SeedFormatError, match="type de bloc inconnu « oops »"):
+        load_course(tmp_path)
+    lesson.write_text(
+        "---\nslug: x\ntitle: X\nsummary: s\nestimated_minutes: 3\n---\n```quiz\nquestions:\n"
+        "  - kind: single\n    prompt: p\n```\n"
+    )
+    with pytest.raises(SeedFormatError, match="incomplet"):
+        load_course(tmp_path)

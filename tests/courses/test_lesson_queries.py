@@ -1,0 +1,34 @@
+"""The lesson page's query count depends on neither the number of blocks nor of quizzes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from school.models import User
+
+from .factories import content_blocks, course_create, lesson_create, quiz_block
+
+
+def _queries_for(client, lesson) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(lesson.url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_lesson_page_query_count_is_constant(client, site_tree, logged_in):
+    if logged_in:
+        client.force_login(User.objects.create_user(username="pupil", password="x-secret-1"))
+    course = course_create(parent=site_tree)
+    small = lesson_create(course=course, body=[*content_blocks(2), quiz_block(questions=1)])
+    large = lesson_create(
+        course=course,
+        body=[*content_blocks(80), *(quiz_block(questions=8) for _ in range(12))],
+    )
+    lesson_create(course=course)
+    _queries_for(client, small)  # warm caches (site root, content types)
+    small_count = _queries_for(client, small)
+    assert small_count == _queries_for(client, large)
+    # site, tree walk, view restrictions, siblings, course; session, user and attempts when logged in
+    assert small_count <= (16 if logged_in else 13)
