@@ -30,5 +30,5 @@ def test_lesson_page_query_count_is_constant(client, site_tree, logged_in):
     _queries_for(client, small)  # warm caches (site root, content types)
     small_count = _queries_for(client, small)
     assert small_count == _queries_for(client, large)
-    # site, tree walk, view restrictions, siblings, course; session, user and attempts when logged in
+    # site, tree walk, view restrictions, siblings, course (+ session, user, attempts)
     assert small_count <= (16 if logged_in else 13)

@@ -35,7 +35,7 @@ def _quiz(lesson):
 
 
 def _questions(quiz):
-    return [child for child in quiz["questions"].bound_blocks]
+    return list(quiz["questions"].bound_blocks)
 
 
 def right_answers(quiz) -> dict[str, list[str]]:
