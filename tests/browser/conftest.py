@@ -4,6 +4,7 @@ context per test, the real seeded course behind pytest-django's live server."""
 import os
 
 import pytest
+from django.conf import settings
 
 from tests.conftest import ROOT, chromium_path, skip_or_fail
 
@@ -70,19 +71,28 @@ def page(new_page):
     return new_page()
 
 
+def _wagtail_tree_ensure():
+    """What Wagtail's migrations create and the flush after a transactional test deletes: the
+    default locale, the page tree's root and the root collection."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=language)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
-def seeded(transactional_db, django_db_serialized_rollback):
-    """The real course from content/data, published under the home page. The live server needs a
-    transactional database; its flush after each test would also drop the rows the migrations
-    made (Wagtail's root page, locale, collection), so they are restored before each test."""
+def seeded(transactional_db):
+    """The real course from content/data, published under the home page."""
     from content.loader import load_courses
     from content.seeding import content_seed
     from courses.models import LessonPage
 
-    from wagtail.models import Page
-    from django.db import connection
-
-    print("DBG", Page.objects.count(), hasattr(connection, "_test_serialized_contents"))
+    _wagtail_tree_ensure()
     courses = load_courses()
     content_seed(courses=courses)
     course = courses[0]
