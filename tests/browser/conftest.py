@@ -1,16 +1,10 @@
 """Browser fixtures: one headless Debian Chromium per module (Playwright's sync API), a fresh
 context per test, the real seeded course behind pytest-django's live server."""
 
-import os
-
 import pytest
 from django.conf import settings
 
 from tests.conftest import ROOT, chromium_path, skip_or_fail
-
-# Playwright's sync API runs an event loop in the test thread: Django would otherwise refuse
-# every ORM call made from that thread (fixtures, assertions, the database flush after a test).
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -35,7 +29,10 @@ def browser():
         skip_or_fail("browser test needs Debian's Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in the test thread: while it runs, Django would
+    # refuse every ORM call made from that thread (fixtures, assertions, the flush after a test).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )

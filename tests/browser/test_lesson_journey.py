@@ -80,6 +80,13 @@ def test_journey_from_home_to_quiz_feedback_in_place(page, seeded, pupil):
     expect(page.get_by_role("heading", level=1)).to_have_text(seeded["lesson_title"])
 
     quiz = page.locator(f"#quiz-{seeded['quiz_id']}")
+    # Nothing answered yet: the error shows in place and focus goes to the first question.
+    quiz.get_by_role("button", name=SUBMIT).click()
+    expect(quiz.locator("[data-quiz-error]")).to_have_text(
+        "Réponds à toutes les questions avant de valider."
+    )
+    expect(quiz.locator("[data-question] input").first).to_be_focused()
+
     count = answer_first_choices(page, seeded["quiz_id"])
     assert count == seeded["question_count"]
     with page.expect_response(lambda r: "/quiz/" in r.url and r.request.method == "POST"):
@@ -89,6 +96,7 @@ def test_journey_from_home_to_quiz_feedback_in_place(page, seeded, pupil):
     expect(score).to_be_visible()
     expect(score).to_have_text(re.compile(rf"^Ton score : \d+ sur {count} \(enregistré\)\.$"))
     expect(score).to_be_focused()
+    expect(quiz.locator("[data-quiz-error]")).to_be_hidden()
     feedback = quiz.locator("[data-feedback]")
     expect(feedback).to_have_count(count)
     for index in range(count):

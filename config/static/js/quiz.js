@@ -38,6 +38,7 @@
     var alert = form.querySelector("[data-quiz-error]");
     alert.querySelector("p").textContent = message;
     alert.hidden = false;
+    alert.setAttribute("tabindex", "-1");
     var target = questionId && form.querySelector('[data-question="' + questionId + '"] input');
     (target || alert).focus();
   }
