@@ -2,9 +2,8 @@
 context per test, the real seeded course behind pytest-django's live server."""
 
 import pytest
-from django.conf import settings
 
-from tests.conftest import ROOT, chromium_path, skip_or_fail
+from tests.conftest import ROOT, chromium_path, skip_or_fail, wagtail_tree_ensure
 
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -68,20 +67,6 @@ def page(new_page):
     return new_page()
 
 
-def _wagtail_tree_ensure():
-    """What Wagtail's migrations create and the flush after a transactional test deletes: the
-    default locale, the page tree's root and the root collection."""
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    Locale.objects.get_or_create(language_code=language)
-    if Page.get_first_root_node() is None:
-        Page.add_root(title="Root", slug="root")
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture
 def seeded(transactional_db):
     """The real course from content/data, published under the home page."""
@@ -89,7 +74,7 @@ def seeded(transactional_db):
     from content.seeding import content_seed
     from courses.models import LessonPage
 
-    _wagtail_tree_ensure()
+    wagtail_tree_ensure()
     courses = load_courses()
     content_seed(courses=courses)
     course = courses[0]

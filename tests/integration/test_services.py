@@ -12,12 +12,13 @@ from django.utils import timezone
 from courses.models import LessonPage, QuizAttempt
 from courses.tasks import pages_publish_scheduled
 from school.models import User
+from tests.conftest import wagtail_tree_ensure
 from tests.courses.factories import course_create, lesson_create, quiz_block
 from tests.courses.test_quiz import form_data, right_answers
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
@@ -25,6 +26,8 @@ pytestmark = [
 def course():
     from content.seeding import SeedReport, site_structure_ensure
 
+    # The flush after a transactional test empties even the rows Wagtail's migrations made.
+    wagtail_tree_ensure()
     return course_create(parent=site_structure_ensure(report=SeedReport()))
 
 

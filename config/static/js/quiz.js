@@ -15,7 +15,7 @@
       clear(box);
       var verdict = document.createElement("p");
       verdict.className = "fr-alert fr-alert--sm " + (question.correct ? "fr-alert--success" : "fr-alert--error");
-      verdict.textContent = question.correct ? "Bonne réponse !" : "Ce n'est pas la bonne réponse.";
+      verdict.textContent = question.verdict;
       var explanation = document.createElement("p");
       explanation.className = "hc-explanation";
       explanation.textContent = question.explanation;
@@ -24,12 +24,20 @@
       fieldset.querySelectorAll("input").forEach(function (input) {
         var label = fieldset.querySelector('label[for="' + input.id + '"]');
         if (!label) return;
-        label.classList.toggle("hc-choice--correct", question.correct_choices.indexOf(input.value) !== -1);
+        var isCorrect = question.correct_choices.indexOf(input.value) !== -1;
+        label.classList.toggle("hc-choice--correct", isCorrect);
+        var mark = label.querySelector(".hc-choice__mark");
+        if (mark) label.removeChild(mark);
+        if (isCorrect) {
+          mark = document.createElement("span");
+          mark.className = "hc-choice__mark";
+          mark.textContent = " ✓ " + data.correct_label;
+          label.appendChild(mark);
+        }
       });
     });
     var score = form.querySelector("[data-quiz-score]");
-    score.textContent = "Ton score : " + data.score + " sur " + data.max_score +
-      (data.stored ? " (enregistré)." : ".");
+    score.textContent = data.score_text;
     score.setAttribute("tabindex", "-1");
     score.focus();
   }
