@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from .grading import QuizResult, quiz_answers_from_form, quiz_grade
-from .models import LessonPage, QuizAttempt
+from .models import LessonPage, LessonProgress, QuizAttempt
+from .progress import lesson_is_completed, time_increment
 
 
 def quiz_attempt_check_and_record(*, user, lesson: LessonPage, quiz_id: str, data) -> QuizResult:
@@ -24,8 +27,8 @@ def quiz_attempt_check_and_record(*, user, lesson: LessonPage, quiz_id: str, dat
 def quiz_attempt_record(
     *, user, lesson: LessonPage, quiz_id: str, result: QuizResult
 ) -> QuizAttempt:
-    """Store a graded attempt. Attempts are never updated nor merged."""
-    return QuizAttempt.objects.create(
+    """Store a graded attempt (never updated nor merged) and update the lesson's progress."""
+    attempt = QuizAttempt.objects.create(
         user=user,
         lesson=lesson,
         quiz_id=quiz_id,
@@ -33,3 +36,40 @@ def quiz_attempt_record(
         max_score=result.max_score,
         answers=result.answers(),
     )
+    if getattr(user, "is_pupil", False):
+        lesson_progress_touch(user=user, lesson=lesson)
+    return attempt
+
+
+def _tracks_progress(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_pupil", False))
+
+
+@transaction.atomic
+def lesson_progress_touch(*, user, lesson: LessonPage) -> LessonProgress | None:
+    """A pupil opened the lesson or did one of its exercises: record it, add the coarse time
+    since the last action and apply the completion rule (courses.progress)."""
+    if not _tracks_progress(user):
+        return None
+    now = timezone.now()
+    progress, created = LessonProgress.objects.select_for_update().get_or_create(
+        user=user, lesson=lesson
+    )
+    if not created:
+        increment = time_increment(last_seen=progress.last_seen_at, now=now)
+        LessonProgress.objects.filter(pk=progress.pk).update(
+            last_seen_at=now,
+            time_spent_seconds=F("time_spent_seconds") + int(increment.total_seconds()),
+        )
+    if progress.completed_at is None:
+        attempted = set(
+            QuizAttempt.objects.filter(user=user, lesson=lesson)
+            .values_list("quiz_id", flat=True)
+            .distinct()
+        )
+        if lesson_is_completed(
+            opened=True, quiz_ids=set(lesson.quiz_blocks()), attempted_quiz_ids=attempted
+        ):
+            progress.completed_at = now
+            LessonProgress.objects.filter(pk=progress.pk).update(completed_at=now)
+    return progress

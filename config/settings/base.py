@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "taggit",
     # Third parties
     "dsfr",
+    "axes",
     "widget_tweaks",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     # Django
     "django.contrib.auth",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +100,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "school.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "school.backends.PupilBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failures (django-axes), per account: a username, or class + pseudonym.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Per account only: a whole class logs in from one school IP address, so locking by address would
+# lock the class out (hence axes.W006 silenced below).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "school.backends.axes_username"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (pupils' data is minimised)
+AXES_LOCKOUT_TEMPLATE = "school/locked_out.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -147,6 +166,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "pupils-purge-archived": {
+        "task": "school.tasks.pupils_purge_archived",
+        "schedule": 6 * 3600.0,
+    },
     "pages-publish-scheduled": {
         "task": "courses.tasks.pages_publish_scheduled",
         "schedule": 60.0,
@@ -172,6 +195,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
@@ -187,6 +211,8 @@ SPECTACULAR_SETTINGS = {
 # Hémicycle
 HEMICYCLE_SITE_TITLE = "Hémicycle"
 HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocratie en classe")
+# Retention: pupils of archived classes are erased after this many days (CNIL guidance).
+HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
 # Each quiz submission is small; anything larger is tampering.
 HEMICYCLE_QUIZ_MAX_FIELDS = 200
 
@@ -202,6 +228,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -213,4 +240,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's page preview is an iframe of the site itself, so frames stay allowed same-origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = ["security.W019", "axes.W006"]

@@ -1,4 +1,13 @@
 from .attempts import QuizAttempt
 from .pages import CourseIndexPage, CoursePage, HomePage, LessonPage
+from .progress import Assignment, LessonProgress
 
-__all__ = ["CourseIndexPage", "CoursePage", "HomePage", "LessonPage", "QuizAttempt"]
+__all__ = [
+    "Assignment",
+    "CourseIndexPage",
+    "CoursePage",
+    "HomePage",
+    "LessonPage",
+    "LessonProgress",
+    "QuizAttempt",
+]

@@ -173,6 +173,13 @@ class LessonPage(RoutablePageMixin, Page):
         context["quiz_summaries"] = quiz_attempt_summaries(user=request.user, lesson=self)
         return context
 
+    def serve(self, request, *args, **kwargs):
+        if request.method == "GET" and request.user.is_authenticated:
+            from ..services import lesson_progress_touch
+
+            lesson_progress_touch(user=request.user, lesson=self)
+        return super().serve(request, *args, **kwargs)
+
     def quiz_blocks(self):
         return {block.id: block.value for block in self.body if block.block_type == "quiz"}
 

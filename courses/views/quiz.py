@@ -5,9 +5,9 @@ from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .grading import QuizSubmissionError
-from .selectors import quiz_attempt_summaries
-from .services import quiz_attempt_check_and_record
+from ..grading import QuizSubmissionError
+from ..selectors import quiz_attempt_summaries
+from ..services import quiz_attempt_check_and_record
 
 
 def _wants_json(request) -> bool:

@@ -1,0 +1,28 @@
+"""The rules of progress, written once and shown to teachers (COMPLETION_RULE)."""
+
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+
+COMPLETION_RULE = _(
+    "Une leçon est terminée quand l'élève l'a ouverte et a fait au moins une fois chacun de ses "
+    "exercices (quiz). Une leçon sans exercice est terminée dès qu'elle est ouverte."
+)
+TIME_SPENT_RULE = _(
+    "Le temps passé est approximatif : l'écart entre deux actions sur la leçon, compté jusqu'à "
+    "10 minutes, et rien au-delà de 30 minutes d'inactivité."
+)
+# Coarse time: the gap between two actions on a lesson counts, capped; a long gap is a new visit.
+TIME_STEP_CAP = timedelta(minutes=10)
+SESSION_GAP = timedelta(minutes=30)
+
+
+def lesson_is_completed(*, opened: bool, quiz_ids: set[str], attempted_quiz_ids: set[str]) -> bool:
+    return opened and quiz_ids <= attempted_quiz_ids
+
+
+def time_increment(*, last_seen, now) -> timedelta:
+    gap = now - last_seen
+    if gap <= timedelta(0) or gap > SESSION_GAP:
+        return timedelta(0)
+    return min(gap, TIME_STEP_CAP)

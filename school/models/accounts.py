@@ -1,0 +1,66 @@
+"""Accounts. Pupils are pseudonymous: no email and no real name are ever required."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        PUPIL = "pupil", _("Élève")
+        TEACHER = "teacher", _("Enseignant ou enseignante")
+        EDITOR = "editor", _("Rédacteur ou rédactrice")
+        ADMIN = "admin", _("Administrateur ou administratrice")
+
+    role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.PUPIL)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self):
+        return self.username
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.role == self.Role.PUPIL
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role == self.Role.TEACHER
+
+    @property
+    def display_name(self) -> str:
+        if self.is_pupil and hasattr(self, "pupil"):
+            return self.pupil.pseudonym
+        return self.get_full_name() or self.username
+
+
+class PupilProfile(models.Model):
+    """A pupil's place in a class. The pseudonym is all the class sees; the login is
+    class code + pseudonym + secret."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="pupil"
+    )
+    classroom = models.ForeignKey(
+        "school.Classroom",
+        verbose_name=_("classe"),
+        on_delete=models.CASCADE,
+        related_name="pupils",
+    )
+    pseudonym = models.CharField(_("pseudonyme"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("élève")
+        ordering = ["pseudonym"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("pseudonym"), "classroom", name="pupil_unique_pseudonym_per_class"
+            )
+        ]
+
+    def __str__(self):
+        return self.pseudonym

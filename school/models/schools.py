@@ -1,0 +1,110 @@
+"""Schools (UAI) and their classes."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .territories import Departement
+
+UAI_PATTERN = re.compile(r"^[0-9]{7}[A-Z]$")
+# The UAI key letter is the 7-digit number modulo 23 in this alphabet (no I, O, Q).
+UAI_KEY_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def uai_key(number: str) -> str:
+    return UAI_KEY_ALPHABET[int(number) % 23]
+
+
+def validate_uai(value: str) -> None:
+    if not UAI_PATTERN.match(value or "") or uai_key(value[:7]) != value[7]:
+        raise ValidationError(
+            _("« %(value)s » n'est pas un code UAI valide (7 chiffres et une lettre clé)."),
+            code="invalid_uai",
+            params={"value": value},
+        )
+
+
+class School(models.Model):
+    uai = models.CharField(_("code UAI"), max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField(_("nom"), max_length=200)
+    commune = models.CharField(_("commune"), max_length=120)
+    departement = models.ForeignKey(
+        Departement,
+        verbose_name=_("département"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
+    )
+    # ISO 3166-1 alpha-2 code for a French school abroad (then no département).
+    country = models.CharField(_("pays (établissement à l'étranger)"), max_length=2, blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("enseignants"), related_name="schools", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("établissement")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(departement__isnull=False) & models.Q(country=""))
+                | (models.Q(departement__isnull=True) & ~models.Q(country="")),
+                name="school_in_france_or_abroad",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.commune})"
+
+    @property
+    def is_abroad(self) -> bool:
+        return self.departement_id is None
+
+
+class Classroom(models.Model):
+    class Level(models.TextChoices):
+        TROISIEME = "3e", _("3e")
+        SECONDE = "2nde", _("2nde")
+        PREMIERE = "1re", _("1re")
+        TERMINALE = "terminale", _("Terminale")
+        CAP = "cap", _("CAP")
+        BAC_PRO = "bac_pro", _("Bac pro")
+
+    school = models.ForeignKey(
+        School, verbose_name=_("établissement"), on_delete=models.PROTECT, related_name="classrooms"
+    )
+    name = models.CharField(_("nom"), max_length=80)
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices)
+    # The year the school year starts: 2026 for 2026-2027.
+    school_year = models.PositiveSmallIntegerField(_("année scolaire"))
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("enseignants"), related_name="classrooms"
+    )
+    join_code = models.CharField(_("code de la classe"), max_length=12, unique=True)
+    join_enabled = models.BooleanField(_("inscription ouverte"), default=True)
+    archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("classe")
+        ordering = ["-school_year", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "school", "school_year", name="classroom_unique_name_per_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.school_year_label}"
+
+    @property
+    def school_year_label(self) -> str:
+        return f"{self.school_year}-{self.school_year + 1}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None

@@ -1,0 +1,56 @@
+"""One predicate per action, reused by views, the API and the Wagtail admin.
+
+Administrators see everything; a teacher sees only the classes they teach and those classes'
+pupils; a pupil sees only their own data and their own class; content editors see no class."""
+
+from .models import Classroom, PupilProfile, School, User
+
+
+def is_administrator(user) -> bool:
+    return bool(
+        user.is_authenticated and (user.is_superuser or getattr(user, "role", "") == "admin")
+    )
+
+
+def is_teacher(user) -> bool:
+    return bool(user.is_authenticated and getattr(user, "role", "") == User.Role.TEACHER)
+
+
+def can_create_classroom(user, school: School) -> bool:
+    if is_administrator(user):
+        return True
+    return is_teacher(user) and school.teachers.filter(pk=user.pk).exists()
+
+
+def can_manage_classroom(user, classroom: Classroom) -> bool:
+    """Edit the class, its code, its pupils and assignments; see its progress."""
+    if is_administrator(user):
+        return True
+    return is_teacher(user) and classroom.teachers.filter(pk=user.pk).exists()
+
+
+def can_view_classroom(user, classroom: Classroom) -> bool:
+    if can_manage_classroom(user, classroom):
+        return True
+    return bool(
+        user.is_authenticated
+        and PupilProfile.objects.filter(user_id=user.pk, classroom_id=classroom.pk).exists()
+    )
+
+
+def can_manage_pupil(user, pupil: PupilProfile) -> bool:
+    """Reset the secret, move, delete, see the progress of a pupil."""
+    return can_manage_classroom(user, pupil.classroom)
+
+
+def can_view_pupil_data(user, pupil: PupilProfile) -> bool:
+    return bool(user.is_authenticated and user.pk == pupil.user_id) or can_manage_pupil(user, pupil)
+
+
+def classrooms_managed_by(user):
+    """The classes a user may manage, as a queryset (for lists and API querysets)."""
+    if is_administrator(user):
+        return Classroom.objects.all()
+    if is_teacher(user):
+        return Classroom.objects.filter(teachers=user)
+    return Classroom.objects.none()

@@ -1,0 +1,216 @@
+"""The only code that writes school state: classes, join codes, pupils, erasure and retention."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.sessions.models import Session
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Classroom, PupilProfile, School, User
+from .pseudonyms import (
+    join_code_generate,
+    join_code_normalise,
+    pseudonym_generate,
+    secret_generate,
+)
+
+JOIN_CODE_UNKNOWN = "join_code_unknown"
+JOIN_CLOSED = "join_closed"
+CLASSROOM_ARCHIVED = "classroom_archived"
+PSEUDONYM_TAKEN = "pseudonym_taken"
+PSEUDONYM_INVALID = "pseudonym_invalid"
+MOVE_TO_OTHER_SCHOOL = "move_to_other_school"
+
+ERROR_MESSAGES = {
+    JOIN_CODE_UNKNOWN: _("Ce code de classe n'existe pas. Vérifie-le auprès de ton enseignant."),
+    JOIN_CLOSED: _("Cette classe n'accepte plus de nouveaux élèves. Demande à ton enseignant."),
+    CLASSROOM_ARCHIVED: _("Cette classe est archivée."),
+    PSEUDONYM_TAKEN: _("Ce pseudonyme est déjà pris dans la classe. Choisis-en un autre."),
+    PSEUDONYM_INVALID: _(
+        "Un pseudonyme fait de 3 à 40 caractères : lettres, chiffres, tirets ou espaces."
+    ),
+    MOVE_TO_OTHER_SCHOOL: _("Un élève ne peut changer que pour une classe du même établissement."),
+}
+PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
+
+
+class SchoolError(ValueError):
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(ERROR_MESSAGES[code]))
+
+    @property
+    def message(self) -> str:
+        return str(ERROR_MESSAGES[self.code])
+
+
+@dataclass(frozen=True)
+class PupilCredentials:
+    """What a login card shows. The secret exists in clear only here, once."""
+
+    pupil: PupilProfile
+    join_code: str
+    pseudonym: str
+    secret: str
+
+
+def _unique_join_code() -> str:
+    while True:
+        code = join_code_generate()
+        if not Classroom.objects.filter(join_code=code).exists():
+            return code
+
+
+def classroom_create(*, teacher, school: School, name: str, level: str, school_year: int):
+    classroom = Classroom.objects.create(
+        school=school,
+        name=name.strip(),
+        level=level,
+        school_year=school_year,
+        join_code=_unique_join_code(),
+    )
+    classroom.teachers.add(teacher)
+    return classroom
+
+
+def classroom_join_code_regenerate(*, classroom: Classroom) -> str:
+    classroom.join_code = _unique_join_code()
+    classroom.save(update_fields=["join_code"])
+    return classroom.join_code
+
+
+def classroom_join_set(*, classroom: Classroom, enabled: bool) -> None:
+    classroom.join_enabled = enabled
+    classroom.save(update_fields=["join_enabled"])
+
+
+def classroom_archive(*, classroom: Classroom) -> None:
+    """End of the school year: no joining, no logging in; pupils purged after the delay."""
+    if classroom.archived_at is None:
+        classroom.archived_at = timezone.now()
+        classroom.join_enabled = False
+        classroom.save(update_fields=["archived_at", "join_enabled"])
+
+
+def classroom_by_code(code: str) -> Classroom | None:
+    return (
+        Classroom.objects.select_related("school")
+        .filter(join_code=join_code_normalise(code))
+        .first()
+    )
+
+
+def _pseudonym_clean(pseudonym: str) -> str:
+    value = " ".join((pseudonym or "").split())
+    allowed = all(ch.isalnum() or ch in "- " for ch in value)
+    if not (PSEUDONYM_MIN <= len(value) <= PSEUDONYM_MAX) or not allowed:
+        raise SchoolError(PSEUDONYM_INVALID)
+    return value
+
+
+def _pupil_create(*, classroom: Classroom, pseudonym: str | None) -> PupilCredentials:
+    """Create a pupil account; a generated pseudonym is retried until free in the class."""
+    secret = secret_generate()
+    for _attempt in range(20):
+        name = _pseudonym_clean(pseudonym) if pseudonym else pseudonym_generate()
+        try:
+            with transaction.atomic():
+                user = User(username=f"pupil-{secret_generate()}-{join_code_generate()}")
+                user.role = User.Role.PUPIL
+                user.set_password(secret)
+                user.save()
+                profile = PupilProfile.objects.create(
+                    user=user, classroom=classroom, pseudonym=name
+                )
+        except IntegrityError:
+            if pseudonym:
+                raise SchoolError(PSEUDONYM_TAKEN) from None
+            continue
+        return PupilCredentials(profile, classroom.join_code, name, secret)
+    raise SchoolError(PSEUDONYM_TAKEN)
+
+
+def pupil_check_and_join(*, join_code: str, pseudonym: str | None = None) -> PupilCredentials:
+    """A pupil joins a class with its code; errors leave nothing behind."""
+    classroom = classroom_by_code(join_code)
+    if classroom is None:
+        raise SchoolError(JOIN_CODE_UNKNOWN)
+    if classroom.is_archived:
+        raise SchoolError(CLASSROOM_ARCHIVED)
+    if not classroom.join_enabled:
+        raise SchoolError(JOIN_CLOSED)
+    return _pupil_create(classroom=classroom, pseudonym=pseudonym)
+
+
+@transaction.atomic
+def pupils_bulk_create(*, classroom: Classroom, count: int) -> list[PupilCredentials]:
+    if classroom.is_archived:
+        raise SchoolError(CLASSROOM_ARCHIVED)
+    return [_pupil_create(classroom=classroom, pseudonym=None) for _ in range(count)]
+
+
+def pupil_secret_reset(*, pupil: PupilProfile) -> PupilCredentials:
+    secret = secret_generate()
+    pupil.user.set_password(secret)
+    pupil.user.save(update_fields=["password"])
+    _sessions_delete(user_ids={pupil.user_id})
+    return PupilCredentials(pupil, pupil.classroom.join_code, pupil.pseudonym, secret)
+
+
+def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
+    if classroom.school_id != pupil.classroom.school_id:
+        raise SchoolError(MOVE_TO_OTHER_SCHOOL)
+    if classroom.is_archived:
+        raise SchoolError(CLASSROOM_ARCHIVED)
+    try:
+        with transaction.atomic():
+            pupil.classroom = classroom
+            pupil.save(update_fields=["classroom"])
+    except IntegrityError:
+        raise SchoolError(PSEUDONYM_TAKEN) from None
+
+
+def _sessions_delete(*, user_ids: set[int]) -> None:
+    """Sessions are signed blobs: decode them to find a user's, then delete those."""
+    wanted = {str(pk) for pk in user_ids}
+    doomed = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get("_auth_user_id") in wanted
+    ]
+    Session.objects.filter(pk__in=doomed).delete()
+
+
+@transaction.atomic
+def pupils_erase(*, user_ids: set[int]) -> int:
+    """Erase pupils everywhere: the account and, by cascade, profile, quiz attempts, progress and
+    anything else keyed to the user; sessions and login-attempt records too."""
+    users = User.objects.filter(pk__in=user_ids, role=User.Role.PUPIL)
+    usernames = list(users.values_list("username", flat=True))
+    _sessions_delete(user_ids=set(users.values_list("pk", flat=True)))
+    _login_records_delete(usernames=usernames)
+    count, _deleted = users.delete()
+    return len(usernames)
+
+
+def _login_records_delete(*, usernames: list[str]) -> None:
+    from django.apps import apps
+
+    if apps.is_installed("axes"):
+        from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            model.objects.filter(username__in=usernames).delete()
+
+
+def pupils_purge_archived(*, older_than: timedelta) -> int:
+    """Retention: erase the pupils of classes archived more than `older_than` ago (idempotent)."""
+    cutoff = timezone.now() - older_than
+    user_ids = set(
+        PupilProfile.objects.filter(
+            classroom__archived_at__isnull=False, classroom__archived_at__lt=cutoff
+        ).values_list("user_id", flat=True)
+    )
+    return pupils_erase(user_ids=user_ids) if user_ids else 0
