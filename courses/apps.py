@@ -6,3 +6,10 @@ class CoursesConfig(AppConfig):
     name = "courses"
     label = "courses"
     verbose_name = _("Cours")
+
+    def ready(self):
+        from school.privacy import exporter_register
+
+        from .privacy import courses_data_export
+
+        exporter_register("cours", courses_data_export)
