@@ -1,8 +1,9 @@
 """A pupil's personal data, gathered from every app that holds some.
 
-`school` may not import the other apps, so each app registers an exporter from its AppConfig.ready();
-the export is the union of them all. Erasure needs no registry: every table that holds a pupil's data
-points at the user with on_delete=CASCADE, which tests/school/test_erasure.py checks table by table."""
+`school` may not import the other apps, so each app registers an exporter from its
+AppConfig.ready(); the export is the union of them all. Erasure needs no registry: every table
+that holds a pupil's data points at the user with on_delete=CASCADE, which
+tests/school/test_erasure.py checks table by table."""
 
 from collections.abc import Callable
 
