@@ -60,8 +60,9 @@ format: install ## Format with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## Print the lesson page's response time and query count
+bench: install ## Print lesson page and class dashboard response times and query counts
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.lesson_page
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.dashboard
 
 clean: ## Remove the virtualenv, node_modules and the SQLite database
 	rm -rf $(VENV) node_modules db.sqlite3

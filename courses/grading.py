@@ -74,7 +74,7 @@ class QuizResult:
         return {question.id: list(question.answer) for question in self.questions}
 
 
-def _choices_of(question) -> list[tuple[str, str, bool]]:
+def question_choices(question) -> list[tuple[str, str, bool]]:
     """(id, text, is_correct) for each choice, true/false questions included."""
     if question["kind"] == "true_false":
         truth = bool(question["true_false_answer"])
@@ -98,7 +98,8 @@ def quiz_public_questions(quiz) -> list[dict]:
             "kind": question["kind"],
             "prompt": question["prompt"],
             "choices": [
-                {"id": choice_id, "text": text} for choice_id, text, _ok in _choices_of(question)
+                {"id": choice_id, "text": text}
+                for choice_id, text, _ok in question_choices(question)
             ],
         }
         for question_id, question in quiz_questions(quiz)
@@ -135,7 +136,7 @@ def quiz_grade(quiz, answers: Mapping[str, Sequence[str]]) -> QuizResult:
         chosen = [value for value in answers.get(question_id, []) if value != ""]
         if not chosen:
             raise QuizSubmissionError(QUIZ_MISSING_ANSWER, question_id)
-        choices = _choices_of(question)
+        choices = question_choices(question)
         choice_ids = {choice_id for choice_id, _text, _ok in choices}
         if any(value not in choice_ids for value in chosen):
             raise QuizSubmissionError(QUIZ_UNKNOWN_CHOICE, question_id)

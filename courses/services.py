@@ -1,12 +1,17 @@
 """The only code that writes courses' domain state."""
 
+from datetime import date
+
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from school.models import Classroom
 
 from .grading import QuizResult, quiz_answers_from_form, quiz_grade
-from .models import LessonPage, LessonProgress, QuizAttempt
+from .models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
 from .progress import lesson_is_completed, time_increment
 
 
@@ -73,3 +78,79 @@ def lesson_progress_touch(*, user, lesson: LessonPage) -> LessonProgress | None:
             progress.completed_at = now
             LessonProgress.objects.filter(pk=progress.pk).update(completed_at=now)
     return progress
+
+
+ASSIGNMENT_TARGET_MISSING = "assignment_target_missing"
+ASSIGNMENT_TARGET_AMBIGUOUS = "assignment_target_ambiguous"
+ASSIGNMENT_NOT_PUBLISHED = "assignment_not_published"
+ASSIGNMENT_ALREADY_EXISTS = "assignment_already_exists"
+ASSIGNMENT_DUE_DATE_PAST = "assignment_due_date_past"
+ASSIGNMENT_CLASSROOM_ARCHIVED = "assignment_classroom_archived"
+
+ASSIGNMENT_ERROR_MESSAGES = {
+    ASSIGNMENT_TARGET_MISSING: _("Choisissez un cours ou une leçon à donner à la classe."),
+    ASSIGNMENT_TARGET_AMBIGUOUS: _(
+        "Choisissez soit un cours entier, soit une seule leçon, pas les deux."
+    ),
+    ASSIGNMENT_NOT_PUBLISHED: _(
+        "Ce cours ou cette leçon n'est pas publié : les élèves ne pourraient pas l'ouvrir."
+    ),
+    ASSIGNMENT_ALREADY_EXISTS: _("Ce cours ou cette leçon est déjà donné à cette classe."),
+    ASSIGNMENT_DUE_DATE_PAST: _("La date limite est déjà passée : choisissez une date à venir."),
+    ASSIGNMENT_CLASSROOM_ARCHIVED: _(
+        "Cette classe est archivée : on ne peut plus lui donner de devoirs."
+    ),
+}
+
+
+class AssignmentError(ValueError):
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(str(ASSIGNMENT_ERROR_MESSAGES[code]))
+
+    @property
+    def message(self) -> str:
+        return str(ASSIGNMENT_ERROR_MESSAGES[self.code])
+
+
+def assignment_create(
+    *,
+    classroom: Classroom,
+    teacher,
+    course: CoursePage | None = None,
+    lesson: LessonPage | None = None,
+    due_date: date | None = None,
+) -> Assignment:
+    """Give a published course, or a single published lesson, to a class.
+
+    The caller has checked school.permissions.can_manage_classroom(teacher, classroom). Raises
+    AssignmentError (nothing stored) when the target is missing, ambiguous, unpublished or
+    already given to the class, or when the due date has passed."""
+    if course is None and lesson is None:
+        raise AssignmentError(ASSIGNMENT_TARGET_MISSING)
+    if course is not None and lesson is not None:
+        raise AssignmentError(ASSIGNMENT_TARGET_AMBIGUOUS)
+    if classroom.is_archived:
+        raise AssignmentError(ASSIGNMENT_CLASSROOM_ARCHIVED)
+    target = course if course is not None else lesson
+    if not target.live:
+        raise AssignmentError(ASSIGNMENT_NOT_PUBLISHED)
+    if due_date is not None and due_date < timezone.localdate():
+        raise AssignmentError(ASSIGNMENT_DUE_DATE_PAST)
+    try:
+        # The database's unique constraints decide, even for two teachers clicking at once.
+        with transaction.atomic():
+            return Assignment.objects.create(
+                classroom=classroom,
+                course=course,
+                lesson=lesson,
+                due_date=due_date,
+                assigned_by=teacher,
+            )
+    except IntegrityError:
+        raise AssignmentError(ASSIGNMENT_ALREADY_EXISTS) from None
+
+
+def assignment_delete(*, assignment: Assignment) -> None:
+    """Take an assignment back. Pupils' attempts and progress stay: they belong to the pupils."""
+    assignment.delete()

@@ -1,17 +1,30 @@
 """Pupil login: class code + pseudonym + secret. No email, no real name."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from .models import PupilProfile
 from .pseudonyms import join_code_normalise
 
 
+def pupil_pseudonym_key(pseudonym) -> str:
+    """Case and runs of spaces do not make a different pseudonym."""
+    return " ".join((pseudonym or "").split()).lower()
+
+
 def axes_username(request, credentials) -> str:
-    """What django-axes counts failures against: the username, or class code + pseudonym."""
+    """What django-axes counts failures against: the username, or for a pupil a keyed hash of
+    class code + pseudonym, so the failure log never holds a pseudonym in clear."""
     credentials = credentials or {}
     if credentials.get("class_code") is not None:
         code = join_code_normalise(credentials.get("class_code", ""))
-        return f"{code}:{(credentials.get('pseudonym') or '').strip().lower()}"
+        key = f"{code}:{pupil_pseudonym_key(credentials.get('pseudonym'))}"
+        digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256)
+        return f"pupil:{digest.hexdigest()[:40]}"
     return credentials.get("username") or ""
 
 
@@ -30,7 +43,7 @@ class PupilBackend(ModelBackend):
         )
         if profile is None:
             # Same cost as a real check, so timing does not reveal which pseudonyms exist.
-            self.user_model().set_password(secret)
+            get_user_model()().set_password(secret)
             return None
         user = profile.user
         if user.check_password(secret) and self.user_can_authenticate(user):

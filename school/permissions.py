@@ -16,6 +16,23 @@ def is_teacher(user) -> bool:
     return bool(user.is_authenticated and getattr(user, "role", "") == User.Role.TEACHER)
 
 
+def can_manage_classrooms(user) -> bool:
+    """Teachers and administrators manage classes (a teacher only the classes they teach)."""
+    return is_teacher(user) or is_administrator(user)
+
+
+def can_follow_classwork(user) -> bool:
+    """Assignments and progress: those who manage classes, and pupils for their own class."""
+    return can_manage_classrooms(user) or bool(
+        user.is_authenticated and getattr(user, "role", "") == User.Role.PUPIL
+    )
+
+
+def can_obtain_api_token(user) -> bool:
+    """Minors never get an API token; editors have no class data to reach."""
+    return is_teacher(user)
+
+
 def can_create_classroom(user, school: School) -> bool:
     if is_administrator(user):
         return True

@@ -75,13 +75,28 @@ def classroom_create(*, teacher, school: School, name: str, level: str, school_y
     return classroom
 
 
+def api_token_get_or_create(*, user):
+    """The user's API token, created on first request and then stable until revoked."""
+    from rest_framework.authtoken.models import Token
+
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+def _refuse_archived(classroom: Classroom) -> None:
+    if classroom.is_archived:
+        raise SchoolError(CLASSROOM_ARCHIVED)
+
+
 def classroom_join_code_regenerate(*, classroom: Classroom) -> str:
+    _refuse_archived(classroom)
     classroom.join_code = _unique_join_code()
     classroom.save(update_fields=["join_code"])
     return classroom.join_code
 
 
 def classroom_join_set(*, classroom: Classroom, enabled: bool) -> None:
+    _refuse_archived(classroom)
     classroom.join_enabled = enabled
     classroom.save(update_fields=["join_enabled"])
 
@@ -156,6 +171,7 @@ def pupil_secret_reset(*, pupil: PupilProfile) -> PupilCredentials:
     pupil.user.set_password(secret)
     pupil.user.save(update_fields=["password"])
     _sessions_delete(user_ids={pupil.user_id})
+    _lockout_clear(pupil=pupil)
     return PupilCredentials(pupil, pupil.classroom.join_code, pupil.pseudonym, secret)
 
 
@@ -187,12 +203,36 @@ def _sessions_delete(*, user_ids: set[int]) -> None:
 def pupils_erase(*, user_ids: set[int]) -> int:
     """Erase pupils everywhere: the account and, by cascade, profile, quiz attempts, progress and
     anything else keyed to the user; sessions and login-attempt records too."""
+    from .backends import axes_username
+
     users = User.objects.filter(pk__in=user_ids, role=User.Role.PUPIL)
     usernames = list(users.values_list("username", flat=True))
+    # Failed pupil logins are counted under "class code:pseudonym", not the internal username.
+    login_keys = [
+        axes_username(None, {"class_code": code, "pseudonym": pseudonym})
+        for code, pseudonym in PupilProfile.objects.filter(user__in=users).values_list(
+            "classroom__join_code", "pseudonym"
+        )
+    ]
     _sessions_delete(user_ids=set(users.values_list("pk", flat=True)))
-    _login_records_delete(usernames=usernames)
+    _login_records_delete(usernames=usernames + login_keys)
     count, _deleted = users.delete()
     return len(usernames)
+
+
+def _lockout_clear(*, pupil: PupilProfile) -> None:
+    """A teacher who gives a new secret also lifts a lockout on the pupil's login."""
+    from django.apps import apps
+
+    if apps.is_installed("axes"):
+        from axes.models import AccessAttempt
+
+        from .backends import axes_username
+
+        key = axes_username(
+            None, {"class_code": pupil.classroom.join_code, "pseudonym": pupil.pseudonym}
+        )
+        AccessAttempt.objects.filter(username=key).delete()
 
 
 def _login_records_delete(*, usernames: list[str]) -> None:

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "courses_api"
-urlpatterns = []
+
+router = SimpleRouter()
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
+
+urlpatterns = [
+    path("progress/", views.ProgressView.as_view(), name="progress"),
+    *router.urls,
+]

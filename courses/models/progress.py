@@ -62,7 +62,12 @@ class Assignment(models.Model):
         ]
 
     def __str__(self):
-        return str(self.course or self.lesson)
+        return str(self.page)
+
+    @property
+    def page(self):
+        """The course or the lesson given."""
+        return self.course or self.lesson
 
 
 class LessonProgress(models.Model):

@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
 
 app_name = "school_api"
-urlpatterns = []
+
+router = SimpleRouter()
+router.register("classes", views.ClassroomViewSet, basename="classroom")
+
+urlpatterns = [
+    path(
+        "classes/<int:classroom_id>/pupils/",
+        views.ClassroomPupilsView.as_view(),
+        name="classroom-pupils",
+    ),
+    path("token/", views.TokenObtainView.as_view(), name="token"),
+    *router.urls,
+]

@@ -24,10 +24,11 @@ def login(page):
     page.get_by_label("Identifiant").fill(PUPIL_USERNAME)
     page.get_by_label("Mot de passe").fill(PUPIL_PASSWORD)
     page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/$"))
-    logout = f"Se déconnecter ({PUPIL_USERNAME})"
+    # A pupil lands on their assignments; the header never shows the internal username.
+    expect(page).to_have_url(re.compile(r"/suivi/$"))
     # On a phone the header's account buttons only show in the menu: hidden, but there.
-    expect(page.get_by_role("button", name=logout, include_hidden=True).first).to_be_attached()
+    logout = page.get_by_role("button", name="Se déconnecter", exact=True, include_hidden=True)
+    expect(logout.first).to_be_attached()
 
 
 def answer_first_choices(page, quiz_id):
@@ -70,6 +71,7 @@ def describe(violations):
 
 def test_journey_from_home_to_quiz_feedback_in_place(page, seeded, pupil):
     login(page)
+    page.get_by_role("link", name="Accueil").first.click()
 
     page.locator("main").get_by_role("link", name=seeded["course_title"], exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(seeded["course_url"]) + "$"))

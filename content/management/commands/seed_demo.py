@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from content.demo import DemoCourseMissing, demo_build
+from courses.services import AssignmentError
 from school.models import User
+from school.services import SchoolError
 
 # Well-known passwords for a laptop demo only: the command refuses to run outside DEBUG.
 DEMO_ACCOUNTS = [
@@ -10,10 +13,15 @@ DEMO_ACCOUNTS = [
     ("redaction", "demo-redaction-hemicycle", User.Role.EDITOR, "Editors"),
     ("relecture", "demo-relecture-hemicycle", User.Role.EDITOR, "Moderators"),
 ]
+TEACHER_LOGIN_PATH = "/connexion/"
+PUPIL_LOGIN_PATH = "/connexion-eleve/"
 
 
 class Command(BaseCommand):
-    help = "Crée (ou réinitialise) les comptes de démonstration et affiche leurs identifiants."
+    help = (
+        "Crée (ou réinitialise) les comptes de démonstration et une classe de démonstration, "
+        "puis affiche leurs identifiants."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -37,3 +45,23 @@ class Command(BaseCommand):
             lines.append(f"  {username:<12} {password:<28} {role.label}")
         self.stdout.write("Comptes de démonstration (administration : /admin/) :")
         self.stdout.write("\n".join(lines))
+
+        try:
+            demo = demo_build()
+        except (DemoCourseMissing, SchoolError, AssignmentError) as error:
+            raise CommandError(str(error)) from error
+        base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        classroom = demo.classroom
+        self.stdout.write("")
+        self.stdout.write(
+            f"Classe de démonstration : « {classroom.name} » ({classroom.school_year_label}), "
+            f"{classroom.pupils.count()} élèves"
+            + (f" — créés : {', '.join(demo.created)}" if demo.created else " — inchangée")
+        )
+        self.stdout.write(f"  Enseignant·e : {base}{TEACHER_LOGIN_PATH}")
+        self.stdout.write(f"    identifiant   {demo.teacher_email}")
+        self.stdout.write(f"    mot de passe  {demo.teacher_password}")
+        self.stdout.write(f"  Élève : {base}{PUPIL_LOGIN_PATH}")
+        self.stdout.write(f"    code de la classe  {demo.join_code}")
+        self.stdout.write(f"    pseudonyme         {demo.pupil_pseudonym}")
+        self.stdout.write(f"    code secret        {demo.pupil_secret}")

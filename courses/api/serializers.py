@@ -1,0 +1,96 @@
+"""Serializers of the courses API: shapes and input validation only; the rules of assignments
+are courses.services', those of progress courses.selectors'."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from courses.models import Assignment, CoursePage, LessonPage
+from courses.selectors import LessonStatus
+from courses.services import (
+    ASSIGNMENT_CLASSROOM_ARCHIVED,
+    ASSIGNMENT_DUE_DATE_PAST,
+    AssignmentError,
+)
+from school.models import Classroom
+from school.permissions import can_manage_classroom
+
+CLASSROOM_NOT_FOUND = _("Classe introuvable.")
+# Where each service error shows in a 400 response; the others are non-field errors.
+ASSIGNMENT_ERROR_FIELDS = {
+    ASSIGNMENT_CLASSROOM_ARCHIVED: "classroom",
+    ASSIGNMENT_DUE_DATE_PAST: "due_date",
+}
+
+
+def assignment_error_detail(error: AssignmentError) -> dict:
+    field = ASSIGNMENT_ERROR_FIELDS.get(error.code, "non_field_errors")
+    return {field: [serializers.ErrorDetail(error.message, code=error.code)]}
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "classroom", "course", "lesson", "title", "due_date", "created_at"]
+        read_only_fields = fields
+
+
+class AssignmentCreateInputSerializer(serializers.Serializer):
+    """Give a course (or a single lesson) to one of the user's classes."""
+
+    classroom = serializers.PrimaryKeyRelatedField(
+        queryset=Classroom.objects.all(), error_messages={"does_not_exist": CLASSROOM_NOT_FOUND}
+    )
+    course = serializers.PrimaryKeyRelatedField(
+        queryset=CoursePage.objects.all(), required=False, allow_null=True
+    )
+    lesson = serializers.PrimaryKeyRelatedField(
+        queryset=LessonPage.objects.all(), required=False, allow_null=True
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_classroom(self, classroom):
+        # Same message as an unknown id: another teacher's class stays invisible.
+        if not can_manage_classroom(self.context["request"].user, classroom):
+            raise serializers.ValidationError(CLASSROOM_NOT_FOUND)
+        return classroom
+
+
+class AssignmentListFilterSerializer(serializers.Serializer):
+    classroom = serializers.IntegerField(required=False, min_value=1)
+
+
+class ProgressFilterSerializer(serializers.Serializer):
+    classroom = serializers.IntegerField(required=False, min_value=1)
+
+
+def progress_entries(rows) -> list[dict]:
+    """Pupil rows (anything with `pupil` and `cells`: a class table's rows, a pupil's detail)
+    flattened to one entry per pupil and lesson, as ProgressRowSerializer reads them."""
+    return [{"pupil": row.pupil, "cell": cell} for row in rows for cell in row.cells]
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    """One pupil on one lesson: a `{"pupil": PupilProfile, "cell": LessonCell}` pair."""
+
+    pupil = serializers.IntegerField(source="pupil.user_id", help_text=_("Identifiant de l'élève."))
+    pseudonym = serializers.CharField(source="pupil.pseudonym")
+    classroom = serializers.IntegerField(source="pupil.classroom_id")
+    lesson = serializers.IntegerField(
+        source="cell.lesson.pk", help_text=_("Identifiant de la page de la leçon.")
+    )
+    lesson_title = serializers.CharField(source="cell.lesson.title")
+    status = serializers.ChoiceField(choices=LessonStatus.choices, source="cell.status")
+    opened_at = serializers.DateTimeField(source="cell.opened_at", allow_null=True)
+    completed_at = serializers.DateTimeField(source="cell.completed_at", allow_null=True)
+    time_spent_seconds = serializers.IntegerField(source="cell.time_spent_seconds")
+    attempts = serializers.IntegerField(
+        source="cell.attempts", help_text=_("Nombre de tentatives, tous quiz de la leçon.")
+    )
+    best_score = serializers.IntegerField(
+        source="cell.best_score",
+        allow_null=True,
+        help_text=_("Somme des meilleurs scores de chaque quiz de la leçon (vide sans tentative)."),
+    )
+    max_score = serializers.IntegerField(source="cell.max_score")

@@ -1,0 +1,248 @@
+"""Assignments and progress pages: a pupil's « Mes devoirs », a teacher's class table, per-pupil
+and per-question details, and the CSV export. Each view checks one permission predicate, calls
+one selector or service and renders."""
+
+import csv
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from school.models import Classroom, PupilProfile
+from school.permissions import can_manage_classroom, is_administrator, is_teacher
+
+from ..models import Assignment, CoursePage, LessonPage
+from ..progress import COMPLETION_RULE, TIME_SPENT_RULE
+from ..selectors import (
+    assignable_pages,
+    assigned_lessons,
+    class_progress_summary,
+    classroom_list_managed,
+    lesson_question_stats,
+    pupil_dashboard,
+    pupil_progress_detail,
+)
+from ..services import AssignmentError, assignment_create, assignment_delete
+
+TARGET_UNKNOWN = gettext_lazy("Ce cours ou cette leçon n'existe pas.")
+
+
+def _managed_classroom(request, pk: int) -> Classroom:
+    """The class, or 404 for anyone who may not manage it (its existence stays hidden)."""
+    classroom = get_object_or_404(Classroom.objects.select_related("school"), pk=pk)
+    if not can_manage_classroom(request.user, classroom):
+        raise Http404
+    return classroom
+
+
+def _rules() -> dict:
+    return {"completion_rule": COMPLETION_RULE, "time_spent_rule": TIME_SPENT_RULE}
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if is_teacher(user) or is_administrator(user):
+        return redirect("courses:classroom_list")
+    if not user.is_pupil:
+        if user.has_perm("wagtailadmin.access_admin"):
+            return redirect("wagtailadmin_home")
+        return redirect("/")
+    return TemplateResponse(
+        request, "courses/progress/pupil_dashboard.html", {"dashboard": pupil_dashboard(user=user)}
+    )
+
+
+@login_required
+def classroom_list(request):
+    if not (is_teacher(request.user) or is_administrator(request.user)):
+        raise Http404
+    return TemplateResponse(
+        request,
+        "courses/progress/classroom_list.html",
+        {"classrooms": classroom_list_managed(user=request.user)},
+    )
+
+
+class AssignmentForm(forms.Form):
+    # "course:<id>" or "lesson:<id>", from a <select> grouped by course.
+    target = forms.CharField(label=gettext_lazy("Cours ou leçon à donner"), required=False)
+    due_date = forms.DateField(
+        label=gettext_lazy("À faire pour le (facultatif)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, assignable=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— Choisir un cours ou une leçon —"))]
+        for course, lessons in assignable:
+            options = [(f"course:{course.pk}", _("Tout le cours « %s »") % course.title)]
+            options += [
+                (f"lesson:{lesson.pk}", _("Leçon : %s") % lesson.title) for lesson in lessons
+            ]
+            choices.append((course.title, options))
+        self.fields["target"].widget = forms.Select(attrs={"class": "fr-select"}, choices=choices)
+        self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_target(self) -> dict:
+        value = self.cleaned_data["target"]
+        if not value:
+            return {}
+        kind, _sep, pk = value.partition(":")
+        model = {"course": CoursePage, "lesson": LessonPage}.get(kind)
+        page = model.objects.filter(pk=pk).first() if model and pk.isdigit() else None
+        if page is None:
+            raise forms.ValidationError(TARGET_UNKNOWN)
+        return {kind: page}
+
+
+@login_required
+def assignments(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    form = AssignmentForm(request.POST or None, assignable=assignable_pages())
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = assignment_create(
+                classroom=classroom,
+                teacher=request.user,
+                due_date=form.cleaned_data["due_date"],
+                **form.cleaned_data["target"],
+            )
+        except AssignmentError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("« %(title)s » est ajouté aux devoirs de la classe.") % {"title": assignment},
+            )
+            return redirect("courses:assignments", pk=classroom.pk)
+    return TemplateResponse(
+        request,
+        "courses/progress/assignments.html",
+        {
+            "classroom": classroom,
+            "assigned": assigned_lessons(classroom=classroom),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def assignment_remove(request, pk: int, assignment_pk: int):
+    classroom = _managed_classroom(request, pk)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("course", "lesson"), pk=assignment_pk, classroom=classroom
+    )
+    title = str(assignment)
+    assignment_delete(assignment=assignment)
+    messages.success(
+        request, _("« %(title)s » est retiré des devoirs de la classe.") % {"title": title}
+    )
+    return redirect("courses:assignments", pk=classroom.pk)
+
+
+@login_required
+def class_dashboard(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    return TemplateResponse(
+        request,
+        "courses/progress/class_dashboard.html",
+        {
+            "classroom": classroom,
+            "summary": class_progress_summary(classroom=classroom),
+            **_rules(),
+        },
+    )
+
+
+@login_required
+def pupil_detail(request, pk: int, user_pk: int):
+    classroom = _managed_classroom(request, pk)
+    pupil = get_object_or_404(
+        PupilProfile.objects.select_related("classroom"), user_id=user_pk, classroom=classroom
+    )
+    return TemplateResponse(
+        request,
+        "courses/progress/pupil_detail.html",
+        {"classroom": classroom, "detail": pupil_progress_detail(pupil=pupil), **_rules()},
+    )
+
+
+@login_required
+def lesson_questions(request, pk: int, lesson_pk: int):
+    classroom = _managed_classroom(request, pk)
+    lesson = get_object_or_404(LessonPage, pk=lesson_pk)
+    return TemplateResponse(
+        request,
+        "courses/progress/lesson_questions.html",
+        {
+            "classroom": classroom,
+            "stats": lesson_question_stats(classroom=classroom, lesson=lesson),
+        },
+    )
+
+
+# Spreadsheets run a cell starting with one of these as a formula.
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value) -> str:
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
+
+
+def _csv_rows(summary):
+    yield [
+        _("Pseudonyme"),
+        _("Leçon"),
+        _("Statut"),
+        _("Terminée le"),
+        _("Meilleur score"),
+        _("Dernier score"),
+        _("Score maximal"),
+        _("Tentatives"),
+        _("Temps passé (minutes)"),
+    ]
+    for row in summary.rows:
+        for cell in row.cells:
+            completed_at = (
+                timezone.localtime(cell.completed_at).strftime("%Y-%m-%d %H:%M")
+                if cell.completed_at
+                else ""
+            )
+            yield [
+                _csv_text(row.pupil.pseudonym),
+                _csv_text(cell.lesson.title),
+                cell.status_label,
+                completed_at,
+                "" if cell.best_score is None else cell.best_score,
+                "" if cell.last_score is None else cell.last_score,
+                cell.max_score,
+                cell.attempts,
+                cell.time_spent_minutes,
+            ]
+
+
+@login_required
+def class_export_csv(request, pk: int):
+    classroom = _managed_classroom(request, pk)
+    summary = class_progress_summary(classroom=classroom)
+    filename = f"suivi-{slugify(classroom.name) or 'classe'}-{classroom.school_year_label}.csv"
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+    response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
+    csv.writer(response, delimiter=";").writerows(_csv_rows(summary))
+    return response

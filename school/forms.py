@@ -1,0 +1,330 @@
+"""Forms of the school pages. They validate input; the writes go through school.services, except
+the teacher sign-up, whose save() is the whole transaction (see TeacherSignupForm.save)."""
+
+import re
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .backends import axes_username
+from .models import Classroom, Departement, School, User
+from .models.schools import validate_uai
+from .selectors import school_by_uai, school_year_current
+from .services import ERROR_MESSAGES, PSEUDONYM_MAX
+
+PUPILS_BULK_MAX = 40
+COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Teachers sign up with their email stored lower-case: log in whatever the case typed."""
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username", "")
+        return username.strip().lower() if "@" in username else username
+
+
+class TeacherSignupForm(forms.Form):
+    LOCATION_FRANCE = "france"
+    LOCATION_ABROAD = "abroad"
+
+    email = forms.EmailField(
+        label=_("Adresse électronique"),
+        help_text=_("Elle vous servira d'identifiant. Format attendu : nom@domaine.fr"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    display_name = forms.CharField(
+        label=_("Nom affiché (facultatif)"),
+        help_text=_("Par exemple « Mme Martin ». Les élèves ne voient pas votre adresse."),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        help_text=_(
+            "Au moins 8 caractères, pas uniquement des chiffres, ni trop courant ni trop proche "
+            "de votre adresse."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Confirmation du mot de passe"),
+        strip=False,
+        help_text=_("Saisissez le même mot de passe."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    uai = forms.CharField(
+        label=_("Code UAI de l'établissement"),
+        help_text=_("7 chiffres et une lettre, par exemple 0750655E (il figure sur l'annuaire)."),
+        max_length=12,
+    )
+    school_name = forms.CharField(label=_("Nom de l'établissement"), max_length=200, required=False)
+    commune = forms.CharField(label=_("Commune"), max_length=120, required=False)
+    location = forms.ChoiceField(
+        label=_("Situation de l'établissement"),
+        choices=[
+            (LOCATION_FRANCE, _("En France")),
+            (LOCATION_ABROAD, _("Établissement français à l'étranger")),
+        ],
+        initial=LOCATION_FRANCE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    departement = forms.ModelChoiceField(
+        label=_("Département"),
+        queryset=Departement.objects.order_by("code"),
+        required=False,
+        empty_label=_("Choisir un département"),
+    )
+    country = forms.CharField(
+        label=_("Pays (code à deux lettres)"),
+        help_text=_("Code ISO du pays, par exemple ES pour l'Espagne ou MA pour le Maroc."),
+        max_length=2,
+        required=False,
+    )
+
+    # The fields that only matter when the UAI is not known yet.
+    new_school_fields = ("school_name", "commune", "location", "departement", "country")
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(username__iexact=email).exists():
+            raise ValidationError(
+                _("Un compte existe déjà avec cette adresse. Connectez-vous."), code="email_taken"
+            )
+        return email
+
+    def clean_uai(self) -> str:
+        uai = "".join(self.cleaned_data["uai"].split()).upper()
+        validate_uai(uai)
+        return uai
+
+    def clean_country(self) -> str:
+        country = self.cleaned_data["country"].strip().upper()
+        if country and (not COUNTRY_PATTERN.match(country) or country == "FR"):
+            raise ValidationError(
+                _("Saisissez le code à deux lettres d'un pays étranger, par exemple ES."),
+                code="invalid_country",
+            )
+        return country
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
+        elif password1:
+            candidate = User(
+                username=cleaned.get("email", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("display_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, user=candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+
+        uai = cleaned.get("uai")
+        self.school = school_by_uai(uai=uai) if uai else None
+        if uai and self.school is None:
+            self._clean_new_school(cleaned)
+        return cleaned
+
+    def _clean_new_school(self, cleaned) -> None:
+        required = _("Cet établissement n'est pas encore inscrit : ce champ est obligatoire.")
+        for name in ("school_name", "commune"):
+            if not cleaned.get(name, "").strip():
+                self.add_error(name, required)
+        if cleaned.get("location") == self.LOCATION_ABROAD:
+            if not cleaned.get("country") and "country" not in self.errors:
+                self.add_error("country", required)
+            cleaned["departement"] = None
+        else:
+            if not cleaned.get("departement"):
+                self.add_error("departement", required)
+            cleaned["country"] = ""
+
+    @transaction.atomic
+    def save(self) -> User:
+        """Create the teacher and, when its UAI is new, the school; all or nothing."""
+        data = self.cleaned_data
+        school = self.school
+        if school is None:
+            school, _created = School.objects.get_or_create(
+                uai=data["uai"],
+                defaults={
+                    "name": data["school_name"].strip(),
+                    "commune": data["commune"].strip(),
+                    "departement": data["departement"],
+                    "country": data["country"],
+                },
+            )
+        user = User.objects.create_user(
+            username=data["email"],
+            email=data["email"],
+            password=data["password1"],
+            first_name=data["display_name"].strip(),
+            role=User.Role.TEACHER,
+        )
+        school.teachers.add(user)
+        return user
+
+
+class ClassroomCreateForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label=_("Établissement"), queryset=School.objects.none(), empty_label=None
+    )
+    name = forms.CharField(
+        label=_("Nom de la classe"),
+        help_text=_("Par exemple « 2nde 4 » ou « Terminale B »."),
+        max_length=80,
+    )
+    level = forms.ChoiceField(label=_("Niveau"), choices=Classroom.Level.choices)
+    school_year = forms.TypedChoiceField(label=_("Année scolaire"), coerce=int)
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        current = school_year_current()
+        self.fields["school_year"].choices = [
+            (year, f"{year}-{year + 1}") for year in (current, current + 1)
+        ]
+        self.fields["school_year"].initial = current
+
+    def clean(self):
+        cleaned = super().clean()
+        school, name, year = cleaned.get("school"), cleaned.get("name"), cleaned.get("school_year")
+        if (
+            school
+            and name
+            and year
+            and Classroom.objects.filter(
+                school=school, school_year=year, name__iexact=name.strip()
+            ).exists()
+        ):
+            self.add_error(
+                "name", _("Une classe porte déjà ce nom cette année dans cet établissement.")
+            )
+        return cleaned
+
+
+class JoinSetForm(forms.Form):
+    enabled = forms.TypedChoiceField(
+        choices=[("1", _("Ouvrir")), ("0", _("Fermer"))],
+        coerce=lambda value: value == "1",
+        widget=forms.HiddenInput,
+    )
+
+
+class PupilsBulkCreateForm(forms.Form):
+    count = forms.IntegerField(
+        label=_("Nombre d'élèves à créer"),
+        help_text=format_lazy(
+            _("De 1 à {max}. Chaque élève reçoit un pseudonyme et un code secret."),
+            max=PUPILS_BULK_MAX,
+        ),
+        min_value=1,
+        max_value=PUPILS_BULK_MAX,
+    )
+
+
+class PupilMoveForm(forms.Form):
+    classroom = forms.ModelChoiceField(
+        label=_("Nouvelle classe"),
+        queryset=Classroom.objects.none(),
+        empty_label=_("Choisir une classe"),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classroom"].queryset = targets
+
+
+class PupilJoinForm(forms.Form):
+    class_code = forms.CharField(
+        label=_("Code de la classe"),
+        help_text=_("Le code donné par ton enseignant, par exemple K7PM2X."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    pseudonym = forms.CharField(
+        label=_("Pseudonyme (facultatif)"),
+        help_text=_(
+            "Pas ton vrai nom ! De 3 à 40 lettres, chiffres, tirets ou espaces. "
+            "Laisse vide pour en recevoir un au hasard."
+        ),
+        max_length=PSEUDONYM_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def add_school_error(self, error) -> None:
+        """Show a SchoolError from the join service on the field it is about."""
+        field = "pseudonym" if error.code.startswith("pseudonym") else "class_code"
+        self.add_error(field, ValidationError(ERROR_MESSAGES[error.code], code=error.code))
+
+
+class PupilLoginForm(forms.Form):
+    class_code = forms.CharField(
+        label=_("Code de la classe"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    pseudonym = forms.CharField(
+        label=_("Pseudonyme"),
+        max_length=PSEUDONYM_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    secret = forms.CharField(
+        label=_("Code secret"),
+        help_text=_("Il est écrit sur ta carte de connexion, par exemple lune-tigre-42."),
+        strip=True,
+        max_length=80,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "Code de classe, pseudonyme ou code secret incorrect. Vérifie ta carte de connexion."
+        ),
+    }
+
+    def __init__(self, *args, request, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean_pseudonym(self) -> str:
+        # Collapsed as the backend compares it, so that django-axes counts "Renard  Bleu" and
+        # "Renard Bleu" as one account and extra spaces buy no extra attempts.
+        return " ".join(self.cleaned_data["pseudonym"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        credentials = {
+            "class_code": cleaned["class_code"],
+            "pseudonym": cleaned["pseudonym"],
+            "secret": cleaned["secret"],
+        }
+        self.user = authenticate(self.request, **credentials)
+        if self.user is None:
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        self._failures_reset(credentials)
+        return cleaned
+
+    @staticmethod
+    def _failures_reset(credentials) -> None:
+        """django-axes counts a pupil's failures under class code + pseudonym, but its own
+        reset-on-success only knows the account's username: clear that count here."""
+        from axes.utils import reset
+
+        reset(username=axes_username(None, credentials))

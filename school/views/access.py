@@ -1,0 +1,51 @@
+"""Who may open which school page. Anonymous visitors are sent to the login page; signed-in users
+without the role get 403; a class or pupil the user may not manage is a 404, so its existence is
+not revealed."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from ..models import Classroom
+from ..permissions import can_manage_classroom, can_manage_pupil, is_administrator, is_teacher
+from ..selectors import classroom_pupil
+
+
+def is_pupil_account(user) -> bool:
+    return bool(user.is_authenticated and user.is_pupil and not is_administrator(user))
+
+
+def _role_required(predicate):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not predicate(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+teacher_required = _role_required(lambda user: is_teacher(user) or is_administrator(user))
+pupil_required = _role_required(is_pupil_account)
+
+
+def classroom_managed_or_404(request, pk: int) -> Classroom:
+    classroom = get_object_or_404(Classroom.objects.select_related("school"), pk=pk)
+    if not can_manage_classroom(request.user, classroom):
+        raise Http404
+    return classroom
+
+
+def pupil_managed_or_404(request, classroom: Classroom, user_id: int):
+    pupil = classroom_pupil(classroom=classroom, user_id=user_id)
+    if pupil is None or not can_manage_pupil(request.user, pupil):
+        raise Http404
+    return pupil

@@ -1,0 +1,110 @@
+"""A teacher's classes: list, creation, the class page and its class-wide actions."""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .. import services
+from ..forms import ClassroomCreateForm, JoinSetForm, PupilsBulkCreateForm
+from ..selectors import classroom_pupils, classrooms_for_manager, schools_for_classroom_create
+from .access import classroom_managed_or_404, teacher_required
+
+
+def refuse_if_archived(request, classroom):
+    """Archived classes are read-only apart from moving or deleting their pupils."""
+    if not classroom.is_archived:
+        return None
+    messages.error(request, services.SchoolError(services.CLASSROOM_ARCHIVED).message)
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def classroom_list(request):
+    classrooms = list(classrooms_for_manager(user=request.user))
+    return TemplateResponse(
+        request,
+        "school/classroom_list.html",
+        {
+            "active": [c for c in classrooms if not c.is_archived],
+            "archived": [c for c in classrooms if c.is_archived],
+        },
+    )
+
+
+@teacher_required
+def classroom_create(request):
+    schools = schools_for_classroom_create(user=request.user)
+    form = ClassroomCreateForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        classroom = services.classroom_create(teacher=request.user, **form.cleaned_data)
+        messages.success(request, _("La classe « %(name)s » est créée.") % {"name": classroom.name})
+        return redirect("school:classroom_detail", pk=classroom.pk)
+    return TemplateResponse(
+        request,
+        "school/classroom_create.html",
+        {"form": form, "has_school": schools.exists()},
+    )
+
+
+@teacher_required
+def classroom_detail(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    return TemplateResponse(
+        request,
+        "school/classroom_detail.html",
+        {
+            "classroom": classroom,
+            "pupils": classroom_pupils(classroom=classroom),
+            "bulk_form": PupilsBulkCreateForm(),
+        },
+    )
+
+
+@teacher_required
+def classroom_code_regenerate(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    code = services.classroom_join_code_regenerate(classroom=classroom)
+    messages.success(
+        request,
+        _("Nouveau code de la classe : %(code)s. L'ancien code ne fonctionne plus.")
+        % {"code": code},
+    )
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def classroom_join_set(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    form = JoinSetForm(request.POST)
+    if form.is_valid():
+        enabled = form.cleaned_data["enabled"]
+        services.classroom_join_set(classroom=classroom, enabled=enabled)
+        messages.success(
+            request,
+            _("Les élèves peuvent rejoindre la classe avec son code.")
+            if enabled
+            else _("La classe n'accepte plus de nouveaux élèves."),
+        )
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def classroom_archive(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if request.method == "POST":
+        services.classroom_archive(classroom=classroom)
+        messages.success(request, _("La classe est archivée."))
+        return redirect("school:classroom_detail", pk=classroom.pk)
+    return TemplateResponse(
+        request, "school/classroom_archive_confirm.html", {"classroom": classroom}
+    )

@@ -1,0 +1,174 @@
+"""Pupils: created in bulk or reset by their teacher (login cards), moved, deleted; joining a class
+and logging in with class code, pseudonym and secret.
+
+Secrets appear in clear only in the response that creates them, which is never cached."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+
+from .. import services
+from ..forms import PupilJoinForm, PupilLoginForm, PupilMoveForm, PupilsBulkCreateForm
+from ..pseudonyms import join_code_normalise
+from ..selectors import pupil_move_targets
+from .access import classroom_managed_or_404, pupil_managed_or_404, teacher_required
+from .classrooms import refuse_if_archived
+
+PUPIL_HOME_URL = "/suivi/"
+PUPIL_BACKEND = "school.backends.PupilBackend"
+
+
+def _cards_response(request, *, classroom, credentials, title):
+    return TemplateResponse(
+        request,
+        "school/login_cards.html",
+        {
+            "classroom": classroom,
+            "credentials": credentials,
+            "title": title,
+            "login_url": request.build_absolute_uri(reverse("school:pupil_login")),
+        },
+    )
+
+
+@never_cache
+@teacher_required
+def pupils_bulk_create(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    form = PupilsBulkCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        credentials = services.pupils_bulk_create(
+            classroom=classroom, count=form.cleaned_data["count"]
+        )
+        return _cards_response(
+            request,
+            classroom=classroom,
+            credentials=credentials,
+            title=_("Cartes de connexion des nouveaux élèves"),
+        )
+    return TemplateResponse(
+        request, "school/pupils_bulk_create.html", {"classroom": classroom, "form": form}
+    )
+
+
+@never_cache
+@teacher_required
+def pupil_secret_reset(request, pk, user_id):
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = pupil_managed_or_404(request, classroom, user_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    credentials = services.pupil_secret_reset(pupil=pupil)
+    return _cards_response(
+        request,
+        classroom=classroom,
+        credentials=[credentials],
+        title=_("Nouveau code secret de %(pseudonym)s") % {"pseudonym": pupil.pseudonym},
+    )
+
+
+@teacher_required
+def pupil_move(request, pk, user_id):
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = pupil_managed_or_404(request, classroom, user_id)
+    form = PupilMoveForm(
+        request.POST or None, targets=pupil_move_targets(user=request.user, pupil=pupil)
+    )
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["classroom"]
+        try:
+            services.pupil_move(pupil=pupil, classroom=target)
+        except services.SchoolError as error:
+            form.add_error("classroom", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(pseudonym)s est maintenant dans la classe %(classroom)s.")
+                % {"pseudonym": pupil.pseudonym, "classroom": target.name},
+            )
+            return redirect("school:classroom_detail", pk=classroom.pk)
+    return TemplateResponse(
+        request, "school/pupil_move.html", {"classroom": classroom, "pupil": pupil, "form": form}
+    )
+
+
+@teacher_required
+def pupil_delete(request, pk, user_id):
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = pupil_managed_or_404(request, classroom, user_id)
+    if request.method == "POST":
+        services.pupils_erase(user_ids={pupil.user_id})
+        messages.success(
+            request,
+            _("Le compte de %(pseudonym)s et toutes ses données sont supprimés.")
+            % {"pseudonym": pupil.pseudonym},
+        )
+        return redirect("school:classroom_detail", pk=classroom.pk)
+    return TemplateResponse(
+        request, "school/pupil_delete_confirm.html", {"classroom": classroom, "pupil": pupil}
+    )
+
+
+@never_cache
+@sensitive_post_parameters()
+def pupil_join(request):
+    initial = {"class_code": join_code_normalise(request.GET.get("code", ""))}
+    form = PupilJoinForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            credentials = services.pupil_check_and_join(
+                join_code=form.cleaned_data["class_code"],
+                pseudonym=form.cleaned_data["pseudonym"] or None,
+            )
+        except services.SchoolError as error:
+            form.add_school_error(error)
+        else:
+            login(request, credentials.pupil.user, backend=PUPIL_BACKEND)
+            return TemplateResponse(
+                request,
+                "school/pupil_joined.html",
+                {
+                    "classroom": credentials.pupil.classroom,
+                    "credentials": [credentials],
+                    "login_url": request.build_absolute_uri(reverse("school:pupil_login")),
+                    "pupil_home_url": PUPIL_HOME_URL,
+                },
+            )
+    return TemplateResponse(request, "school/pupil_join.html", {"form": form})
+
+
+def _safe_next(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+@never_cache
+@sensitive_post_parameters("secret")
+def pupil_login(request):
+    form = PupilLoginForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)
+        return redirect(_safe_next(request) or PUPIL_HOME_URL)
+    return TemplateResponse(
+        request,
+        "school/pupil_login.html",
+        {
+            "form": form,
+            "next": _safe_next(request),
+        },
+    )

@@ -1,0 +1,139 @@
+"""Benchmark: response time and query count of the teacher's class progress table and its CSV.
+
+Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.dashboard`. It creates a
+throwaway test database, a class of 35 pupils and a course of 20 lessons with quizzes, realistic
+attempts and progress (most pupils well into the course, a few behind, some quizzes retried),
+then requests the pages as the class's teacher and prints the figures."""
+
+import os
+import random
+import statistics
+import time
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_test_environment,
+    teardown_test_environment,
+)
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+PUPILS = int(os.environ.get("BENCH_PUPILS", "35"))
+LESSONS = int(os.environ.get("BENCH_LESSONS", "20"))
+
+
+def _measure(client, url):
+    client.get(url)  # warm-up
+    timings = []
+    for _ in range(ROUNDS):
+        start = time.perf_counter()
+        response = client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return timings, len(captured)
+
+
+def _build(rng: random.Random):
+    from content.seeding import SeedReport, site_structure_ensure
+    from courses.grading import quiz_grade
+    from courses.models import LessonProgress
+    from courses.services import assignment_create, lesson_progress_touch, quiz_attempt_record
+    from tests.courses.factories import content_blocks, course_create, lesson_create, quiz_block
+    from tests.courses.progress_factories import (
+        answers_with_score,
+        classroom_with_pupils,
+        school_create,
+        teacher_create,
+    )
+
+    index = site_structure_ensure(report=SeedReport())
+    school = school_create()
+    teacher = teacher_create(school=school, username="bench-teacher")
+    classroom, pupils = classroom_with_pupils(teacher=teacher, school=school, pupils=PUPILS)
+    course = course_create(parent=index, title="La Ve République et ses institutions")
+    lessons = []
+    for number in range(LESSONS):
+        quizzes = [quiz_block(questions=5)]
+        if number % 4 == 3:  # every fourth lesson has a second, shorter quiz
+            quizzes.append(quiz_block(questions=3, title="Pour aller plus loin"))
+        lessons.append(
+            lesson_create(
+                course=course, body=[*content_blocks(8), *quizzes], title=f"Leçon {number + 1}"
+            )
+        )
+    assignment_create(classroom=classroom, teacher=teacher, course=course)
+
+    attempts = 0
+    for pupil in pupils:
+        # Most pupils are well into the course, a few have barely started.
+        reached = min(LESSONS, max(0, int(rng.gauss(LESSONS * 0.6, LESSONS * 0.3))))
+        for position, lesson in enumerate(lessons[: reached + 1]):
+            lesson_progress_touch(user=pupil.user, lesson=lesson)
+            if position == reached:
+                continue  # opened, not finished
+            for quiz_id, quiz in lesson.quiz_blocks().items():
+                questions = len(quiz["questions"])
+                for _try in range(rng.choice((1, 1, 1, 2, 2, 3))):
+                    score = rng.randint(questions // 2, questions)
+                    result = quiz_grade(quiz, answers_with_score(quiz, score))
+                    quiz_attempt_record(
+                        user=pupil.user, lesson=lesson, quiz_id=quiz_id, result=result
+                    )
+                    attempts += 1
+    for progress in LessonProgress.objects.all():
+        LessonProgress.objects.filter(pk=progress.pk).update(
+            time_spent_seconds=rng.randint(60, 1500)
+        )
+    return classroom, teacher, pupils, lessons, attempts
+
+
+def main():
+    from courses.models import LessonProgress
+
+    rng = random.Random(1958)
+    classroom, teacher, pupils, lessons, attempts = _build(rng)
+    client = Client()
+    client.force_login(teacher)
+    base = f"/suivi/classes/{classroom.pk}/"
+    pages = [
+        ("class table", base),
+        ("CSV export", base + "export.csv"),
+        ("pupil detail", base + f"eleves/{pupils[0].user_id}/"),
+        ("question rates", base + f"lecons/{lessons[0].pk}/"),
+    ]
+    print(
+        f"Class progress: {len(pupils)} pupils × {len(lessons)} lessons, {attempts} quiz "
+        f"attempts, {LessonProgress.objects.count()} progress rows; {ROUNDS} requests each, "
+        f"{connection.vendor}"
+    )
+    print(f"{'page':<16} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for name, url in pages:
+        timings, queries = _measure(client, url)
+        p95 = statistics.quantiles(timings, n=20)[-1]
+        print(f"{name:<16} {statistics.median(timings):10.1f} {p95:8.1f} {queries:>8}")
+
+    pupil_client = Client()
+    pupil_client.force_login(pupils[0].user)
+    timings, queries = _measure(pupil_client, "/suivi/")
+    p95 = statistics.quantiles(timings, n=20)[-1]
+    print(f"{'pupil dashboard':<16} {statistics.median(timings):10.1f} {p95:8.1f} {queries:>8}")
+
+
+if __name__ == "__main__":
+    setup_test_environment()
+    # A database of its own: a test run on the same server keeps its test_<name> database.
+    connection.settings_dict["TEST"]["NAME"] = "test_hemicycle_bench_dashboard"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        main()
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        teardown_test_environment()
