@@ -33,6 +33,10 @@ def can_obtain_api_token(user) -> bool:
     return is_teacher(user)
 
 
+def is_pupil_account(user) -> bool:
+    return bool(user.is_authenticated and user.is_pupil and not is_administrator(user))
+
+
 def can_create_classroom(user, school: School) -> bool:
     if is_administrator(user):
         return True

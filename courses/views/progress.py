@@ -7,14 +7,13 @@ import csv
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from school.models import Classroom, PupilProfile
 from school.permissions import can_manage_classroom, is_administrator, is_teacher
@@ -138,12 +137,14 @@ def assignments(request, pk: int):
 
 
 @login_required
-@require_POST
 def assignment_remove(request, pk: int, assignment_pk: int):
+    # Access first, then the method: a GET reveals nothing to someone who may not manage the class.
     classroom = _managed_classroom(request, pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("course", "lesson"), pk=assignment_pk, classroom=classroom
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     title = str(assignment)
     assignment_delete(assignment=assignment)
     messages.success(

@@ -10,12 +10,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Classroom
-from ..permissions import can_manage_classroom, can_manage_pupil, is_administrator, is_teacher
+from ..permissions import (
+    can_manage_classroom,
+    can_manage_pupil,
+    is_administrator,
+    is_pupil_account,
+    is_teacher,
+)
 from ..selectors import classroom_pupil
-
-
-def is_pupil_account(user) -> bool:
-    return bool(user.is_authenticated and user.is_pupil and not is_administrator(user))
 
 
 def _role_required(predicate):

@@ -7,8 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..forms import TeacherSignupForm
-from ..permissions import is_administrator, is_teacher
-from .access import is_pupil_account
+from ..permissions import is_administrator, is_pupil_account, is_teacher
 from .pupils import PUPIL_HOME_URL
 
 TEACHER_BACKEND = "django.contrib.auth.backends.ModelBackend"

@@ -1,0 +1,220 @@
+"""The permission matrix over every page and endpoint of the project's own apps, generated.
+
+Every URL pattern of the `school`, `courses`, `school_api` and `courses_api` namespaces is found by
+walking the URL resolver, so a new view without a rule here fails the test. Its kwargs are filled
+from one world (class A of teacher A with pupil A, class B of teacher B with pupil B), and each of
+the seven roles is checked against the rule, which reuses the predicates of school.permissions:
+allowed means neither 401/403/404 nor a redirect to the login page; denied means one of those, for
+GET and for POST, and a denied POST changes nothing in the database."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from courses.models import Assignment
+from school.permissions import (
+    can_manage_classroom,
+    can_manage_classrooms,
+    can_view_classroom,
+    is_pupil_account,
+)
+from tests.courses.factories import course_create, lesson_create
+from tests.school.factories import (
+    admin_create,
+    classroom_create,
+    editor_create,
+    pupil_create,
+    school_create,
+    teacher_create,
+)
+
+NAMESPACES = ("school", "courses", "school_api", "courses_api")
+ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
+
+
+def _everyone(user, world):
+    return True
+
+
+def _authenticated(user, world):
+    return user.is_authenticated
+
+
+def _manages_class_a(user, world):
+    return can_manage_classroom(user, world.classroom)
+
+
+def _views_class_a(user, world):
+    return user.is_authenticated and can_view_classroom(user, world.classroom)
+
+
+def _manages_classes(user, world):
+    return can_manage_classrooms(user)
+
+
+def _pupil(user, world):
+    return is_pupil_account(user)
+
+
+def _follows_classwork(user, world):
+    return can_manage_classrooms(user) or is_pupil_account(user)
+
+
+# URL name -> who may use it. Class-scoped names are checked on class A.
+RULES = {
+    "school:teacher_signup": _everyone,
+    "school:pupil_join": _everyone,
+    "school:pupil_login": _everyone,
+    "school:account_home": _authenticated,
+    "school:classroom_list": _manages_classes,
+    "school:classroom_create": _manages_classes,
+    "school:classroom_detail": _manages_class_a,
+    "school:classroom_code": _manages_class_a,
+    "school:classroom_join_set": _manages_class_a,
+    "school:classroom_archive": _manages_class_a,
+    "school:pupils_bulk_create": _manages_class_a,
+    "school:pupil_secret_reset": _manages_class_a,
+    "school:pupil_move": _manages_class_a,
+    "school:pupil_delete": _manages_class_a,
+    "school:privacy": _pupil,
+    "school:privacy_export": _pupil,
+    "courses:dashboard": _authenticated,
+    "courses:classroom_list": _manages_classes,
+    "courses:class_dashboard": _manages_class_a,
+    "courses:class_export_csv": _manages_class_a,
+    "courses:assignments": _manages_class_a,
+    "courses:assignment_remove": _manages_class_a,
+    "courses:pupil_detail": _manages_class_a,
+    "courses:lesson_questions": _manages_class_a,
+    "school_api:classroom-list": _manages_classes,
+    "school_api:classroom-detail": _manages_class_a,
+    "school_api:classroom-pupils": _manages_class_a,
+    # Anyone may POST credentials; whose they are decides (tests/school/test_api.py).
+    "school_api:token": _everyone,
+    "courses_api:progress": _follows_classwork,
+    "courses_api:assignment-list": _follows_classwork,
+    "courses_api:assignment-detail": _views_class_a,
+}
+# Only denied roles are POSTed to: an allowed POST would act (sign up, join, delete...).
+
+
+def _url_names() -> list[tuple[str, list[str]]]:
+    """(namespace:name, kwarg names) of every pattern in the project's namespaces."""
+    found = []
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace in NAMESPACES and pattern.name:
+                found.append(
+                    (f"{namespace}:{pattern.name}", list(pattern.pattern.regex.groupindex))
+                )
+
+    walk(get_resolver().url_patterns)
+    return sorted({(name, tuple(kwargs)) for name, kwargs in found})
+
+
+@dataclass
+class World:
+    classroom: object
+    pupil: object
+    lesson: object
+    assignment: object
+    users: dict
+
+    def kwargs_for(self, name: str, kwarg_names) -> dict:
+        values = {
+            "pk": self.assignment.pk if "assignment" in name else self.classroom.pk,
+            "classroom_id": self.classroom.pk,
+            "user_id": self.pupil.user_id,
+            "user_pk": self.pupil.user_id,
+            "assignment_pk": self.assignment.pk,
+            "lesson_pk": self.lesson.pk,
+        }
+        return {kwarg: values[kwarg] for kwarg in kwarg_names}
+
+
+@pytest.fixture
+def world(site_tree):
+    teacher = teacher_create()
+    other_teacher = teacher_create(school=school_create())
+    classroom = classroom_create(teacher=teacher, name="2nde A")
+    other_classroom = classroom_create(teacher=other_teacher, name="2nde B")
+    pupil = pupil_create(classroom=classroom)
+    other_pupil = pupil_create(classroom=other_classroom)
+    course = course_create(parent=site_tree)
+    lesson = lesson_create(course=course)
+    assignment = Assignment.objects.create(classroom=classroom, course=course, assigned_by=teacher)
+    users = {
+        "anonymous": None,
+        "pupil": pupil.user,
+        "other_pupil": other_pupil.user,
+        "teacher": teacher,
+        "other_teacher": other_teacher,
+        "editor": editor_create(),
+        "admin": admin_create(),
+    }
+    return World(classroom, pupil, lesson, assignment, users)
+
+
+def _client(world, role) -> Client:
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    return client
+
+
+def _denied(response, *, method_refused_counts=False) -> bool:
+    # A 405 for a method an API route never takes comes before any lookup: it reveals nothing.
+    if response.status_code in (401, 403, 404) or (
+        method_refused_counts and response.status_code == 405
+    ):
+        return True
+    return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _row_counts() -> dict:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label in ("school", "courses", "authtoken")
+    }
+
+
+def test_every_project_url_has_a_rule():
+    names = {name for name, _kwargs in _url_names()}
+    assert names, "no URL found: the resolver walk is broken"
+    assert names == set(RULES), (
+        f"without a rule: {sorted(names - set(RULES))}; stale: {sorted(set(RULES) - names)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_matches_the_rules(world, role):
+    client = _client(world, role)
+    user = world.users[role]
+    from django.contrib.auth.models import AnonymousUser
+
+    subject = user or AnonymousUser()
+    mismatches = []
+    for name, kwarg_names in _url_names():
+        url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names))
+        allowed = RULES[name](subject, world)
+        response = client.get(url)
+        if _denied(response) == allowed:
+            mismatches.append(
+                f"GET {url} ({name}): {response.status_code}, expected "
+                f"{'allowed' if allowed else 'denied'}"
+            )
+        if not allowed:
+            before = _row_counts()
+            post = client.post(url, {"count": 3, "enabled": "0", "name": "x"})
+            if not _denied(post, method_refused_counts=True):
+                mismatches.append(f"POST {url} ({name}): {post.status_code}, expected denied")
+            if _row_counts() != before:
+                mismatches.append(f"POST {url} ({name}) by {role} changed the database")
+    assert not mismatches, "\n".join(mismatches)
