@@ -162,6 +162,10 @@ class LessonCell:
         return (self.time_spent_seconds + 30) // 60
 
 
+def _percentage(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
 @dataclass(frozen=True)
 class LessonColumn:
     """A lesson of the class table, with how many pupils completed it."""
@@ -174,9 +178,7 @@ class LessonColumn:
     @property
     def completion_rate(self) -> int | None:
         """Percentage of the class's pupils who completed the lesson, rounded."""
-        if not self.pupils:
-            return None
-        return round(100 * self.completed / self.pupils)
+        return _percentage(self.completed, self.pupils)
 
 
 @dataclass(frozen=True)
@@ -491,9 +493,7 @@ class QuestionSuccess:
     @property
     def rate(self) -> int | None:
         """Percentage of the pupils who answered whose latest attempt got it right."""
-        if not self.answered:
-            return None
-        return round(100 * self.right / self.answered)
+        return _percentage(self.right, self.answered)
 
 
 @dataclass(frozen=True)

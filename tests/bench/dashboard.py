@@ -56,7 +56,7 @@ def _build(rng: random.Random):
 
     index = site_structure_ensure(report=SeedReport())
     school = school_create()
-    teacher = teacher_create(school=school, username="bench-teacher")
+    teacher = teacher_create(school=school, email="bench-teacher@example.fr")
     classroom, pupils = classroom_with_pupils(teacher=teacher, school=school, pupils=PUPILS)
     course = course_create(parent=index, title="La Ve République et ses institutions")
     lessons = []

@@ -2,7 +2,7 @@
 a class and gives it the real course; a pupil joins with the class code in another browser
 context, does the first lesson's quiz; the teacher reads the pupil's result on the class table and
 in the CSV export; the pupil logs in again with their login card. axe-core checks every page of
-the journey (WCAG 2.1 A/AA), the pupil's on a phone-sized viewport too."""
+the journey (WCAG 2.1 A/AA), on a phone-sized viewport and on a desktop one."""
 
 import csv
 import io
@@ -44,17 +44,14 @@ class Axe:
     def __init__(self):
         self.found = {}
 
-    def check(self, page, label, *, mobile=False):
-        viewports = [("bureau", DESKTOP)]
-        if mobile:
-            viewports.insert(0, ("mobile", MOBILE))
-        for name, viewport in viewports:
+    def check(self, page, label):
+        """On a phone-sized viewport, then on a desktop one (where the journey goes on)."""
+        for name, viewport in (("mobile", MOBILE), ("bureau", DESKTOP)):
             page.set_viewport_size(viewport)
             if violations := axe_blocking_violations(page):
                 self.found[f"{label} ({name}, {viewport['width']}×{viewport['height']})"] = (
                     violations
                 )
-        page.set_viewport_size(DESKTOP)
 
     def assert_clean(self):
         assert not self.found, "axe-core, violations serious/critical:\n" + "\n".join(
@@ -72,7 +69,7 @@ def card_value(page, term):
 def teacher_signs_up_and_creates_the_class(page, axe):
     page.goto("/inscription/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte enseignant")
-    axe.check(page, "inscription enseignant", mobile=True)
+    axe.check(page, "inscription enseignant")
 
     page.get_by_label("Adresse électronique").fill(TEACHER_EMAIL)
     page.get_by_label("Nom affiché (facultatif)").fill("Mme Martin")
@@ -140,7 +137,7 @@ def teacher_assigns_the_course(page, seeded, axe):
 def pupil_joins(page, join_code, axe):
     page.goto("/rejoindre/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejoindre une classe")
-    axe.check(page, "rejoindre une classe", mobile=True)
+    axe.check(page, "rejoindre une classe")
     page.get_by_label("Code de la classe").fill(join_code.lower())
     expect(page.get_by_label("Pseudonyme (facultatif)")).to_be_empty()
     page.get_by_role("button", name="Rejoindre la classe").click()
@@ -154,7 +151,7 @@ def pupil_joins(page, join_code, axe):
     assert re.fullmatch(r"[A-Z][a-z]+-[A-Z][a-z]+-\d{2}", pseudonym), pseudonym
     assert re.fullmatch(r"[a-z]+-[a-z]+-\d{2}", secret), secret
     expect(page.locator(".hc-login-card__url")).to_have_text(re.compile(r"/connexion-eleve/$"))
-    axe.check(page, "carte de connexion", mobile=True)
+    axe.check(page, "carte de connexion")
     return pseudonym, secret
 
 
@@ -163,7 +160,7 @@ def pupil_does_the_first_lesson(page, seeded, axe):
     expect(page).to_have_url(re.compile(r"/suivi/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes devoirs")
     expect(page.get_by_role("heading", name=seeded["course_title"])).to_be_visible()
-    axe.check(page, "mes devoirs (élève)", mobile=True)
+    axe.check(page, "mes devoirs (élève)")
 
     page.get_by_role("link", name=f"À faire ensuite : {seeded['lesson_title']}").click()
     expect(page).to_have_url(re.compile(re.escape(seeded["lesson_url"]) + "$"))
@@ -181,7 +178,7 @@ def pupil_does_the_first_lesson(page, seeded, axe):
     item = page.locator("main li", has=page.get_by_role("link", name=seeded["lesson_title"]))
     expect(item).to_contain_text("Terminée")
     expect(item).to_contain_text("meilleur score :")
-    axe.check(page, "mes devoirs après une leçon (élève)", mobile=True)
+    axe.check(page, "mes devoirs après une leçon (élève)")
 
 
 def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
@@ -204,10 +201,8 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     expect(lesson_columns.first).to_contain_text(seeded["lesson_title"])
     row = table.get_by_role("row", name=re.compile(re.escape(pseudonym)))
     expect(row.get_by_role("cell").first).to_have_text(f"Terminée · {score}")
-    expect(row.get_by_role("cell").last).to_have_text(
-        re.compile(rf"^1/{lesson_columns.count()}$")
-    )
-    axe.check(page, "tableau de la classe", mobile=True)
+    expect(row.get_by_role("cell").last).to_have_text(re.compile(rf"^1/{lesson_columns.count()}$"))
+    axe.check(page, "tableau de la classe")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Exporter la progression (CSV)").click()
@@ -259,7 +254,7 @@ def test_teacher_creates_a_class_and_follows_a_pupil(new_page, seeded, territori
     pupil.get_by_role("button", name="Se déconnecter", exact=True).click()
     expect(pupil.get_by_role("link", name="Connexion élève").first).to_be_visible()
     pupil.goto("/connexion-eleve/")
-    axe.check(pupil, "connexion élève", mobile=True)
+    axe.check(pupil, "connexion élève")
     pupil.get_by_label("Code de la classe").fill(join_code)
     pupil.get_by_label("Pseudonyme").fill(pseudonym)
     pupil.get_by_label("Code secret").fill(secret)

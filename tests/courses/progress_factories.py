@@ -5,29 +5,13 @@ import itertools
 from courses.grading import quiz_grade, quiz_questions
 from courses.models import LessonPage
 from courses.services import quiz_attempt_record
-from school.models import Departement, School, User
-from school.models.schools import uai_key
+from school.models import School, User
 from school.services import classroom_create, pupils_bulk_create
+from tests.school.factories import school_create, teacher_create
+
+__all__ = ["school_create", "teacher_create"]  # re-exported for the courses tests
 
 _counter = itertools.count(1)
-
-
-def school_create(*, name: str = "Lycée Victor-Hugo") -> School:
-    number = f"{750_0000 + next(_counter):07d}"
-    return School.objects.create(
-        uai=number + uai_key(number),
-        name=name,
-        commune="Paris",
-        departement=Departement.objects.get(code="75"),
-    )
-
-
-def teacher_create(*, school: School, username: str | None = None) -> User:
-    teacher = User.objects.create_user(
-        username=username or f"prof-{next(_counter)}", password="teacher-secret-1", role="teacher"
-    )
-    school.teachers.add(teacher)
-    return teacher
 
 
 def classroom_with_pupils(*, teacher: User, school: School, pupils: int, name: str | None = None):
