@@ -128,7 +128,8 @@ class World:
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
-            "pk": self.assignment.pk if "assignment" in name else self.classroom.pk,
+            # `pk` is the class everywhere but in the assignments API's detail route.
+            "pk": self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk,
             "classroom_id": self.classroom.pk,
             "user_id": self.pupil.user_id,
             "user_pk": self.pupil.user_id,
@@ -142,6 +143,8 @@ class World:
 def world(site_tree):
     teacher = teacher_create()
     other_teacher = teacher_create(school=school_create())
+    # A spare class first, so class and assignment ids differ and a mixed-up kwarg shows.
+    classroom_create(teacher=other_teacher, name="Spare")
     classroom = classroom_create(teacher=teacher, name="2nde A")
     other_classroom = classroom_create(teacher=other_teacher, name="2nde B")
     pupil = pupil_create(classroom=classroom)
