@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml | check-python
 
 $(NPM_STAMP): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
 	else \
 		echo "npm not found: front-end packages not installed (browser tests will be skipped)."; \
 	fi

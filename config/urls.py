@@ -45,6 +45,6 @@ if settings.DEBUG:
 
 urlpatterns += [
     path("", include("school.urls")),
-    path("suivi/", include("courses.urls")),
+    path("", include("courses.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -8,6 +8,7 @@ from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
 
@@ -245,6 +246,57 @@ class QuizBlock(blocks.StructBlock):
         }
 
 
+class H5PBlock(blocks.StructBlock):
+    """An H5P activity played by h5p-standalone. Its block id names the activity: the xAPI
+    object IRI, the pupil's saved state and the attempts all hang on it."""
+
+    package = SnippetChooserBlock("courses.H5PPackage", label=_("Activité H5P"))
+    title = blocks.CharBlock(
+        label=_("Titre"),
+        max_length=200,
+        required=False,
+        help_text=_("Par défaut, le titre de l'activité H5P."),
+    )
+    instructions = blocks.TextBlock(label=_("Consigne"), required=False)
+
+    class Meta:
+        icon = "pick"
+        label = _("Activité H5P")
+        template = "courses/blocks/h5p.html"
+
+    def get_context(self, value, parent_context=None):
+        from django.urls import reverse
+
+        context = super().get_context(value, parent_context)
+        page, request, block_id = context.get("page"), context.get("request"), context.get("id")
+        package = value["package"]
+        context["title"] = value["title"] or (package.title if package else "")
+        summaries = context.get("quiz_summaries") or {}
+        context["summary"] = summaries.get(block_id)
+        if package is not None and package.is_ready and page is not None and block_id:
+            activity = reverse("courses:h5p_activity", args=[page.pk, block_id])
+            h5p_json = reverse("courses:h5p_file", args=[package.content_key, "h5p.json"])
+            context["player"] = {
+                "h5p_json_path": h5p_json.removesuffix("/h5p.json"),
+                "xapi_iri": request.build_absolute_uri(activity) if request else activity,
+                # Placeholders that H5P core fills in (content-user-data protocol).
+                "state_url": reverse(
+                    "courses:h5p_state", args=[page.pk, block_id, ":dataType", ":subContentId"]
+                ),
+                "previous_state": (context.get("h5p_states") or {}).get(block_id, ""),
+            }
+        return context
+
+    def get_api_representation(self, value, context=None):
+        package = value["package"]
+        return {
+            "title": value["title"] or (package.title if package else ""),
+            "instructions": value["instructions"],
+            "package": package.pk if package else None,
+            "main_library": package.main_library if package else "",
+        }
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     rich_text = blocks.RichTextBlock(
         label=_("Texte"), features=RICH_TEXT_FEATURES, template="courses/blocks/rich_text.html"
@@ -258,3 +310,4 @@ class LessonStreamBlock(blocks.StreamBlock):
     timeline = TimelineBlock()
     further_reading = FurtherReadingBlock()
     quiz = QuizBlock()
+    h5p = H5PBlock()

@@ -1,6 +1,6 @@
 """What the courses app holds about a pupil, for the pupil's data export."""
 
-from .models import LessonProgress, QuizAttempt
+from .models import H5PUserState, LessonProgress, QuizAttempt, XAPIStatement
 
 
 def courses_data_export(user) -> dict:
@@ -8,7 +8,8 @@ def courses_data_export(user) -> dict:
         "tentatives_de_quiz": [
             {
                 "lecon": attempt.lesson.title,
-                "quiz": attempt.quiz_id,
+                "exercice": attempt.quiz_id,
+                "type": attempt.kind,
                 "score": attempt.score,
                 "score_maximal": attempt.max_score,
                 "reponses": attempt.answers,
@@ -24,5 +25,27 @@ def courses_data_export(user) -> dict:
                 "temps_passe_secondes": progress.time_spent_seconds,
             }
             for progress in LessonProgress.objects.filter(user=user).select_related("lesson")
+        ],
+        "declarations_xapi": [
+            {
+                "lecon": statement.lesson.title,
+                "activite": statement.activity_id,
+                "verbe": statement.verb,
+                "score": statement.score_raw,
+                "score_maximal": statement.score_max,
+                "reussite": statement.success,
+                "recu_le": statement.stored_at.isoformat(),
+            }
+            for statement in XAPIStatement.objects.filter(user=user).select_related("lesson")
+        ],
+        "etats_activites_h5p": [
+            {
+                "lecon": state.lesson.title,
+                "activite": state.activity_id,
+                "type": state.data_type,
+                "donnees": state.data,
+                "mis_a_jour_le": state.updated_at.isoformat(),
+            }
+            for state in H5PUserState.objects.filter(user=user).select_related("lesson")
         ],
     }

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 COMPLETION_RULE = _(
     "Une leçon est terminée quand l'élève l'a ouverte et a fait au moins une fois chacun de ses "
-    "exercices (quiz). Une leçon sans exercice est terminée dès qu'elle est ouverte."
+    "exercices (quiz et activités H5P notées). Une leçon sans exercice est terminée dès qu'elle "
+    "est ouverte."
 )
 TIME_SPENT_RULE = _(
     "Le temps passé est approximatif : l'écart entre deux actions sur la leçon, compté jusqu'à "

@@ -14,7 +14,16 @@ from school.models import Classroom, PupilProfile
 from school.permissions import classrooms_managed_by, is_administrator, is_teacher
 
 from .grading import question_choices, quiz_questions
-from .models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
+from .models import (
+    Assignment,
+    CoursePage,
+    ExerciseKind,
+    H5PPackage,
+    H5PUserState,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+)
 
 
 def course_list_published(*, within):
@@ -97,17 +106,26 @@ class LessonStatus(models.TextChoices):
 
 @dataclass(frozen=True)
 class QuizProgress:
+    """One exercise of a lesson for one pupil: a native quiz, or an H5P activity (whose maximum
+    is only known once the player has reported a score)."""
+
     quiz_id: str
     title: str
     attempts: int
     best_score: int | None
     last_score: int | None
     max_score: int
+    kind: str = ExerciseKind.QUIZ
+
+    @property
+    def is_h5p(self) -> bool:
+        return self.kind == ExerciseKind.H5P
 
 
 @dataclass(frozen=True)
 class LessonCell:
-    """One pupil on one lesson: the completion rule's status and the quizzes' scores.
+    """One pupil on one lesson: the completion rule's status and the exercises' scores, quizzes
+    and H5P activities apart.
 
     Derived values are cached: a class table reads several of them in each of its cells."""
 
@@ -128,21 +146,30 @@ class LessonCell:
         return sum(quiz.attempts for quiz in self.quizzes)
 
     @cached_property
+    def _native(self) -> tuple[QuizProgress, ...]:
+        return tuple(quiz for quiz in self.quizzes if not quiz.is_h5p)
+
+    @cached_property
+    def _h5p_done(self) -> tuple[QuizProgress, ...]:
+        return tuple(quiz for quiz in self.quizzes if quiz.is_h5p and quiz.attempts)
+
+    @cached_property
     def max_score(self) -> int:
-        return sum(quiz.max_score for quiz in self.quizzes)
+        """Of the native quizzes: one point per question."""
+        return sum(quiz.max_score for quiz in self._native)
 
     @cached_property
     def best_score(self) -> int | None:
         """The sum over the lesson's quizzes of each one's best score (0 for a quiz not done)."""
-        if not self.attempts:
+        if not any(quiz.attempts for quiz in self._native):
             return None
-        return sum(quiz.best_score or 0 for quiz in self.quizzes)
+        return sum(quiz.best_score or 0 for quiz in self._native)
 
     @cached_property
     def last_score(self) -> int | None:
-        if not self.attempts:
+        if not any(quiz.attempts for quiz in self._native):
             return None
-        return sum(quiz.last_score or 0 for quiz in self.quizzes)
+        return sum(quiz.last_score or 0 for quiz in self._native)
 
     @cached_property
     def score_label(self) -> str:
@@ -150,12 +177,34 @@ class LessonCell:
             return ""
         return f"{self.best_score}/{self.max_score}"
 
+    @cached_property
+    def h5p_best_score(self) -> int | None:
+        """The sum of the best scores of the H5P activities done (None when none is)."""
+        if not self._h5p_done:
+            return None
+        return sum(quiz.best_score for quiz in self._h5p_done)
+
+    @cached_property
+    def h5p_max_score(self) -> int | None:
+        if not self._h5p_done:
+            return None
+        return sum(quiz.max_score for quiz in self._h5p_done)
+
+    @cached_property
+    def h5p_score_label(self) -> str:
+        if self.h5p_best_score is None:
+            return ""
+        return f"{self.h5p_best_score}/{self.h5p_max_score}"
+
     @property
     def label(self) -> str:
-        """« Terminée · 4/5 »: what a teacher reads in a cell of the class table."""
+        """« Terminée · 4/5 · H5P 3/4 »: what a teacher reads in a cell of the class table."""
+        parts = [self.status_label]
         if self.score_label:
-            return f"{self.status_label} · {self.score_label}"
-        return self.status_label
+            parts.append(self.score_label)
+        if self.h5p_score_label:
+            parts.append(f"H5P {self.h5p_score_label}")
+        return " · ".join(parts)
 
     @property
     def time_spent_minutes(self) -> int:
@@ -286,15 +335,34 @@ def _progress_rows(progress) -> dict[tuple[int, int], tuple]:
     return {(user_id, lesson_id): rest for user_id, lesson_id, *rest in rows}
 
 
-def _quiz_definitions(lesson: LessonPage) -> list[tuple[str, str, int]]:
-    """(quiz id, title, number of questions) of each quiz of the lesson, in order. Read from the
-    stored JSON: turning every block of every lesson into Python values would cost more than
-    the rest of a class table."""
-    return [
-        (block["id"], block["value"].get("title", ""), len(block["value"].get("questions", [])))
+def _h5p_titles(lessons) -> dict[int, str]:
+    """Package id → title for the H5P blocks of these lessons: one query, none without H5P."""
+    package_ids = {
+        block["value"].get("package")
+        for lesson in lessons
         for block in lesson.body.raw_data
-        if block["type"] == "quiz"
-    ]
+        if block["type"] == "h5p"
+    }
+    package_ids.discard(None)
+    if not package_ids:
+        return {}
+    return dict(H5PPackage.objects.filter(pk__in=package_ids).values_list("pk", "title"))
+
+
+def _quiz_definitions(lesson: LessonPage, h5p_titles: dict[int, str]) -> list[tuple]:
+    """(exercise id, title, maximum, kind) of each exercise of the lesson, in order. Read from
+    the stored JSON: turning every block of every lesson into Python values would cost more
+    than the rest of a class table. An H5P activity's maximum is 0 until a score comes in."""
+    definitions = []
+    for block in lesson.body.raw_data:
+        value = block["value"]
+        if block["type"] == "quiz":
+            questions = len(value.get("questions", []))
+            definitions.append((block["id"], value.get("title", ""), questions, ExerciseKind.QUIZ))
+        elif block["type"] == "h5p":
+            title = value.get("title") or h5p_titles.get(value.get("package"), "")
+            definitions.append((block["id"], title, 0, ExerciseKind.H5P))
+    return definitions
 
 
 def _status_labels() -> dict[str, str]:
@@ -304,13 +372,13 @@ def _status_labels() -> dict[str, str]:
 
 def _lesson_cell(*, user_id, lesson, definitions, stats, progress, labels) -> LessonCell:
     quizzes = []
-    for quiz_id, title, question_count in definitions:
+    for quiz_id, title, question_count, kind in definitions:
         found = stats.get((user_id, lesson.pk, quiz_id))
         if found is None:
-            quizzes.append(QuizProgress(quiz_id, title, 0, None, None, question_count))
+            quizzes.append(QuizProgress(quiz_id, title, 0, None, None, question_count, kind))
         else:
             count, best, last, maximum = found
-            quizzes.append(QuizProgress(quiz_id, title, count, best, last, maximum))
+            quizzes.append(QuizProgress(quiz_id, title, count, best, last, maximum, kind))
     row = progress.get((user_id, lesson.pk))
     if row is None:
         opened_at, completed_at, seconds = None, None, 0
@@ -344,7 +412,8 @@ def class_progress_summary(*, classroom: Classroom) -> ClassProgressSummary:
     stats, progress = _progress_data(
         user_filter=Q(user__pupil__classroom=classroom), lessons=assigned.lessons
     )
-    definitions = {lesson.pk: _quiz_definitions(lesson) for lesson in assigned.lessons}
+    h5p_titles = _h5p_titles(assigned.lessons)
+    definitions = {lesson.pk: _quiz_definitions(lesson, h5p_titles) for lesson in assigned.lessons}
     labels = _status_labels()
     rows = tuple(
         PupilRow(
@@ -385,12 +454,13 @@ def pupil_progress_detail(*, pupil: PupilProfile) -> PupilProgressDetail:
     """One pupil on each lesson assigned to their class, quiz by quiz, in four queries."""
     assigned = assigned_lessons(classroom=pupil.classroom)
     stats, progress = _progress_data(user_filter=Q(user_id=pupil.user_id), lessons=assigned.lessons)
+    h5p_titles = _h5p_titles(assigned.lessons)
     labels = _status_labels()
     cells = tuple(
         _lesson_cell(
             user_id=pupil.user_id,
             lesson=lesson,
-            definitions=_quiz_definitions(lesson),
+            definitions=_quiz_definitions(lesson, h5p_titles),
             stats=stats,
             progress=progress,
             labels=labels,
@@ -456,7 +526,8 @@ def pupil_dashboard(*, user) -> PupilDashboard:
         return PupilDashboard(None, ())
     assigned = assigned_lessons(classroom=profile.classroom)
     stats, progress = _progress_data(user_filter=Q(user_id=user.pk), lessons=assigned.lessons)
-    definitions = {lesson.pk: _quiz_definitions(lesson) for lesson in assigned.lessons}
+    h5p_titles = _h5p_titles(assigned.lessons)
+    definitions = {lesson.pk: _quiz_definitions(lesson, h5p_titles) for lesson in assigned.lessons}
     labels = _status_labels()
     today = timezone.localdate()
     return PupilDashboard(
@@ -521,7 +592,9 @@ def lesson_question_stats(*, classroom: Classroom, lesson: LessonPage) -> Lesson
     )
     answers_by_quiz: dict[str, list[dict]] = {}
     rows = (
-        QuizAttempt.objects.filter(lesson=lesson, user__pupil__classroom=classroom)
+        QuizAttempt.objects.filter(
+            lesson=lesson, user__pupil__classroom=classroom, kind=ExerciseKind.QUIZ
+        )
         .filter(pk=Subquery(latest))
         .values_list("quiz_id", "answers")
     )
@@ -594,3 +667,32 @@ def assignment_list_visible(*, user):
 
 def pupil_profile_of(*, user) -> PupilProfile | None:
     return PupilProfile.objects.select_related("classroom").filter(user_id=user.pk).first()
+
+
+def h5p_states_for_lesson(*, user, lesson: LessonPage) -> dict[str, str]:
+    """Activity id → the user's saved main state, for every H5P activity of a lesson, in one
+    query: H5P core restores a state only if the page hands it over with the player."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        H5PUserState.objects.filter(
+            user=user, lesson=lesson, data_type="state", sub_content_id="0"
+        ).values_list("activity_id", "data")
+    )
+
+
+def h5p_state_get(
+    *, user, lesson: LessonPage, activity_id: str, data_type: str, sub_content_id: str
+) -> str | None:
+    """A user's saved state in an H5P activity, as the content-user-data protocol returns it."""
+    return (
+        H5PUserState.objects.filter(
+            user=user,
+            lesson=lesson,
+            activity_id=activity_id,
+            data_type=data_type,
+            sub_content_id=sub_content_id,
+        )
+        .values_list("data", flat=True)
+        .first()
+    )

@@ -6,3 +6,13 @@ from django.core.management import call_command
 def pages_publish_scheduled():
     """Publish pages whose scheduled time has come and unpublish expired ones (idempotent)."""
     call_command("publish_scheduled")
+
+
+@shared_task(
+    autoretry_for=(OSError,), retry_backoff=True, max_retries=5, acks_late=True, ignore_result=True
+)
+def h5p_package_process(package_id: int):
+    """Validate and extract an uploaded H5P package (idempotent: see the service)."""
+    from .services import h5p_package_process as process
+
+    process(package_id=package_id)

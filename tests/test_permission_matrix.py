@@ -21,7 +21,14 @@ from school.permissions import (
     can_view_classroom,
     is_pupil_account,
 )
-from tests.courses.factories import course_create, lesson_create
+from tests.courses.factories import (
+    content_blocks,
+    course_create,
+    h5p_block,
+    h5p_package_ready,
+    lesson_create,
+    quiz_block,
+)
 from tests.school.factories import (
     admin_create,
     classroom_create,
@@ -89,6 +96,10 @@ RULES = {
     "courses:assignment_remove": _manages_class_a,
     "courses:pupil_detail": _manages_class_a,
     "courses:lesson_questions": _manages_class_a,
+    # Lessons are public: so are their activities' files and IRIs; saved state needs a login.
+    "courses:h5p_file": _everyone,
+    "courses:h5p_activity": _everyone,
+    "courses:h5p_state": _authenticated,
     "school_api:classroom-list": _manages_classes,
     "school_api:classroom-detail": _manages_class_a,
     "school_api:classroom-pupils": _manages_class_a,
@@ -97,6 +108,7 @@ RULES = {
     "courses_api:progress": _follows_classwork,
     "courses_api:assignment-list": _follows_classwork,
     "courses_api:assignment-detail": _views_class_a,
+    "courses_api:xapi-statements": _authenticated,
 }
 # Only denied roles are POSTed to: an allowed POST would act (sign up, join, delete...).
 
@@ -124,6 +136,7 @@ class World:
     pupil: object
     lesson: object
     assignment: object
+    package: object
     users: dict
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
@@ -135,6 +148,11 @@ class World:
             "user_pk": self.pupil.user_id,
             "assignment_pk": self.assignment.pk,
             "lesson_pk": self.lesson.pk,
+            "activity_id": self.lesson.h5p_activity_ids()[0],
+            "data_type": "state",
+            "sub_content_id": "0",
+            "key": self.package.content_key,
+            "path": "h5p.json",
         }
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
@@ -150,7 +168,10 @@ def world(site_tree):
     pupil = pupil_create(classroom=classroom)
     other_pupil = pupil_create(classroom=other_classroom)
     course = course_create(parent=site_tree)
-    lesson = lesson_create(course=course)
+    package = h5p_package_ready()
+    lesson = lesson_create(
+        course=course, body=[*content_blocks(1), quiz_block(), h5p_block(package=package)]
+    )
     assignment = Assignment.objects.create(classroom=classroom, course=course, assigned_by=teacher)
     users = {
         "anonymous": None,
@@ -161,7 +182,7 @@ def world(site_tree):
         "editor": editor_create(),
         "admin": admin_create(),
     }
-    return World(classroom, pupil, lesson, assignment, users)
+    return World(classroom, pupil, lesson, assignment, package, users)
 
 
 def _client(world, role) -> Client:

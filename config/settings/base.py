@@ -143,6 +143,10 @@ STORAGES = {
 }
 # Front-end packages installed by npm (package.json) and served as static files.
 NODE_MODULES_DIR = BASE_DIR / "node_modules"
+# The H5P player; without npm, lessons say that their activities cannot be played.
+H5P_STANDALONE_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"
+if H5P_STANDALONE_DIR.is_dir():
+    STATICFILES_DIRS.append(("h5p-standalone", H5P_STANDALONE_DIR))
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -215,6 +219,20 @@ HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocr
 HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
 # Each quiz submission is small; anything larger is tampering.
 HEMICYCLE_QUIZ_MAX_FIELDS = 200
+# H5P packages: limits on what an upload may unpack to (see courses.h5p.package.H5PLimits).
+HEMICYCLE_H5P_LIMITS = {
+    "max_compressed_bytes": env.int("HEMICYCLE_H5P_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024),
+    "max_uncompressed_bytes": env.int(
+        "HEMICYCLE_H5P_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
+    ),
+}
+# A pupil's saved state for one H5P activity, and what one xAPI request may carry.
+HEMICYCLE_H5P_STATE_MAX_BYTES = 64 * 1024
+# How often (seconds) H5P saves a pupil's state while they work (and 3 s after they finish).
+HEMICYCLE_H5P_SAVE_SECONDS = 10
+HEMICYCLE_XAPI_MAX_STATEMENTS = 50
+HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
+HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

@@ -94,3 +94,13 @@ class ProgressRowSerializer(serializers.Serializer):
         help_text=_("Somme des meilleurs scores de chaque quiz de la leçon (vide sans tentative)."),
     )
     max_score = serializers.IntegerField(source="cell.max_score")
+    h5p_best_score = serializers.IntegerField(
+        source="cell.h5p_best_score",
+        allow_null=True,
+        help_text=_("Somme des meilleurs scores des activités H5P faites (vide sans tentative)."),
+    )
+    h5p_max_score = serializers.IntegerField(
+        source="cell.h5p_max_score",
+        allow_null=True,
+        help_text=_("Somme des scores maximaux des activités H5P faites."),
+    )

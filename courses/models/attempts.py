@@ -5,8 +5,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ExerciseKind(models.TextChoices):
+    QUIZ = "quiz", _("Quiz")
+    H5P = "h5p", _("Activité H5P")
+
+
 class QuizAttempt(models.Model):
-    """One submission of one quiz by one user. Never updated: best and last scores are derived."""
+    """One submission of one exercise (a native quiz, or an H5P activity through xAPI) by one
+    user. Never updated: best and last scores are derived."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -20,8 +26,11 @@ class QuizAttempt(models.Model):
         on_delete=models.CASCADE,
         related_name="quiz_attempts",
     )
-    # The id of the quiz block in the lesson body: stable across revisions of the page.
-    quiz_id = models.CharField(_("quiz"), max_length=64)
+    # The id of the exercise's block in the lesson body: stable across revisions of the page.
+    quiz_id = models.CharField(_("exercice"), max_length=64)
+    kind = models.CharField(
+        _("type d'exercice"), max_length=8, choices=ExerciseKind.choices, default=ExerciseKind.QUIZ
+    )
     score = models.PositiveSmallIntegerField(_("score"))
     max_score = models.PositiveSmallIntegerField(_("score maximal"))
     # {question_id: [choice ids or "true"/"false"]}, as graded.

@@ -171,6 +171,12 @@ class LessonPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_navigation(lesson=self))
         context["quiz_summaries"] = quiz_attempt_summaries(user=request.user, lesson=self)
+        if self.has_h5p:
+            from ..h5p.player import h5p_player_config
+            from ..selectors import h5p_states_for_lesson
+
+            context["h5p_config"] = h5p_player_config(request=request)
+            context["h5p_states"] = h5p_states_for_lesson(user=request.user, lesson=self)
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -182,6 +188,18 @@ class LessonPage(RoutablePageMixin, Page):
 
     def quiz_blocks(self):
         return {block.id: block.value for block in self.body if block.block_type == "quiz"}
+
+    def h5p_activity_ids(self) -> list[str]:
+        """Read from the stored JSON: no need to fetch the packages to know the activities."""
+        return [block["id"] for block in self.body.raw_data if block["type"] == "h5p"]
+
+    def exercise_ids(self) -> set[str]:
+        """Every exercise the completion rule asks for: quizzes and H5P activities."""
+        return {block["id"] for block in self.body.raw_data if block["type"] in ("quiz", "h5p")}
+
+    @property
+    def has_h5p(self) -> bool:
+        return any(block["type"] == "h5p" for block in self.body.raw_data)
 
     @path("quiz/<str:quiz_id>/", name="quiz")
     def quiz_submit(self, request, quiz_id):

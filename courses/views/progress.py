@@ -212,6 +212,8 @@ def _csv_rows(summary):
         _("Meilleur score"),
         _("Dernier score"),
         _("Score maximal"),
+        _("Meilleur score H5P"),
+        _("Score maximal H5P"),
         _("Tentatives"),
         _("Temps passé (minutes)"),
     ]
@@ -230,6 +232,8 @@ def _csv_rows(summary):
                 "" if cell.best_score is None else cell.best_score,
                 "" if cell.last_score is None else cell.last_score,
                 cell.max_score,
+                "" if cell.h5p_best_score is None else cell.h5p_best_score,
+                "" if cell.h5p_max_score is None else cell.h5p_max_score,
                 cell.attempts,
                 cell.time_spent_minutes,
             ]

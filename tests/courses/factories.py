@@ -126,3 +126,44 @@ def lesson_create(*, course, body=None, title: str | None = None, live: bool = T
     if live:
         lesson.save_revision().publish()
     return lesson
+
+
+def h5p_block(*, package, title: str = "") -> dict:
+    return {
+        "type": "h5p",
+        "id": str(uuid.uuid4()),
+        "value": {"package": package.pk, "title": title, "instructions": ""},
+    }
+
+
+def h5p_package_ready(*, title: str = "Vrai ou faux", files: dict | None = None):
+    """A package as the extraction leaves it, without going through a zip: for tests about what
+    happens around a ready package."""
+    from courses.models import H5PPackage
+    from courses.services import h5p_content_dir
+
+    key = uuid.uuid4()
+    folder = h5p_content_dir(key=key)
+    for name, text in (files or {"h5p.json": '{"title": "Vrai ou faux"}'}).items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return H5PPackage.objects.create(
+        title=title,
+        status=H5PPackage.Status.READY,
+        content_key=key,
+        main_library="H5P.TrueFalse",
+    )
+
+
+def h5p_package_upload(*, path, title: str | None = None, user=None):
+    """An editor's upload of a real .h5p file, processed as the worker would."""
+    from django.core.files import File
+
+    from courses.models import H5PPackage
+    from courses.services import h5p_package_process
+
+    with open(path, "rb") as handle:
+        package = H5PPackage(title=title or path.stem, uploaded_by=user)
+        package.file.save(path.name, File(handle), save=True)
+    return h5p_package_process(package_id=package.pk)

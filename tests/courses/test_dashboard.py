@@ -167,7 +167,7 @@ def test_pupil_detail_page_shows_each_lesson_and_quiz_scores(client, known):
     assert rows[1].startswith("Le Parlement Commencée") and rows[1].endswith(
         "— 0 min 0 Quiz : pas encore fait"
     )
-    assert rows[2].endswith("0 min 0 Pas de quiz")
+    assert rows[2].endswith("0 min 0 Pas d'exercice")
     assert p0.pseudonym in html and p0.user.username not in html
 
 
@@ -204,6 +204,8 @@ def test_csv_export_has_header_and_one_row_per_pupil_and_lesson(client, known):
         "Meilleur score",
         "Dernier score",
         "Score maximal",
+        "Meilleur score H5P",
+        "Score maximal H5P",
         "Tentatives",
         "Temps passé (minutes)",
     ]
@@ -215,9 +217,9 @@ def test_csv_export_has_header_and_one_row_per_pupil_and_lesson(client, known):
     first = rows[1]
     assert first[1:3] == ["Le Président", "Terminée"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[3])
-    assert first[4:] == ["3", "2", "3", "3", "0"]
-    assert rows[2][1:] == ["Le Parlement", "Commencée", "", "", "", "2", "0", "0"]
-    assert rows[5][1:] == ["Le Parlement", "À faire", "", "", "", "2", "0", "0"]
+    assert first[4:] == ["3", "2", "3", "", "", "3", "0"]
+    assert rows[2][1:] == ["Le Parlement", "Commencée", "", "", "", "2", "", "", "0", "0"]
+    assert rows[5][1:] == ["Le Parlement", "À faire", "", "", "", "2", "", "", "0", "0"]
     content = response.content.decode()
     for pupil in known["pupils"]:
         assert pupil.user.username not in content

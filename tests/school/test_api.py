@@ -142,6 +142,8 @@ BODIES = {
     "assignment": lambda w, role: {"classroom": w.classroom.pk, "lesson": w.other_lesson.pk},
     # Each role posts its own credentials (anonymous: none).
     "login": _token_body,
+    # Any logged-in user may post statements; an empty batch is refused whoever sends it.
+    "xapi": lambda w, role: [],
 }
 
 # fmt: off
@@ -160,6 +162,7 @@ ENDPOINTS = [
     ("get",    "/api/progress/?classroom={classroom}", None,         "401 200 404 200 404 403 200"),
     ("get",    "/api/progress/",                       None,         "401 200 200 400 400 403 400"),
     ("post",   "/api/token/",                          "login",      "400 403 403 200 200 403 403"),
+    ("post",   "/api/xapi/statements/",                "xapi",       "401 400 400 400 400 400 400"),
 ]
 # fmt: on
 CASES = [
@@ -456,6 +459,7 @@ def test_schema_lists_every_endpoint(client, db):
         "/api/assignments/{id}/",
         "/api/progress/",
         "/api/token/",
+        "/api/xapi/statements/",
     }
 
 

@@ -1,4 +1,4 @@
-"""The only code that writes courses' domain state."""
+"""Writes for exercises, progress and assignments."""
 
 from datetime import date
 
@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from school.models import Classroom
 
-from .grading import QuizResult, quiz_answers_from_form, quiz_grade
-from .models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
-from .progress import lesson_is_completed, time_increment
+from ..grading import QuizResult, quiz_answers_from_form, quiz_grade
+from ..models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
+from ..progress import lesson_is_completed, time_increment
 
 
 def quiz_attempt_check_and_record(*, user, lesson: LessonPage, quiz_id: str, data) -> QuizResult:
@@ -73,7 +73,7 @@ def lesson_progress_touch(*, user, lesson: LessonPage) -> LessonProgress | None:
             .distinct()
         )
         if lesson_is_completed(
-            opened=True, quiz_ids=set(lesson.quiz_blocks()), attempted_quiz_ids=attempted
+            opened=True, quiz_ids=lesson.exercise_ids(), attempted_quiz_ids=attempted
         ):
             progress.completed_at = now
             LessonProgress.objects.filter(pk=progress.pk).update(completed_at=now)

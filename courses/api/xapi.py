@@ -1,0 +1,93 @@
+"""xAPI statements from H5P players. Validate, call one service, answer with what was kept."""
+
+from dataclasses import asdict
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courses.services import xapi_statements_check_and_record
+from courses.xapi import XAPI_TOO_LARGE, XAPIStatementError, xapi_statements_parse
+from school.api.permissions import API_AUTHENTICATION_CLASSES
+
+
+class XAPIRecordSerializer(serializers.Serializer):
+    stored = serializers.ListField(
+        child=serializers.UUIDField(), help_text=_("Déclarations enregistrées par cet envoi.")
+    )
+    duplicates = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text=_("Déjà reçues auparavant : rien n'a changé."),
+    )
+    ignored = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text=_("Reçues mais sans effet sur la progression (verbe ou sous-question)."),
+    )
+
+
+class XAPIErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    index = serializers.IntegerField(allow_null=True)
+
+
+def _error(code: str, message: str, index=None, *, status_code=status.HTTP_400_BAD_REQUEST):
+    return Response({"code": code, "detail": message, "index": index}, status=status_code)
+
+
+class XAPIStatementsView(APIView):
+    """Statements of the logged-in user: the actor written in a statement is ignored."""
+
+    authentication_classes = API_AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary=_("Envoyer des déclarations xAPI"),
+        description=_(
+            "Une déclaration ou une liste de déclarations émises par une activité H5P. "
+            "L'auteur est toujours l'utilisateur connecté. Chaque déclaration porte un "
+            "identifiant (UUID) : la renvoyer ne change rien. Seuls les verbes answered, "
+            "completed, passed, failed et scored de l'activité elle-même sont conservés ; un "
+            "score compte comme une tentative. Un envoi est accepté en entier ou refusé."
+        ),
+        request={"application/json": {"oneOf": [{"type": "object"}, {"type": "array"}]}},
+        responses={200: XAPIRecordSerializer, 400: XAPIErrorSerializer, 413: XAPIErrorSerializer},
+        examples=[
+            OpenApiExample(
+                "TrueFalse",
+                request_only=True,
+                value={
+                    "id": "f1b7c0de-0000-4000-8000-000000000001",
+                    "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+                    "object": {"id": "https://hemicycle.example/h5p/activites/12/abcd/"},
+                    "result": {"score": {"raw": 1, "max": 1}, "success": True},
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        limit = settings.HEMICYCLE_XAPI_MAX_BODY_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return _error(
+                XAPI_TOO_LARGE,
+                _("L'envoi dépasse %(max)s octets.") % {"max": limit},
+                status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        try:
+            statements = xapi_statements_parse(
+                request.data,
+                max_statements=settings.HEMICYCLE_XAPI_MAX_STATEMENTS,
+                max_statement_bytes=settings.HEMICYCLE_XAPI_MAX_STATEMENT_BYTES,
+            )
+            result = xapi_statements_check_and_record(user=request.user, statements=statements)
+        except XAPIStatementError as error:
+            return _error(error.code, error.message, error.index)
+        return Response(XAPIRecordSerializer(asdict(result)).data)

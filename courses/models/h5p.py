@@ -1,0 +1,133 @@
+"""H5P packages uploaded by editors, what pupils' players send back (xAPI) and their saved state."""
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class H5PPackage(models.Model):
+    """An uploaded .h5p file. A Celery task validates and extracts it after the upload commits;
+    only a package in the READY state is played in lessons."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En cours de vérification")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Refusé")
+
+    title = models.CharField(_("titre"), max_length=255)
+    description = models.TextField(_("description"), blank=True)
+    file = models.FileField(
+        _("fichier H5P"),
+        upload_to="h5p/uploads/",
+        blank=True,
+        validators=[FileExtensionValidator(["h5p"])],
+        help_text=_("Un fichier .h5p exporté depuis un éditeur H5P, bibliothèques incluses."),
+    )
+    status = models.CharField(
+        _("état"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    error_code = models.CharField(_("code d'erreur"), max_length=64, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    # The folder under MEDIA_ROOT/h5p/content/ holding the extracted files: a new one per
+    # successful extraction, so a lesson keeps playing the old content until the swap.
+    content_key = models.UUIDField(_("dossier du contenu"), null=True, blank=True, editable=False)
+    main_library = models.CharField(_("type de contenu"), max_length=255, blank=True)
+    metadata = models.JSONField(_("h5p.json"), default=dict, blank=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("déposé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("activité H5P")
+        verbose_name_plural = _("activités H5P")
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ready") | models.Q(content_key__isnull=False),
+                name="h5ppackage_ready_has_content",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+
+class H5PUserState(models.Model):
+    """What the H5P content-user-data protocol saves for one user and one activity, so a pupil
+    finds their answers again. Size-capped (settings.HEMICYCLE_H5P_STATE_MAX_BYTES)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="h5p_states"
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="h5p_states"
+    )
+    activity_id = models.CharField(_("activité"), max_length=64)
+    data_type = models.CharField(max_length=64)
+    sub_content_id = models.CharField(max_length=64, default="0")
+    data = models.TextField()
+    preload = models.BooleanField(default=True)
+    invalidate = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("état d'une activité H5P")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "activity_id", "data_type", "sub_content_id"],
+                name="h5pstate_unique_per_activity",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.lesson_id}/{self.activity_id}/{self.data_type}"
+
+
+class XAPIStatement(models.Model):
+    """An xAPI statement kept because its verb means something for progress. The actor is
+    always the logged-in user who posted it; the statement id makes a replay a no-op."""
+
+    statement_id = models.UUIDField(_("identifiant"), unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="xapi_statements"
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage", on_delete=models.CASCADE, related_name="xapi_statements"
+    )
+    activity_id = models.CharField(_("activité"), max_length=64)
+    verb = models.CharField(_("verbe"), max_length=32)
+    score_raw = models.FloatField(null=True, blank=True)
+    score_max = models.FloatField(null=True, blank=True)
+    success = models.BooleanField(null=True, blank=True)
+    completion = models.BooleanField(null=True, blank=True)
+    attempt = models.OneToOneField(
+        "courses.QuizAttempt",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="xapi_statement",
+    )
+    # The statement as received, without its actor (replaced by `user`).
+    payload = models.JSONField(default=dict)
+    stored_at = models.DateTimeField(_("reçu le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("déclaration xAPI")
+        verbose_name_plural = _("déclarations xAPI")
+        indexes = [models.Index(fields=["user", "lesson"], name="xapi_user_lesson")]
+
+    def __str__(self):
+        return f"{self.statement_id} {self.verb}"

@@ -1,0 +1,57 @@
+"""The only code that writes courses' domain state."""
+
+from .h5p import (
+    H5P_STATE_TOO_LARGE,
+    H5P_STATE_UNKNOWN_ACTIVITY,
+    H5PStateError,
+    h5p_content_dir,
+    h5p_content_root,
+    h5p_package_files_remove,
+    h5p_package_process,
+    h5p_package_submit,
+    h5p_state_save,
+)
+from .progress import (
+    ASSIGNMENT_ALREADY_EXISTS,
+    ASSIGNMENT_CLASSROOM_ARCHIVED,
+    ASSIGNMENT_DUE_DATE_PAST,
+    ASSIGNMENT_ERROR_MESSAGES,
+    ASSIGNMENT_NOT_PUBLISHED,
+    ASSIGNMENT_TARGET_AMBIGUOUS,
+    ASSIGNMENT_TARGET_MISSING,
+    AssignmentError,
+    assignment_create,
+    assignment_delete,
+    lesson_progress_touch,
+    quiz_attempt_check_and_record,
+    quiz_attempt_record,
+)
+from .xapi import XAPIRecordResult, xapi_statements_check_and_record, xapi_statements_record
+
+__all__ = [
+    "ASSIGNMENT_ALREADY_EXISTS",
+    "ASSIGNMENT_CLASSROOM_ARCHIVED",
+    "ASSIGNMENT_DUE_DATE_PAST",
+    "ASSIGNMENT_ERROR_MESSAGES",
+    "ASSIGNMENT_NOT_PUBLISHED",
+    "ASSIGNMENT_TARGET_AMBIGUOUS",
+    "ASSIGNMENT_TARGET_MISSING",
+    "H5P_STATE_TOO_LARGE",
+    "H5P_STATE_UNKNOWN_ACTIVITY",
+    "AssignmentError",
+    "H5PStateError",
+    "XAPIRecordResult",
+    "assignment_create",
+    "assignment_delete",
+    "h5p_content_dir",
+    "h5p_content_root",
+    "h5p_package_files_remove",
+    "h5p_package_process",
+    "h5p_package_submit",
+    "h5p_state_save",
+    "lesson_progress_touch",
+    "quiz_attempt_check_and_record",
+    "quiz_attempt_record",
+    "xapi_statements_check_and_record",
+    "xapi_statements_record",
+]

@@ -1,0 +1,166 @@
+"""Writes for H5P: packages uploaded by editors, and pupils' saved state in an activity."""
+
+import logging
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import H5PPackage, H5PUserState, LessonPage
+
+logger = logging.getLogger(__name__)
+
+H5P_STATE_TOO_LARGE = "h5p_state_too_large"
+H5P_STATE_UNKNOWN_ACTIVITY = "h5p_state_unknown_activity"
+H5P_PACKAGE_UNEXPECTED = "h5p_unexpected"
+
+
+def h5p_content_root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "h5p" / "content"
+
+
+def h5p_content_dir(*, key: uuid.UUID) -> Path:
+    return h5p_content_root() / str(key)
+
+
+def h5p_package_submit(*, package: H5PPackage, user=None) -> H5PPackage:
+    """A new or replaced file waits for the checks: mark it pending and, once the upload is
+    committed, hand it to a worker (courses.tasks.h5p_package_process)."""
+    from ..tasks import h5p_package_process
+
+    package.status = H5PPackage.Status.PENDING
+    package.error_code = ""
+    package.error = ""
+    if user is not None and package.uploaded_by_id is None:
+        package.uploaded_by = user
+    package.save(update_fields=["status", "error_code", "error", "uploaded_by"])
+    package_id = package.pk
+    transaction.on_commit(lambda: h5p_package_process.delay(package_id))
+    return package
+
+
+def _discard_upload(package: H5PPackage) -> None:
+    if package.file:
+        package.file.delete(save=False)
+    package.file = ""
+
+
+def h5p_package_process(*, package_id: int) -> H5PPackage | None:
+    """Validate and extract a pending package. Idempotent: a package that is no longer pending
+    (already processed, or deleted) is left as it is.
+
+    On success the files are in a new folder and the previous one is removed after commit. On
+    failure the uploaded file and anything extracted are deleted and the package records the
+    error for the editor: nothing of the rejected content stays on disk or in the database."""
+    from ..h5p.package import H5PLimits, H5PPackageError, h5p_package_extract
+
+    with transaction.atomic():
+        package = H5PPackage.objects.select_for_update().filter(pk=package_id).first()
+        if package is None or package.status != H5PPackage.Status.PENDING:
+            return package
+        if not package.file:
+            return _package_fail(
+                package, H5PPackageError("h5p_missing_file", _("Aucun fichier H5P déposé."))
+            )
+        key = uuid.uuid4()
+        destination = h5p_content_dir(key=key)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with package.file.open("rb") as source:
+                info = h5p_package_extract(
+                    source=source, destination=destination, limits=H5PLimits.from_settings()
+                )
+        except H5PPackageError as error:
+            return _package_fail(package, error)
+        except Exception:
+            logger.exception("H5P package %s: unexpected error while extracting", package_id)
+            shutil.rmtree(destination, ignore_errors=True)
+            return _package_fail(
+                package,
+                H5PPackageError(
+                    H5P_PACKAGE_UNEXPECTED,
+                    _("Le fichier n'a pas pu être vérifié. Réessayez ou contactez l'équipe."),
+                ),
+            )
+        previous = package.content_key
+        package.status = H5PPackage.Status.READY
+        package.content_key = key
+        package.main_library = info.main_library
+        package.metadata = info.metadata
+        package.processed_at = timezone.now()
+        try:
+            package.save()
+        except Exception:
+            shutil.rmtree(destination, ignore_errors=True)
+            raise
+        if previous:
+            old = h5p_content_dir(key=previous)
+            transaction.on_commit(lambda: shutil.rmtree(old, ignore_errors=True))
+    return package
+
+
+def _package_fail(package: H5PPackage, error) -> H5PPackage:
+    """`error`: a courses.h5p.package.H5PPackageError."""
+    _discard_upload(package)
+    package.status = H5PPackage.Status.FAILED
+    package.error_code = error.code
+    package.error = error.message
+    package.processed_at = timezone.now()
+    package.save()
+    return package
+
+
+def h5p_package_files_remove(*, package: H5PPackage) -> None:
+    """Once a package is deleted: its upload and its extracted files go too."""
+    if package.file:
+        package.file.delete(save=False)
+    if package.content_key:
+        path = h5p_content_dir(key=package.content_key)
+        transaction.on_commit(lambda: shutil.rmtree(path, ignore_errors=True))
+
+
+class H5PStateError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def h5p_state_save(
+    *,
+    user,
+    lesson: LessonPage,
+    activity_id: str,
+    data_type: str,
+    sub_content_id: str,
+    data: str,
+    preload: bool,
+    invalidate: bool,
+) -> H5PUserState | None:
+    """Store (or, for the protocol's data "0", delete) a user's state in an activity."""
+    if activity_id not in lesson.h5p_activity_ids():
+        raise H5PStateError(H5P_STATE_UNKNOWN_ACTIVITY, _("Cette activité n'existe pas."))
+    key = {
+        "user": user,
+        "lesson": lesson,
+        "activity_id": activity_id,
+        "data_type": data_type,
+        "sub_content_id": sub_content_id,
+    }
+    if data == "0":
+        H5PUserState.objects.filter(**key).delete()
+        return None
+    limit = settings.HEMICYCLE_H5P_STATE_MAX_BYTES
+    if len(data.encode()) > limit:
+        raise H5PStateError(
+            H5P_STATE_TOO_LARGE,
+            _("L'état enregistré dépasse %(max)s octets.") % {"max": limit},
+        )
+    state, _created = H5PUserState.objects.update_or_create(
+        **key, defaults={"data": data, "preload": preload, "invalidate": invalidate}
+    )
+    return state

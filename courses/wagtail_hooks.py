@@ -1,0 +1,48 @@
+"""Admin registrations of the courses app."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import H5PPackageAdminForm
+from .models import H5PPackage
+from .services import h5p_package_files_remove
+
+
+class H5PPackageViewSet(SnippetViewSet):
+    model = H5PPackage
+    icon = "pick"
+    menu_label = _("Activités H5P")
+    menu_order = 300
+    add_to_admin_menu = True
+    list_display = ["title", "status", "main_library", "error", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "description"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("title"),
+            FieldPanel("description"),
+            FieldPanel("file"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("status", read_only=True),
+                    FieldPanel("main_library", read_only=True),
+                    FieldPanel("error", read_only=True),
+                ],
+                heading=_("Vérification"),
+            ),
+        ],
+        base_form_class=H5PPackageAdminForm,
+    )
+
+
+register_snippet(H5PPackageViewSet)
+
+
+@hooks.register("after_delete_snippet")
+def h5p_package_files_remove_after_delete(request, instances):
+    for instance in instances:
+        if isinstance(instance, H5PPackage):
+            h5p_package_files_remove(package=instance)
