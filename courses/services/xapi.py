@@ -19,7 +19,12 @@ class XAPIRecordResult:
 
 def _lessons_with_activities(statements: list[ParsedStatement]) -> dict[int, LessonPage]:
     """The live lessons the statements point at, checked to hold the activities named."""
-    lessons = LessonPage.objects.live().public().in_bulk({s.lesson_id for s in statements})
+    lessons = (
+        LessonPage.objects.live()
+        .public()
+        .only("id", "path", "depth", "url_path", "body")
+        .in_bulk({s.lesson_id for s in statements})
+    )
     for index, statement in enumerate(statements):
         lesson = lessons.get(statement.lesson_id)
         if lesson is None or statement.activity_id not in lesson.h5p_activity_ids():
@@ -53,9 +58,21 @@ def xapi_statements_record(
                 result.ignored.append(str(statement.statement_id))
                 continue
             lesson = lessons[statement.lesson_id]
+            maximum = round(statement.score_max) if statement.has_score else 0
             try:
+                # Attempt and statement stand or fall together: a replay rolls both back.
                 with transaction.atomic():
-                    record = XAPIStatement.objects.create(
+                    attempt = None
+                    if maximum > 0:
+                        attempt = QuizAttempt.objects.create(
+                            user=user,
+                            lesson=lesson,
+                            quiz_id=statement.activity_id,
+                            kind=ExerciseKind.H5P,
+                            score=min(round(statement.score_raw), maximum),
+                            max_score=maximum,
+                        )
+                    XAPIStatement.objects.create(
                         statement_id=statement.statement_id,
                         user=user,
                         lesson=lesson,
@@ -66,22 +83,13 @@ def xapi_statements_record(
                         success=statement.success,
                         completion=statement.completion,
                         payload=statement.payload,
+                        attempt=attempt,
                     )
             except IntegrityError:
                 result.duplicates.append(str(statement.statement_id))
                 continue
             result.stored.append(str(statement.statement_id))
-            maximum = round(statement.score_max) if statement.has_score else 0
-            if maximum > 0:
-                record.attempt = QuizAttempt.objects.create(
-                    user=user,
-                    lesson=lesson,
-                    quiz_id=statement.activity_id,
-                    kind=ExerciseKind.H5P,
-                    score=min(round(statement.score_raw), maximum),
-                    max_score=maximum,
-                )
-                record.save(update_fields=["attempt"])
+            if attempt is not None:
                 touched.add(lesson.pk)
         for lesson_id in touched:
             lesson_progress_touch(user=user, lesson=lessons[lesson_id])

@@ -6,6 +6,7 @@ import sys
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -26,6 +27,8 @@ def celery_queue():
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Files the worker writes (H5P packages) go where the test looks for them.
+        "DJANGO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
     }
     worker = subprocess.Popen(  # noqa: S603
         [
