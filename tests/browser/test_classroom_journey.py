@@ -33,6 +33,8 @@ CSV_HEADER = [
     "Meilleur score",
     "Dernier score",
     "Score maximal",
+    "Meilleur score H5P",
+    "Score maximal H5P",
     "Tentatives",
     "Temps passé (minutes)",
 ]
@@ -219,7 +221,14 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     first = next(r for r in pupil_rows if r[1] == seeded["lesson_title"])
     assert first[2] == "Terminée"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[3]), first
-    assert first[4:8] == [str(attempt.score), str(attempt.score), str(attempt.max_score), "1"]
+    assert first[4:10] == [
+        str(attempt.score),
+        str(attempt.score),
+        str(attempt.max_score),
+        "",
+        "",
+        "1",
+    ]
     assert pupil_user.username not in content
     assert all(r[2] == "À faire" for r in pupil_rows if r is not first)
 
