@@ -6,3 +6,10 @@ class ClassroomVotesConfig(AppConfig):
     name = "classroom_votes"
     label = "classroom_votes"
     verbose_name = _("Consultations en classe")
+
+    def ready(self):
+        from school.privacy import exporter_register
+
+        from .selectors import pupil_participations_export
+
+        exporter_register("consultations", pupil_participations_export)

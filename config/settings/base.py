@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.pages_publish_scheduled",
         "schedule": 60.0,
     },
+    "consultations-apply-schedule": {
+        "task": "classroom_votes.tasks.consultations_apply_schedule",
+        "schedule": 60.0,
+    },
 }
 
 # Wagtail

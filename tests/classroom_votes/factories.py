@@ -1,0 +1,115 @@
+"""Builders for consultations and votes. They go through the services, so every test exercises
+the production code paths; schools, teachers, classes and pupils come from tests.school."""
+
+from django.db.models import Sum
+
+from classroom_votes import services
+from classroom_votes.models import Ballot, Consultation, ConsultationStatus, Participation, Tally
+from classroom_votes.selectors import consultation_invariant
+from classroom_votes.tallies import VotingMethod
+from school.models import Classroom, User
+from tests.school.factories import classroom_create, pupil_create, teacher_create
+
+CANDIDATES = [
+    {"key": "alice", "label": "Alice Martin", "description": "Déléguée sortante"},
+    {"key": "bruno", "label": "Bruno Petit"},
+    {"key": "chloe", "label": "Chloé Durand"},
+]
+
+OPTIONS = {
+    VotingMethod.YES_NO: [],
+    VotingMethod.SCALE5: [],
+    VotingMethod.SINGLE: CANDIDATES,
+    VotingMethod.APPROVAL: CANDIDATES,
+    VotingMethod.MAJORITY_JUDGMENT: CANDIDATES,
+    VotingMethod.RANKED: CANDIDATES,
+}
+
+# One valid ballot per method, and the counters it adds.
+VALID_BALLOTS = {
+    VotingMethod.YES_NO: ({"choice": "pour"}, {"pour": 1}),
+    VotingMethod.SCALE5: ({"choice": "cool"}, {"cool": 1}),
+    VotingMethod.SINGLE: ({"choice": "bruno"}, {"bruno": 1}),
+    VotingMethod.APPROVAL: (
+        {"approved": ["chloe", "alice"]},
+        {"ballots": 1, "alice": 1, "chloe": 1},
+    ),
+    VotingMethod.MAJORITY_JUDGMENT: (
+        {"grades": {"alice": "bien", "bruno": "a_rejeter", "chloe": "excellent"}},
+        {"ballots": 1, "alice:bien": 1, "bruno:a_rejeter": 1, "chloe:excellent": 1},
+    ),
+    VotingMethod.RANKED: ({"ranking": ["chloe", "alice"]}, {"chloe": 1}),
+}
+
+SOURCES = [
+    {
+        "panel": "medias",
+        "title": "Le vote à 16 ans en débat",
+        "url": "https://www.example.fr/articles/vote-16-ans",
+        "summary": "Plusieurs pays européens ont abaissé l'âge du droit de vote.",
+    },
+    {"panel": "pour", "title": "Un engagement plus précoce", "summary": "Voter tôt, c'est voter."},
+    {"panel": "contre", "title": "La majorité à 18 ans", "summary": "Droits et devoirs vont avec."},
+]
+
+
+def consultation_create(
+    *,
+    owner: User | None = None,
+    classrooms: list[Classroom] | None = None,
+    method: str = VotingMethod.YES_NO,
+    status: str = ConsultationStatus.OPEN,
+    title: str = "Faut-il abaisser le droit de vote à 16 ans ?",
+    options: list[dict] | None = None,
+    sources: list[dict] | None = None,
+    **extra,
+) -> Consultation:
+    """A consultation in `status`, opened and closed by its owner through the services. By
+    default the owner is a new teacher with one new class."""
+    if owner is None:
+        owner = classrooms[0].teachers.first() if classrooms else teacher_create()
+    if classrooms is None:
+        classrooms = [classroom_create(teacher=owner)]
+    consultation = services.consultation_create(
+        owner=owner,
+        classrooms=classrooms,
+        title=title,
+        context="Question posée en enseignement moral et civique.",
+        method=method,
+        options=OPTIONS[method] if options is None else options,
+        sources=SOURCES if sources is None else sources,
+        **extra,
+    )
+    if status in (ConsultationStatus.OPEN, ConsultationStatus.CLOSED):
+        services.consultation_open(consultation=consultation, by=owner)
+    if status == ConsultationStatus.CLOSED:
+        services.consultation_close(consultation=consultation, by=owner)
+    consultation.refresh_from_db()
+    return consultation
+
+
+def pupils_create(*, classroom: Classroom, count: int, prefix: str = "Eleve") -> list[User]:
+    return [
+        pupil_create(classroom=classroom, pseudonym=f"{prefix}-{classroom.pk}-{n:02d}").user
+        for n in range(count)
+    ]
+
+
+def ballots_cast(*, consultation: Consultation, voters: list[User], contents: list[dict]) -> None:
+    """Each voter casts the matching content, through the full check."""
+    assert len(voters) == len(contents)
+    for user, content in zip(voters, contents, strict=True):
+        services.ballot_check_and_cast(user=user, consultation_id=consultation.pk, content=content)
+
+
+def rows_count() -> tuple[int, int, int]:
+    """(participations, ballots, sum of all counters): what a refused vote must leave as is."""
+    total = Tally.objects.aggregate(total=Sum("count"))["total"] or 0
+    return Participation.objects.count(), Ballot.objects.count(), total
+
+
+def invariants_assert() -> None:
+    """participations = ballots = sum of tallies, in every consultation."""
+    for consultation in Consultation.objects.all():
+        participations, ballots, counted = consultation_invariant(consultation=consultation)
+        assert participations == ballots == counted, (consultation.pk, participations, ballots)

@@ -1,0 +1,219 @@
+"""Votes racing each other on PostgreSQL, each thread on its own connection: no ballot lost or
+counted twice, one vote per pupil even when the same pupil submits twice at the same moment, no
+deadlock, and nothing accepted after the close. Invariant afterwards:
+participations = ballots = sum of tallies, and the counters are exactly those of the urne."""
+
+import json
+import threading
+import time
+from collections import Counter, defaultdict
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from classroom_votes import selectors, services, tallies
+from classroom_votes.models import Ballot, Consultation, Tally
+from classroom_votes.tallies import VotingMethod
+from tests.classroom_votes.factories import consultation_create, invariants_assert, pupils_create
+from tests.school.factories import classroom_create, school_create, teacher_create
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
+
+PER_CLASS = 20
+GRADES_CYCLE = ["excellent", "bien", "passable", "a_rejeter"]
+
+
+def _content(method: str, n: int) -> dict:
+    """A varied, valid ballot: the n-th voter's."""
+    if method == VotingMethod.YES_NO:
+        return {"choice": ("pour", "contre", "blanc")[n % 3]}
+    if method == VotingMethod.APPROVAL:
+        return {"approved": [["alice"], ["alice", "bruno"], ["chloe", "bruno"], []][n % 4]}
+    grades = [GRADES_CYCLE[(n + shift) % 4] for shift in range(3)]
+    return {"grades": dict(zip(("alice", "bruno", "chloe"), grades, strict=True))}
+
+
+def _world(method: str):
+    # A school abroad: the flush after a transactional test also empties the départements.
+    teacher = teacher_create(school=school_create(name="Lycée français de Rome", country="IT"))
+    classrooms = [classroom_create(teacher=teacher, name=f"2nde {n}") for n in (1, 2)]
+    consultation = consultation_create(owner=teacher, classrooms=classrooms, method=method)
+    voters = [
+        user
+        for classroom in classrooms
+        for user in pupils_create(classroom=classroom, count=PER_CLASS)
+    ]
+    return consultation, voters
+
+
+def _run_together(jobs) -> list:
+    """Run each job in its own thread, all released at once; their results, in order."""
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def run(index, job):
+        try:
+            barrier.wait(timeout=30)
+            results[index] = job()
+        except services.BallotError as error:
+            results[index] = error
+        except Exception as error:  # a deadlock or anything else: reported, fails the test
+            results[index] = error
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results
+
+
+def _counters_by_class(consultation) -> dict[int, dict[str, int]]:
+    counters = defaultdict(dict)
+    for classroom_id, key, count in Tally.objects.filter(
+        consultation=consultation, count__gt=0
+    ).values_list("classroom_id", "key", "count"):
+        counters[classroom_id][key] = count
+    return dict(counters)
+
+
+def _urne_counters(consultation) -> dict[int, dict[str, int]]:
+    ballots = defaultdict(list)
+    for classroom_id, content in Ballot.objects.filter(consultation=consultation).values_list(
+        "classroom_id", "content"
+    ):
+        ballots[classroom_id].append(content)
+    return {
+        classroom_id: tallies.tally_from_ballots(
+            method=consultation.method, options=consultation.option_keys(), ballots=contents
+        )
+        for classroom_id, contents in ballots.items()
+    }
+
+
+@pytest.mark.parametrize(
+    "method",
+    [VotingMethod.YES_NO, VotingMethod.APPROVAL, VotingMethod.MAJORITY_JUDGMENT],
+)
+def test_simultaneous_votes_are_all_counted_once(method):
+    consultation, voters = _world(method)
+    twice = voters[7]
+
+    def vote(user, n):
+        return lambda: services.ballot_check_and_cast(
+            user=user, consultation_id=consultation.pk, content=_content(method, n)
+        )
+
+    jobs = [vote(user, n) for n, user in enumerate(voters)]
+    jobs.append(vote(twice, 7))  # the same pupil, the same instant, from a second thread
+    results = _run_together(jobs)
+
+    receipts = [r for r in results if isinstance(r, services.Receipt)]
+    refused = [r for r in results if not isinstance(r, services.Receipt)]
+    assert len(receipts) == len(voters), refused
+    assert [getattr(r, "code", repr(r)) for r in refused] == [services.BALLOT_ALREADY_CAST]
+    assert selectors.consultation_invariant(consultation=consultation) == (40, 40, 40)
+    assert _counters_by_class(consultation) == _urne_counters(consultation)
+    # And the urne holds exactly what was submitted, normalised.
+    options = consultation.option_keys()
+    submitted = Counter(
+        json.dumps(
+            tallies.ballot_validate(method=method, options=options, content=_content(method, n))
+        )
+        for n in range(len(voters))
+    )
+    stored = Counter(
+        json.dumps(content)
+        for content in Ballot.objects.filter(consultation=consultation).values_list(
+            "content", flat=True
+        )
+    )
+    assert stored == submitted
+    invariants_assert()
+
+
+def test_close_during_a_rush_of_votes_counts_exactly_the_accepted_ones():
+    consultation, voters = _world(VotingMethod.APPROVAL)
+    snapshot = {}
+
+    def vote(user, n):
+        return lambda: services.ballot_check_and_cast(
+            user=user, consultation_id=consultation.pk, content=_content(VotingMethod.APPROVAL, n)
+        )
+
+    def close():
+        time.sleep(0.02)  # some votes in, some in flight, some still to come
+        services.consultation_close(
+            consultation=Consultation.objects.get(pk=consultation.pk), by=consultation.owner
+        )
+        snapshot.update(_counters_by_class(consultation))
+        return "closed"
+
+    results = _run_together([vote(user, n) for n, user in enumerate(voters)] + [close])
+
+    assert results[-1] == "closed"
+    receipts = [r for r in results[:-1] if isinstance(r, services.Receipt)]
+    refused = [r for r in results[:-1] if not isinstance(r, services.Receipt)]
+    assert {getattr(r, "code", repr(r)) for r in refused} <= {services.CONSULTATION_CLOSED}
+    assert len(receipts) + len(refused) == len(voters)
+    accepted = len(receipts)
+    print(f"close during the rush: {accepted} accepted, {len(refused)} refused as closed")
+    assert selectors.consultation_invariant(consultation=consultation) == (
+        accepted,
+        accepted,
+        accepted,
+    )
+    # Nothing moved after the close had returned, and the shaken urne still gives the counters.
+    assert _counters_by_class(consultation) == snapshot
+    assert _counters_by_class(consultation) == _urne_counters(consultation)
+    invariants_assert()
+
+
+def test_vote_waiting_behind_a_close_sees_it_and_stores_nothing():
+    """The lock protocol, step by step: the close holds every counter row; a vote that passed
+    its checks blocks on its counter, then reads the committed status and stores nothing."""
+    consultation, voters = _world(VotingMethod.YES_NO)
+    locked, status_changed = threading.Event(), threading.Event()
+    waited = {}
+
+    def close():
+        with transaction.atomic():
+            list(
+                Tally.objects.select_for_update()
+                .filter(consultation=consultation)
+                .order_by("classroom_id", "key")
+                .values_list("pk", flat=True)
+            )
+            locked.set()
+            time.sleep(0.5)  # the vote below is now blocked on its counter row
+            Consultation.objects.filter(pk=consultation.pk).update(
+                status="closed", closed_at=timezone.now()
+            )
+            status_changed.set()
+        return "closed"
+
+    def vote():
+        locked.wait(timeout=10)
+        started = time.perf_counter()
+        try:
+            return services.ballot_check_and_cast(
+                user=voters[0], consultation_id=consultation.pk, content={"choice": "pour"}
+            )
+        finally:
+            waited["seconds"] = time.perf_counter() - started
+            waited["after_close"] = status_changed.is_set()
+
+    closed, result = _run_together([close, vote])
+
+    assert closed == "closed"
+    assert isinstance(result, services.BallotError), result
+    assert result.code == services.CONSULTATION_CLOSED
+    assert waited["seconds"] > 0.3 and waited["after_close"]
+    assert selectors.consultation_invariant(consultation=consultation) == (0, 0, 0)
