@@ -37,15 +37,9 @@ from tests.school.factories import (
     user_create,
 )
 
-from .factories import VALID_BALLOTS, consultation_create, invariants_assert, rows_count
+from .factories import VALID_BALLOTS, consultation_create, rows_count
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _invariant():
-    yield
-    invariants_assert()
 
 
 @pytest.fixture

@@ -35,17 +35,10 @@ from .factories import (
     SOURCES,
     ballots_cast,
     consultation_create,
-    invariants_assert,
     pupils_create,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _invariant():
-    yield
-    invariants_assert()
 
 
 @pytest.fixture

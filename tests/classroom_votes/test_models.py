@@ -24,15 +24,9 @@ from classroom_votes.services import ballot_check_and_cast
 from classroom_votes.tallies import SCALE5_LEVELS, VotingMethod
 from tests.school.factories import classroom_create, pupil_create
 
-from .factories import consultation_create, invariants_assert
+from .factories import consultation_create
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _invariant():
-    yield
-    invariants_assert()
 
 
 def _refused(**fields):

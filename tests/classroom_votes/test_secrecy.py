@@ -24,7 +24,7 @@ from classroom_votes.tallies import VotingMethod
 from school.models import PupilProfile, User
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
-from .factories import ballots_cast, consultation_create, invariants_assert, pupils_create
+from .factories import ballots_cast, consultation_create, pupils_create
 
 pytestmark = pytest.mark.django_db
 
@@ -35,12 +35,6 @@ SUSPICIOUS_NAME = re.compile(
     re.IGNORECASE,
 )
 PERSONAL_MODELS = {User, PupilProfile, Participation}
-
-
-@pytest.fixture(autouse=True)
-def _invariant():
-    yield
-    invariants_assert()
 
 
 def _related_models(model) -> set:
