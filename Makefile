@@ -60,10 +60,11 @@ format: install ## Format with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## Print lesson page and dashboard timings, xAPI statements/s (DATABASE_URL: PostgreSQL)
+bench: install ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s (DATABASE_URL: PostgreSQL)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.lesson_page
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.dashboard
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.xapi
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.ballots
 
 clean: ## Remove the virtualenv, node_modules and the SQLite database
 	rm -rf $(VENV) node_modules db.sqlite3

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("api/", include("school.api.urls")),
     path("api/", include("courses.api.urls")),
+    path("api/", include("classroom_votes.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "connexion/",

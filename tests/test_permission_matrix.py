@@ -14,6 +14,12 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from classroom_votes.permissions import (
+    can_manage_consultation,
+    can_view_consultation,
+    can_view_participation,
+    can_view_results,
+)
 from courses.models import Assignment
 from school.permissions import (
     can_manage_classroom,
@@ -21,6 +27,7 @@ from school.permissions import (
     can_view_classroom,
     is_pupil_account,
 )
+from tests.classroom_votes.factories import consultation_create
 from tests.courses.factories import (
     content_blocks,
     course_create,
@@ -38,7 +45,7 @@ from tests.school.factories import (
     teacher_create,
 )
 
-NAMESPACES = ("school", "courses", "school_api", "courses_api")
+NAMESPACES = ("school", "courses", "school_api", "courses_api", "classroom_votes_api")
 ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
 
 
@@ -68,6 +75,26 @@ def _pupil(user, world):
 
 def _follows_classwork(user, world):
     return can_manage_classrooms(user) or is_pupil_account(user)
+
+
+def _views_consultation(user, world):
+    return can_view_consultation(user, world.consultation)
+
+
+def _manages_consultation(user, world):
+    return can_manage_consultation(user, world.consultation)
+
+
+def _votes_in_consultation(user, world):
+    return is_pupil_account(user) and can_view_consultation(user, world.consultation)
+
+
+def _views_participation(user, world):
+    return can_view_participation(user, world.consultation)
+
+
+def _views_results(user, world):
+    return can_view_results(user, world.consultation)
 
 
 # URL name -> who may use it. Class-scoped names are checked on class A.
@@ -109,6 +136,15 @@ RULES = {
     "courses_api:assignment-list": _follows_classwork,
     "courses_api:assignment-detail": _views_class_a,
     "courses_api:xapi-statements": _authenticated,
+    # Class A's open consultation. POST-only routes look the consultation up before answering
+    # 405 to a GET, so GET shows who may reach it (tests/classroom_votes/test_api.py posts).
+    "classroom_votes_api:consultation-list": _follows_classwork,
+    "classroom_votes_api:consultation-detail": _views_consultation,
+    "classroom_votes_api:consultation-open": _manages_consultation,
+    "classroom_votes_api:consultation-close": _manages_consultation,
+    "classroom_votes_api:consultation-ballot": _votes_in_consultation,
+    "classroom_votes_api:consultation-participation": _views_participation,
+    "classroom_votes_api:consultation-results": _views_results,
 }
 # Only denied roles are POSTed to: an allowed POST would act (sign up, join, delete...).
 
@@ -138,11 +174,12 @@ class World:
     assignment: object
     package: object
     users: dict
+    consultation: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
             # `pk` is the class everywhere but in the assignments API's detail route.
-            "pk": self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk,
+            "pk": self._pk_for(name),
             "classroom_id": self.classroom.pk,
             "user_id": self.pupil.user_id,
             "user_pk": self.pupil.user_id,
@@ -155,6 +192,11 @@ class World:
             "path": "h5p.json",
         }
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
+
+    def _pk_for(self, name: str) -> int:
+        if name.startswith("classroom_votes_api:"):
+            return self.consultation.pk
+        return self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk
 
 
 @pytest.fixture
@@ -182,7 +224,8 @@ def world(site_tree):
         "editor": editor_create(),
         "admin": admin_create(),
     }
-    return World(classroom, pupil, lesson, assignment, package, users)
+    consultation = consultation_create(owner=teacher, classrooms=[classroom])
+    return World(classroom, pupil, lesson, assignment, package, users, consultation)
 
 
 def _client(world, role) -> Client:
@@ -205,7 +248,7 @@ def _row_counts() -> dict:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in ("school", "courses", "authtoken")
+        if model._meta.app_label in ("school", "courses", "authtoken", "classroom_votes")
     }
 
 
