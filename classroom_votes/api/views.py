@@ -210,9 +210,11 @@ class ConsultationViewSet(
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
-        return consultations_visible_to(user=self.request.user).prefetch_related(
-            "options", "sources"
-        )
+        consultations = consultations_visible_to(user=self.request.user)
+        if self.action == "ballot":
+            # Casting needs no options nor panels here: the service reads what it checks.
+            return consultations
+        return consultations.prefetch_related("options", "sources")
 
     def get_object(self):
         consultation = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
