@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
@@ -265,8 +266,6 @@ class H5PBlock(blocks.StructBlock):
         template = "courses/blocks/h5p.html"
 
     def get_context(self, value, parent_context=None):
-        from django.urls import reverse
-
         context = super().get_context(value, parent_context)
         page, request, block_id = context.get("page"), context.get("request"), context.get("id")
         package = value["package"]

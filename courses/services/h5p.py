@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 H5P_STATE_TOO_LARGE = "h5p_state_too_large"
 H5P_STATE_UNKNOWN_ACTIVITY = "h5p_state_unknown_activity"
 H5P_PACKAGE_UNEXPECTED = "h5p_unexpected"
+H5P_PACKAGE_MISSING_FILE = "h5p_missing_file"
 
 
 def h5p_content_root() -> Path:
@@ -64,7 +65,7 @@ def h5p_package_process(*, package_id: int) -> H5PPackage | None:
             return package
         if not package.file:
             return _package_fail(
-                package, H5PPackageError("h5p_missing_file", _("Aucun fichier H5P déposé."))
+                package, H5PPackageError(H5P_PACKAGE_MISSING_FILE, _("Aucun fichier H5P déposé."))
             )
         key = uuid.uuid4()
         destination = h5p_content_dir(key=key)
@@ -116,8 +117,7 @@ def _package_fail(package: H5PPackage, error) -> H5PPackage:
 
 def h5p_package_files_remove(*, package: H5PPackage) -> None:
     """Once a package is deleted: its upload and its extracted files go too."""
-    if package.file:
-        package.file.delete(save=False)
+    _discard_upload(package)
     if package.content_key:
         path = h5p_content_dir(key=package.content_key)
         transaction.on_commit(lambda: shutil.rmtree(path, ignore_errors=True))

@@ -25,9 +25,9 @@ def _lessons_with_activities(statements: list[ParsedStatement]) -> dict[int, Les
         .only("id", "path", "depth", "url_path", "body")
         .in_bulk({s.lesson_id for s in statements})
     )
+    activities = {pk: set(lesson.h5p_activity_ids()) for pk, lesson in lessons.items()}
     for index, statement in enumerate(statements):
-        lesson = lessons.get(statement.lesson_id)
-        if lesson is None or statement.activity_id not in lesson.h5p_activity_ids():
+        if statement.activity_id not in activities.get(statement.lesson_id, ()):
             raise XAPIStatementError(
                 XAPI_UNKNOWN_ACTIVITY,
                 _("Déclaration n° %(n)s : cette activité n'existe pas ou n'est pas publiée.")

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..models import H5PPackage, LessonPage
 from ..selectors import h5p_state_get
-from ..services import H5PStateError, h5p_content_dir, h5p_state_save
+from ..services import (
+    H5P_STATE_TOO_LARGE,
+    H5P_STATE_UNKNOWN_ACTIVITY,
+    H5PStateError,
+    h5p_content_dir,
+    h5p_state_save,
+)
 
 # Served types, by extension: anything else in a package folder is not served, whatever it is.
 H5P_CONTENT_TYPES = {
@@ -77,8 +83,12 @@ def h5p_file(request, key, path):
     if content_type is None:
         raise Http404
     root = h5p_content_dir(key=key).resolve()
-    target = (root / Path(*relative.parts)).resolve()
-    if not target.is_relative_to(root) or not target.is_file() or target.is_symlink():
+    candidate = root / Path(*relative.parts)
+    # Extraction never makes links: one found here was planted, and is not followed.
+    if candidate.is_symlink():
+        raise Http404
+    target = candidate.resolve()
+    if not target.is_relative_to(root) or not target.is_file():
         raise Http404
     response = FileResponse(target.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
@@ -103,6 +113,9 @@ def _protocol_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"success": False, "message": message}, status=status)
 
 
+STATE_ERROR_STATUS = {H5P_STATE_UNKNOWN_ACTIVITY: 404, H5P_STATE_TOO_LARGE: 413}
+
+
 @require_http_methods(["GET", "POST"])
 def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
     """H5P's content-user-data protocol, for the logged-in user only. GET answers
@@ -111,9 +124,11 @@ def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
     if not request.user.is_authenticated:
         return _protocol_error(_("Connecte-toi pour que ta progression soit enregistrée."), 403)
     lesson = LessonPage.objects.live().public().filter(pk=lesson_pk).first()
-    if lesson is None or activity_id not in lesson.h5p_activity_ids():
+    if lesson is None:
         return _protocol_error(_("Cette activité n'existe pas."), 404)
     if request.method == "GET":
+        if activity_id not in lesson.h5p_activity_ids():
+            return _protocol_error(_("Cette activité n'existe pas."), 404)
         state = h5p_state_get(
             user=request.user,
             lesson=lesson,
@@ -137,5 +152,5 @@ def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
             invalidate=request.POST.get("invalidate") == "1",
         )
     except H5PStateError as error:
-        return _protocol_error(error.message, 413 if error.code.endswith("too_large") else 400)
+        return _protocol_error(error.message, STATE_ERROR_STATUS[error.code])
     return JsonResponse({"success": True})
