@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from school.models import Classroom
@@ -22,6 +22,7 @@ from .models import (
     Consultation,
     ConsultationClassroom,
     ConsultationStatus,
+    NationalQuestion,
     Participation,
     ResultsVisibility,
     Tally,
@@ -323,3 +324,56 @@ def consultation_invariant(*, consultation: Consultation) -> tuple[int, int, int
         for counts in _counters_by_class(consultation).values()
     )
     return participations, ballots, counted
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PupilConsultation:
+    """One line of a pupil's list: where the vote stands and whether they have voted (their
+    own participation, which they know anyway)."""
+
+    consultation: Consultation
+    phase: str
+    voted: bool
+
+
+def consultations_for_pupil(*, user, now: datetime) -> list[PupilConsultation]:
+    """The opened consultations of the pupil's class, newest first. One query."""
+    rows = consultations_visible_to(user=user).annotate(
+        voted=Exists(Participation.objects.filter(consultation=OuterRef("pk"), user_id=user.pk))
+    )
+    return [
+        PupilConsultation(consultation=row, phase=row.phase(now=now), voted=row.voted)
+        for row in rows
+    ]
+
+
+def consultations_for_manager(*, user) -> QuerySet[Consultation]:
+    """A teacher's consultations with their classes and how many have voted. Two queries."""
+    return (
+        consultations_visible_to(user=user)
+        .annotate(votants=Count("participations", distinct=True))
+        .prefetch_related("classrooms")
+    )
+
+
+def national_questions_runnable(*, now: datetime) -> QuerySet[NationalQuestion]:
+    """The published national questions that classes may launch now."""
+    return (
+        NationalQuestion.objects.filter(live=True)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("closes_at", "-pk")
+    )
+
+
+def consultation_for_page(*, pk: int) -> Consultation | None:
+    """A consultation with what its pages show (options, panels), or None."""
+    return (
+        Consultation.objects.select_related("owner", "national_question")
+        .prefetch_related("options", "sources", "classrooms")
+        .filter(pk=pk)
+        .first()
+    )

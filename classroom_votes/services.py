@@ -44,6 +44,7 @@ from .models import (
     ConsultationOption,
     ConsultationSource,
     ConsultationStatus,
+    NationalQuestion,
     Participation,
     Phase,
     ResultsVisibility,
@@ -86,6 +87,7 @@ SOURCE_URL_INVALID = "source_url_invalid"
 SOURCES_TOO_MANY = "sources_too_many"
 # Same code as school.services: the same situation, seen from the vote.
 CLASSROOM_ARCHIVED = "classroom_archived"
+NATIONAL_QUESTION_NOT_RUNNABLE = "national_question_not_runnable"
 BALLOT_ALREADY_CAST = "ballot_already_cast"
 NOT_A_PUPIL = "not_a_pupil"
 
@@ -125,6 +127,10 @@ ERROR_MESSAGES = {
     SOURCE_URL_INVALID: _("Ce lien n'est pas une adresse web valide (http:// ou https://)."),
     SOURCES_TOO_MANY: _("Une consultation présente 30 sources au plus."),
     CLASSROOM_ARCHIVED: _("Cette classe est archivée : elle ne vote plus."),
+    NATIONAL_QUESTION_NOT_RUNNABLE: _(
+        "Cette question nationale n'est pas ouverte en ce moment : elle n'est pas publiée, ou "
+        "sa période n'a pas commencé ou est terminée."
+    ),
     BALLOT_ALREADY_CAST: _("Tu as déjà voté à cette consultation. On ne vote qu'une fois."),
     NOT_A_PUPIL: _("Seuls les élèves des classes concernées votent."),
 }
@@ -333,6 +339,40 @@ def consultation_create(
             for position, source in enumerate(sources)
         )
         _tallies_create(consultation=consultation, classroom_ids=classroom_ids)
+    return consultation
+
+
+def consultation_create_from_national(
+    *, owner, national_question: NationalQuestion, classrooms: Iterable[Classroom]
+) -> Consultation:
+    """Run a national question in the owner's classes: a copy of its published version
+    (question, context, method, options with their keys, the three panels), linked to it, opened
+    at once and closed at the latest when the national period ends."""
+    if not national_question.is_runnable(now=timezone.now()):
+        raise ConsultationError(NATIONAL_QUESTION_NOT_RUNNABLE)
+    options = [
+        {"key": option.key, "label": option.label, "description": option.description}
+        for option in national_question.options.all()
+    ]
+    sources = [
+        {"panel": source.panel, "title": source.title, "url": source.url, "summary": source.summary}
+        for source in national_question.sources.all()
+    ]
+    with transaction.atomic():
+        consultation = consultation_create(
+            owner=owner,
+            classrooms=classrooms,
+            title=national_question.title,
+            context=national_question.context,
+            method=national_question.method,
+            options=options,
+            sources=sources,
+            second_round=national_question.second_round,
+            closes_at=national_question.closes_at,
+        )
+        consultation.national_question = national_question
+        consultation.save(update_fields=["national_question"])
+        consultation_open(consultation=consultation, by=owner)
     return consultation
 
 

@@ -47,5 +47,6 @@ if settings.DEBUG:
 urlpatterns += [
     path("", include("school.urls")),
     path("", include("courses.urls")),
+    path("", include("classroom_votes.urls")),
     path("", include(wagtail_urls)),
 ]

@@ -27,7 +27,7 @@ from school.permissions import (
     can_view_classroom,
     is_pupil_account,
 )
-from tests.classroom_votes.factories import consultation_create
+from tests.classroom_votes.factories import consultation_create, national_question_create
 from tests.courses.factories import (
     content_blocks,
     course_create,
@@ -45,7 +45,14 @@ from tests.school.factories import (
     teacher_create,
 )
 
-NAMESPACES = ("school", "courses", "school_api", "courses_api", "classroom_votes_api")
+NAMESPACES = (
+    "school",
+    "courses",
+    "school_api",
+    "courses_api",
+    "classroom_votes",
+    "classroom_votes_api",
+)
 ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
 
 
@@ -138,6 +145,20 @@ RULES = {
     "courses_api:xapi-statements": _authenticated,
     # Class A's open consultation. POST-only routes look the consultation up before answering
     # 405 to a GET, so GET shows who may reach it (tests/classroom_votes/test_api.py posts).
+    # Class A's open consultation; a published national question.
+    "classroom_votes:consultation_list": _follows_classwork,
+    "classroom_votes:consultation_create": _manages_classes,
+    "classroom_votes:national_question_launch": _manages_classes,
+    "classroom_votes:consultation_detail": _views_consultation,
+    # GET sends back to the consultation; POSTing a ballot is checked in test_pages.
+    "classroom_votes:consultation_vote": _views_consultation,
+    "classroom_votes:consultation_voted": _views_consultation,
+    "classroom_votes:consultation_participation": _views_participation,
+    "classroom_votes:consultation_open": _manages_consultation,
+    "classroom_votes:consultation_close": _manages_consultation,
+    "classroom_votes:consultation_results": _views_results,
+    "classroom_votes:consultation_results_csv": _views_participation,
+    "classroom_votes:consultation_pv": _views_participation,
     "classroom_votes_api:consultation-list": _follows_classwork,
     "classroom_votes_api:consultation-detail": _views_consultation,
     "classroom_votes_api:consultation-open": _manages_consultation,
@@ -175,12 +196,14 @@ class World:
     package: object
     users: dict
     consultation: object = None
+    national_question: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
             # `pk` is the class everywhere but in the assignments API's detail route.
             "pk": self._pk_for(name),
             "classroom_id": self.classroom.pk,
+            "classroom_pk": self.classroom.pk,
             "user_id": self.pupil.user_id,
             "user_pk": self.pupil.user_id,
             "assignment_pk": self.assignment.pk,
@@ -194,7 +217,9 @@ class World:
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
     def _pk_for(self, name: str) -> int:
-        if name.startswith("classroom_votes_api:"):
+        if name == "classroom_votes:national_question_launch":
+            return self.national_question.pk
+        if name.startswith(("classroom_votes_api:", "classroom_votes:")):
             return self.consultation.pk
         return self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk
 
@@ -225,7 +250,10 @@ def world(site_tree):
         "admin": admin_create(),
     }
     consultation = consultation_create(owner=teacher, classrooms=[classroom])
-    return World(classroom, pupil, lesson, assignment, package, users, consultation)
+    national_question = national_question_create()
+    return World(
+        classroom, pupil, lesson, assignment, package, users, consultation, national_question
+    )
 
 
 def _client(world, role) -> Client:

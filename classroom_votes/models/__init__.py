@@ -10,6 +10,7 @@ from .consultations import (
     ResultsVisibility,
     SourcePanel,
 )
+from .national import NationalQuestion, NationalQuestionOption, NationalQuestionSource
 
 __all__ = [
     "FIXED_ANSWERS",
@@ -19,6 +20,9 @@ __all__ = [
     "ConsultationOption",
     "ConsultationSource",
     "ConsultationStatus",
+    "NationalQuestion",
+    "NationalQuestionOption",
+    "NationalQuestionSource",
     "Participation",
     "Phase",
     "ResultsVisibility",

@@ -51,6 +51,17 @@ class SourcePanel(models.TextChoices):
     CONTRE = "contre", _("Ils sont contre")
 
 
+def sources_by_panel(question) -> list[dict]:
+    """The three panels of a consultation or national question, in their fixed order, each
+    with its sources (possibly none): [{"key", "label", "sources"}]."""
+    by_panel: dict[str, list] = {value: [] for value in SourcePanel.values}
+    for source in question.sources.all():
+        by_panel[source.panel].append(source)
+    return [
+        {"key": key, "label": label, "sources": by_panel[key]} for key, label in SourcePanel.choices
+    ]
+
+
 class Consultation(models.Model):
     Status = ConsultationStatus
     ResultsVisibility = ResultsVisibility
@@ -88,6 +99,17 @@ class Consultation(models.Model):
         max_length=16,
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_CLOSE,
+    )
+    # A class's run of a national question: a copy made at launch (services), kept linked so
+    # that the classes' counters add up across the country. PROTECT: national results outlive
+    # any edit in the admin (wagtail_hooks refuses the deletion with a message).
+    national_question = models.ForeignKey(
+        "classroom_votes.NationalQuestion",
+        verbose_name=_("question nationale"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 

@@ -147,6 +147,10 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 H5P_STANDALONE_DIR = NODE_MODULES_DIR / "h5p-standalone" / "dist"
 if H5P_STANDALONE_DIR.is_dir():
     STATICFILES_DIRS.append(("h5p-standalone", H5P_STANDALONE_DIR))
+# htmx, for the live touches (participation count); every page works without it.
+HTMX_DIR = NODE_MODULES_DIR / "htmx.org" / "dist"
+if HTMX_DIR.is_dir():
+    STATICFILES_DIRS.append(("htmx", HTMX_DIR))
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -237,6 +241,15 @@ HEMICYCLE_H5P_SAVE_SECONDS = 10
 HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
+# Debates: each (posts, minutes) window caps one pupil's posts in one debate, counted in the
+# database (classroom_votes.debate_services); and the site's list of watched words, one a line.
+HEMICYCLE_DEBATE_RATE_LIMITS = [(3, 1), (20, 60)]
+HEMICYCLE_DEBATE_WORD_LIST = Path(
+    env(
+        "HEMICYCLE_DEBATE_WORD_LIST",
+        default=str(BASE_DIR / "classroom_votes" / "data" / "debate_words_fr.txt"),
+    )
+)
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 

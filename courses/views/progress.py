@@ -2,12 +2,10 @@
 and per-question details, and the CSV export. Each view checks one permission predicate, calls
 one selector or service and renders."""
 
-import csv
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from school.models import Classroom, PupilProfile
 from school.permissions import can_manage_classroom, is_administrator, is_teacher
+from school.spreadsheets import csv_response, csv_text
 
 from ..models import Assignment, CoursePage, LessonPage
 from ..progress import COMPLETION_RULE, TIME_SPENT_RULE
@@ -194,15 +193,6 @@ def lesson_questions(request, pk: int, lesson_pk: int):
     )
 
 
-# Spreadsheets run a cell starting with one of these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
-
-
 def _csv_rows(summary):
     yield [
         _("Pseudonyme"),
@@ -225,8 +215,8 @@ def _csv_rows(summary):
                 else ""
             )
             yield [
-                _csv_text(row.pupil.pseudonym),
-                _csv_text(cell.lesson.title),
+                csv_text(row.pupil.pseudonym),
+                csv_text(cell.lesson.title),
                 cell.status_label,
                 completed_at,
                 "" if cell.best_score is None else cell.best_score,
@@ -244,10 +234,4 @@ def class_export_csv(request, pk: int):
     classroom = _managed_classroom(request, pk)
     summary = class_progress_summary(classroom=classroom)
     filename = f"suivi-{slugify(classroom.name) or 'classe'}-{classroom.school_year_label}.csv"
-    response = HttpResponse(
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
-    response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-    csv.writer(response, delimiter=";").writerows(_csv_rows(summary))
-    return response
+    return csv_response(filename=filename, rows=_csv_rows(summary))

@@ -4,7 +4,16 @@ the production code paths; schools, teachers, classes and pupils come from tests
 from django.db.models import Sum
 
 from classroom_votes import services
-from classroom_votes.models import Ballot, Consultation, ConsultationStatus, Participation, Tally
+from classroom_votes.models import (
+    Ballot,
+    Consultation,
+    ConsultationStatus,
+    NationalQuestion,
+    NationalQuestionOption,
+    NationalQuestionSource,
+    Participation,
+    Tally,
+)
 from classroom_votes.selectors import consultation_invariant
 from classroom_votes.tallies import VotingMethod
 from school.models import Classroom, User
@@ -113,3 +122,32 @@ def invariants_assert() -> None:
     for consultation in Consultation.objects.all():
         participations, ballots, counted = consultation_invariant(consultation=consultation)
         assert participations == ballots == counted, (consultation.pk, participations, ballots)
+
+
+def national_question_create(
+    *,
+    title: str = "Faut-il rendre le vote obligatoire ?",
+    method: str = VotingMethod.YES_NO,
+    options: list[dict] | None = None,
+    sources: list[dict] | None = None,
+    live: bool = True,
+    **extra,
+) -> NationalQuestion:
+    """A national question as an editor publishes it (live by default), with its panels."""
+    question = NationalQuestion(
+        title=title,
+        context="Une question posée à toutes les classes du pays.",
+        method=method,
+        live=live,
+        **extra,
+    )
+    question.options = [
+        NationalQuestionOption(sort_order=n, **option)
+        for n, option in enumerate(OPTIONS[method] if options is None else options)
+    ]
+    question.sources = [
+        NationalQuestionSource(sort_order=n, **source)
+        for n, source in enumerate(SOURCES if sources is None else sources)
+    ]
+    question.save()
+    return question
