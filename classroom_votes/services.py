@@ -368,6 +368,7 @@ def consultation_create_from_national(
             options=options,
             sources=sources,
             second_round=national_question.second_round,
+            min_ballots=national_question.min_ballots,
             closes_at=national_question.closes_at,
         )
         consultation.national_question = national_question

@@ -53,8 +53,8 @@ class NationalQuestionViewSet(SnippetViewSet):
                 ],
             ),
             MultiFieldPanel(
-                [FieldPanel("opens_at"), FieldPanel("closes_at")],
-                heading=_("Période"),
+                [FieldPanel("opens_at"), FieldPanel("closes_at"), FieldPanel("min_ballots")],
+                heading=_("Période et publication des résultats"),
             ),
         ],
         base_form_class=NationalQuestionAdminForm,

@@ -5,6 +5,7 @@ up the classes' counters across the country: the option keys are therefore fixed
 has voted (see forms.NationalQuestionAdminForm)."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
@@ -60,6 +61,12 @@ class NationalQuestion(
         default=False,
         help_text=_("Choix unique seulement : comme à l'élection présidentielle."),
     )
+    min_ballots = models.PositiveSmallIntegerField(
+        _("nombre minimal de bulletins pour publier les résultats d'une classe"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("En dessous, les résultats de la classe restent cachés (secret du vote)."),
+    )
     opens_at = models.DateTimeField(
         _("début de la consultation nationale"),
         null=True,
@@ -96,6 +103,10 @@ class NationalQuestion(
                 | models.Q(closes_at__isnull=True)
                 | models.Q(closes_at__gt=models.F("opens_at")),
                 name="national_question_closes_after_opens",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_ballots__gte=1),
+                name="national_question_min_ballots_positive",
             ),
         ]
 

@@ -336,10 +336,10 @@ def test_teacher_opens_follows_and_closes(classroom):
     live = client.get(_url("consultation_participation", consultation), HTTP_HX_REQUEST="true")
     assert live.status_code == 200
     assert "<html" not in live.text, "htmx gets the fragment only"
-    assert "4 votants sur 6 inscrits" in live.text
+    assert "Votants : 4 sur 6 inscrits" in live.text
     assert 'hx-trigger="every 5s"' in live.text
     full = client.get(_url("consultation_participation", consultation))
-    assert "<html" in full.text and "4 votants sur 6 inscrits" in full.text
+    assert "<html" in full.text and "Votants : 4 sur 6 inscrits" in full.text
 
     confirm = client.get(_url("consultation_close", consultation))
     assert "ne peut pas être rouvert" in confirm.text
