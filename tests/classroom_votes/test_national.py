@@ -48,6 +48,7 @@ def _form(*, method="single", options=("Alice Martin", "Bruno Petit"), action=No
         "title": "Qui doit présider le conseil de la vie lycéenne ?",
         "context": "Une élection nationale fictive.",
         "method": method,
+        "min_ballots": "5",
         "options-TOTAL_FORMS": str(len(options)),
         "options-INITIAL_FORMS": "0",
         "options-MIN_NUM_FORMS": "0",
