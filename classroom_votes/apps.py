@@ -8,8 +8,18 @@ class ClassroomVotesConfig(AppConfig):
     verbose_name = _("Consultations en classe")
 
     def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
         from school.privacy import exporter_register
 
+        from .debate_selectors import pupil_debates_export
         from .selectors import pupil_participations_export
+        from .signals import user_pre_delete
 
         exporter_register("consultations", pupil_participations_export)
+        exporter_register("debats", pupil_debates_export)
+        # A pupil's words in debates are erased before their account (see signals).
+        pre_delete.connect(
+            user_pre_delete, sender=get_user_model(), dispatch_uid="classroom_votes_user_erase"
+        )
