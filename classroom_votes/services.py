@@ -21,18 +21,19 @@ votes of different classes, or for different options, never wait for each other.
 
 import logging
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery, prefetch_related_objects
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from school.models import Classroom, PupilProfile
+from school.models import Classroom
 from school.permissions import classrooms_managed_by, is_pupil_account
 
 from . import tallies
@@ -45,7 +46,6 @@ from .models import (
     ConsultationSource,
     ConsultationStatus,
     NationalQuestion,
-    Participation,
     Phase,
     ResultsVisibility,
     SourcePanel,
@@ -512,10 +512,53 @@ def consultations_apply_schedule(*, now: datetime | None = None) -> tuple[list[i
 
 
 # --- Casting a ballot -------------------------------------------------------------------------
-
+#
+# Plain SQL through connection.cursor(), the same text for PostgreSQL and SQLite: casting is the
+# busiest write of the site, and building these statements with the ORM cost several times
+# their run time. The statements are made of constants only (hence the S608 exemptions); values
+# always travel as parameters. "key" and "count" are quoted, being SQL words.
 
 _PHASE_ERRORS = {Phase.NOT_OPEN: CONSULTATION_NOT_OPEN, Phase.OVER: CONSULTATION_CLOSED}
 
+# Consultation.phase in SQL, for the consultation `c` at the instant given (twice) as parameters:
+# the same rules in the same order (the tests hold the two together).
+_PHASE_SQL = f"""CASE
+    WHEN c.status = '{ConsultationStatus.CLOSED}' THEN '{Phase.OVER}'
+    WHEN c.status = '{ConsultationStatus.DRAFT}' THEN '{Phase.NOT_OPEN}'
+    WHEN c.closes_at IS NOT NULL AND c.closes_at <= %s THEN '{Phase.OVER}'
+    WHEN c.opens_at IS NOT NULL AND c.opens_at > %s THEN '{Phase.NOT_OPEN}'
+    ELSE '{Phase.OPEN}'
+END"""
+
+# All that ballot_check_and_cast checks, in one round trip: the consultation's method and phase,
+# the voter's class (NULL without a pupil profile) and whether it is archived, whether the
+# consultation is that class's, and whether the voter has already voted.
+_CHECK_SQL = f"""SELECT c.method, {_PHASE_SQL}, p.classroom_id, k.archived_at IS NOT NULL,
+    EXISTS (SELECT 1 FROM classroom_votes_consultationclassroom cc
+            WHERE cc.consultation_id = c.id AND cc.classroom_id = p.classroom_id),
+    EXISTS (SELECT 1 FROM classroom_votes_participation v
+            WHERE v.consultation_id = c.id AND v.user_id = %s)
+FROM classroom_votes_consultation c
+LEFT JOIN school_pupilprofile p ON p.user_id = %s
+LEFT JOIN school_classroom k ON k.id = p.classroom_id
+WHERE c.id = %s"""  # noqa: S608
+
+_PARTICIPATION_INSERT_SQL = """INSERT INTO classroom_votes_participation
+(id, consultation_id, user_id, classroom_id, voted_on) VALUES (%s, %s, %s, %s, %s)"""
+
+_COUNTERS_WHERE_SQL = 'consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})'
+_COUNTERS_LOCK_SQL = f"""SELECT id FROM classroom_votes_tally WHERE {_COUNTERS_WHERE_SQL}
+ORDER BY "key" FOR UPDATE"""  # noqa: S608
+_COUNTERS_INCREMENT_SQL = f"""UPDATE classroom_votes_tally SET "count" = "count" + %s
+WHERE {_COUNTERS_WHERE_SQL}"""  # noqa: S608
+
+# The ballot goes in only if the consultation, read again by this statement, so after the
+# counters' locks, is still open.
+_BALLOT_INSERT_SQL = f"""INSERT INTO classroom_votes_ballot
+(id, consultation_id, classroom_id, content)
+SELECT %s, c.id, %s, %s FROM classroom_votes_consultation c
+WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'"""  # noqa: S608
+_PHASE_READ_SQL = f"SELECT {_PHASE_SQL} FROM classroom_votes_consultation c WHERE c.id = %s"  # noqa: S608
 
 _ID_MAX = 2**63 - 1  # bigint
 
@@ -529,82 +572,75 @@ def _id_or_none(value: object) -> int | None:
     return value
 
 
+def _now_for_sql() -> object:
+    """Now, as the database compares it with the consultation's dates."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _uuid_for_sql() -> object:
+    """A random UUID as its column holds it (uuid on PostgreSQL, 32 hex digits on SQLite)."""
+    value = uuid.uuid4()
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
 def ballot_check_and_cast(*, user, consultation_id: int, content: object) -> Receipt:
     """Check everything, then cast (ballot_cast). Any refusal raises BallotError with one of
     NOT_A_PUPIL, CONSULTATION_NOT_FOUND, CONSULTATION_NOT_IN_YOUR_CLASS, CLASSROOM_ARCHIVED,
     CONSULTATION_NOT_OPEN, CONSULTATION_CLOSED, BALLOT_ALREADY_CAST or a tallies BALLOT_* code,
-    and stores nothing."""
+    the first that applies in this order, and stores nothing. One query checks (_CHECK_SQL);
+    a method with options reads them with a second."""
     if not is_pupil_account(user):
         raise BallotError(NOT_A_PUPIL)
-    # One query: the consultation, the voter's class, and "is it my class's, have I voted".
-    pupil = PupilProfile.objects.filter(user_id=user.pk)
-    consultation = (
-        Consultation.objects.filter(pk=_id_or_none(consultation_id))
-        .annotate(
-            voter_classroom_id=Subquery(pupil.values("classroom_id")[:1]),
-            voter_classroom_archived=Exists(pupil.filter(classroom__archived_at__isnull=False)),
-            in_class=Exists(
-                ConsultationClassroom.objects.filter(
-                    consultation=OuterRef("pk"), classroom_id__in=pupil.values("classroom_id")
-                )
-            ),
-            already_voted=Exists(
-                Participation.objects.filter(consultation=OuterRef("pk"), user_id=user.pk)
-            ),
-        )
-        .order_by()
-        .first()
-    )
-    if consultation is None:
+    pk = _id_or_none(consultation_id)
+    row = None
+    if pk is not None:
+        now = _now_for_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(_CHECK_SQL, [now, now, user.pk, user.pk, pk])
+            row = cursor.fetchone()
+    if row is None:
         raise BallotError(CONSULTATION_NOT_FOUND)
-    if consultation.voter_classroom_id is None:
+    method, phase, classroom_id, archived, in_class, already_voted = row
+    if classroom_id is None:
         raise BallotError(NOT_A_PUPIL)
-    if not consultation.in_class:
+    if not in_class:
         raise BallotError(CONSULTATION_NOT_IN_YOUR_CLASS)
-    if consultation.voter_classroom_archived:
+    if archived:
         raise BallotError(CLASSROOM_ARCHIVED)
-    phase = consultation.phase(now=timezone.now())
     if phase != Phase.OPEN:
-        raise BallotError(_PHASE_ERRORS[phase])
-    if consultation.already_voted:
+        raise BallotError(_PHASE_ERRORS[Phase(phase)])
+    if already_voted:
         raise BallotError(BALLOT_ALREADY_CAST)
-    if consultation.method not in FIXED_ANSWERS:
+    # What ballot_cast needs of the consultation: its id and method (and options), as loaded.
+    consultation = Consultation.from_db(connection.alias, ["id", "method"], [pk, method])
+    if method not in FIXED_ANSWERS:
         prefetch_related_objects([consultation], "options")  # once, for the check and the cast
     try:
         normalised = tallies.ballot_validate(
-            method=consultation.method, options=consultation.option_keys(), content=content
+            method=method, options=consultation.option_keys(), content=content
         )
     except tallies.BallotInvalid as error:
         raise BallotError(error.code) from None
     return ballot_cast(
-        user=user,
-        classroom_id=consultation.voter_classroom_id,
-        consultation=consultation,
-        content=normalised,
+        user=user, classroom_id=classroom_id, consultation=consultation, content=normalised
     )
 
 
 def _counters_increment(
-    *, consultation_id: int, classroom_id: int, increments: Mapping[str, int]
+    cursor, *, consultation_id: int, classroom_id: int, increments: Mapping[str, int]
 ) -> None:
-    counters = Tally.objects.filter(consultation_id=consultation_id, classroom_id=classroom_id)
-    if len(increments) == 1:
-        [(key, step)] = increments.items()
-        updated = counters.filter(key=key).update(count=F("count") + step)
-    else:
+    where = [consultation_id, classroom_id]
+    if len(increments) > 1 and connection.features.has_select_for_update:
         # Several rows: lock them in key order, as the close does, so that two such votes never
-        # wait for each other in a cycle.
-        ids = list(
-            counters.select_for_update()
-            .filter(key__in=increments)
-            .order_by("key")
-            .values_list("pk", "key")
-        )
-        updated = 0
-        for step in set(increments.values()):
-            updated += Tally.objects.filter(
-                pk__in=[pk for pk, key in ids if increments[key] == step]
-            ).update(count=F("count") + step)
+        # wait for each other in a cycle. (SQLite has one write lock, which the vote holds.)
+        keys = ", ".join(["%s"] * len(increments))
+        cursor.execute(_COUNTERS_LOCK_SQL.format(keys=keys), [*where, *increments])
+    updated = 0
+    for step in sorted(set(increments.values())):
+        keys = [key for key, key_step in increments.items() if key_step == step]
+        placeholders = ", ".join(["%s"] * len(keys))
+        cursor.execute(_COUNTERS_INCREMENT_SQL.format(keys=placeholders), [step, *where, *keys])
+        updated += cursor.rowcount
     if updated != len(increments):
         # Counters are created with the consultation: a missing one is a bug, not a vote.
         raise tallies.TallyInconsistent(
@@ -616,8 +652,9 @@ def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content:
     """Write one vote: participation, ballot and counters, all or nothing. The caller has
     checked that `user` is a pupil of class `classroom_id`, one of the consultation's classes,
     and that `content` is valid (ballot_check_and_cast). Nothing needs to be locked beforehand:
-    the transaction locks the counter rows it increments, which the close locks too, and only
-    then re-reads the status, so a ballot never lands in a closed consultation."""
+    the transaction locks the counter rows it increments, which the close locks too, and the
+    statement inserting the ballot only then reads the status again, so a ballot never lands
+    in a closed consultation."""
     try:
         increments = tallies.tally_counts(
             method=consultation.method, options=consultation.option_keys(), content=content
@@ -625,26 +662,39 @@ def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content:
     except tallies.BallotInvalid as error:
         raise BallotError(error.code) from None
     voted_on = timezone.localdate()
-    with transaction.atomic():
+    content_for_sql = Ballot._meta.get_field("content").get_db_prep_save(content, connection)
+    with transaction.atomic(), connection.cursor() as cursor:
         try:
             # First: a second vote fails here, and SQLite takes its write lock before any read.
-            Participation.objects.create(
-                consultation=consultation, user=user, classroom_id=classroom_id, voted_on=voted_on
+            cursor.execute(
+                _PARTICIPATION_INSERT_SQL,
+                [
+                    _uuid_for_sql(),
+                    consultation.pk,
+                    user.pk,
+                    classroom_id,
+                    connection.ops.adapt_datefield_value(voted_on),
+                ],
             )
         except IntegrityError:
             # Foreign keys are checked at commit: the only immediate failure is the unique
             # (consultation, user) constraint. Raising out of the block rolls everything back.
             raise BallotError(BALLOT_ALREADY_CAST) from None
         _counters_increment(
-            consultation_id=consultation.pk, classroom_id=classroom_id, increments=increments
+            cursor,
+            consultation_id=consultation.pk,
+            classroom_id=classroom_id,
+            increments=increments,
         )
-        current = Consultation.objects.only("status", "opens_at", "closes_at").get(
-            pk=consultation.pk
+        now = _now_for_sql()
+        cursor.execute(
+            _BALLOT_INSERT_SQL,
+            [_uuid_for_sql(), classroom_id, content_for_sql, consultation.pk, now, now],
         )
-        phase = current.phase(now=timezone.now())
-        if phase != Phase.OPEN:
-            raise BallotError(_PHASE_ERRORS[phase])
-        Ballot.objects.create(consultation=consultation, classroom_id=classroom_id, content=content)
+        if cursor.rowcount != 1:
+            cursor.execute(_PHASE_READ_SQL, [now, now, consultation.pk])
+            row = cursor.fetchone()
+            raise BallotError(_PHASE_ERRORS[Phase(row[0])] if row else CONSULTATION_NOT_FOUND)
     # Never the pupil and the choice together; not even the pupil.
     logger.debug("ballot cast in consultation %s", consultation.pk)
     return Receipt(consultation_id=consultation.pk, voted_on=voted_on)

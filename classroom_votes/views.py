@@ -30,6 +30,7 @@ from school.permissions import (
 from school.spreadsheets import csv_response, csv_text
 
 from . import services, tallies
+from .api.views import ERROR_STATUS
 from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
 from .models import ConsultationClassroom, ConsultationStatus, Participation
 from .models.consultations import sources_by_panel
@@ -243,19 +244,9 @@ def consultation_vote(request, pk):
             user=request.user, consultation_id=consultation.pk, content=form.content()
         )
     except services.BallotError as error:
-        status = 409 if error.code in _STATE_ERRORS else 400
+        status = ERROR_STATUS.get(error.code, 400)
         return _detail_response(request, consultation, error=error.message, status=status)
     return redirect("classroom_votes:consultation_voted", pk=pk)
-
-
-_STATE_ERRORS = {
-    services.BALLOT_ALREADY_CAST,
-    services.CONSULTATION_CLOSED,
-    services.CONSULTATION_NOT_OPEN,
-    services.CLASSROOM_ARCHIVED,
-    services.CONSULTATION_NOT_IN_YOUR_CLASS,
-    services.NOT_A_PUPIL,
-}
 
 
 @_signed_in

@@ -331,6 +331,10 @@ class ConsultationViewSet(
     )
     @action(detail=True, methods=["post"])
     def ballot(self, request, pk=None):
+        # The service's one query checks the consultation, the pupil's class, the phase and a
+        # previous vote, so a cast that goes through looks nothing up here. Only a refusal
+        # looks the consultation up (get_object), so that one the pupil may not see answers
+        # 404 whatever else is wrong, as it did when that lookup came first.
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -341,13 +345,13 @@ class ConsultationViewSet(
                 MESSAGES[BALLOT_TOO_LARGE],
                 status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
             )
-        consultation = self.get_object()
         try:
             data = BallotCastInputSerializer(data=request.data)
             valid = data.is_valid()
         except (exceptions.ParseError, exceptions.UnsupportedMediaType):
             valid = False
         if not valid:
+            self.get_object()
             # Never the serializer's errors: they could quote the content.
             return _error(
                 tallies.BALLOT_MALFORMED,
@@ -356,11 +360,10 @@ class ConsultationViewSet(
             )
         try:
             receipt = services.ballot_check_and_cast(
-                user=request.user,
-                consultation_id=consultation.pk,
-                content=data.validated_data["content"],
+                user=request.user, consultation_id=pk, content=data.validated_data["content"]
             )
         except services.BallotError as error:
+            self.get_object()
             return _service_error(error)
         response = Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
         response["Cache-Control"] = "no-store"

@@ -3,9 +3,14 @@
 Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.ballots` (`make bench`). It
 builds a throwaway database with one consultation (pour / contre / blanc) open in many classes,
 serves the site with gunicorn, and has concurrent clients cast every pupil's ballot through the
-API as that logged-in pupil (session and CSRF token), some pupils trying twice. Afterwards it
-checks the secret ballot's invariant: participations = ballots = sum of tallies, one ballot per
-pupil, and tallies equal to the count of the stored ballots."""
+API as that logged-in pupil (session and CSRF token), some pupils trying twice. The first
+ballots warm the server up (database connections, first requests) and are not timed. Afterwards
+it checks the secret ballot's invariant: participations = ballots = sum of tallies, one ballot
+per pupil, and tallies equal to the count of the stored ballots.
+
+The server is set up as a 2-core deployment would be: 2 gthread workers (one per core) of 4
+threads each (a request spends part of its time waiting on the database); clients, server and
+database share the cores."""
 
 import os
 import random
@@ -17,6 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 django.setup()
 
 from tests.bench.http import (  # noqa: E402
+    CpuMeter,
     bench_database,
     gunicorn,
     post_json_concurrently,
@@ -26,9 +32,12 @@ from tests.bench.http import (  # noqa: E402
 CLASSES = int(os.environ.get("BENCH_CLASSES", "40"))
 PUPILS_PER_CLASS = int(os.environ.get("BENCH_PUPILS_PER_CLASS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 DOUBLE_VOTERS = int(os.environ.get("BENCH_DOUBLE_VOTERS", "50"))
+WARM_UP = int(os.environ.get("BENCH_WARM_UP", "100"))
+DATABASE = "test_hemicycle_bench_ballots"
 
 
 def _build():
@@ -47,6 +56,8 @@ def _build():
 
 
 def main(settings_dict):
+    from django.conf import settings
+
     from classroom_votes.models import Ballot, Participation
     from classroom_votes.selectors import consultation_invariant
     from classroom_votes.tallies import tally_from_ballots
@@ -55,24 +66,39 @@ def main(settings_dict):
     consultation, pupils = _build()
     sessions = [session_for(pupil) for pupil in pupils]
     choices = ("pour", "contre", "blanc")
-    jobs = [(session, {"content": {"choice": rng.choice(choices)}}) for session in sessions]
-    jobs += [(session, {"content": {"choice": "pour"}}) for session in sessions[:DOUBLE_VOTERS]]
-    rng.shuffle(jobs)
+    first = [(session, {"content": {"choice": rng.choice(choices)}}) for session in sessions]
+    warm_up, timed = first[:WARM_UP], first[WARM_UP:]
+    # Second tries among the timed votes, so that some race their pupil's first one.
+    again = sessions[WARM_UP : WARM_UP + DOUBLE_VOTERS]
+    timed += [(session, {"content": {"choice": "pour"}}) for session in again]
+    rng.shuffle(timed)
     path = f"/api/consultations/{consultation.pk}/ballot/"
+    sessions_in = settings.SESSION_ENGINE.rsplit(".", 1)[-1]
+    if sessions_in == "cached_db":
+        sessions_in += " on " + settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
-        f"Ballots over HTTP: gunicorn {WORKERS} workers × {THREADS} threads, {CLIENTS} clients, "
-        f"{len(pupils)} pupils in {CLASSES} classes ({DOUBLE_VOTERS} try twice), PostgreSQL, "
-        f"{os.cpu_count()} CPUs"
+        f"Ballots over HTTP: gunicorn {WORKERS} {WORKER_CLASS} workers × {THREADS} threads "
+        f"(--preload), {CLIENTS} clients, {len(pupils)} pupils in {CLASSES} classes "
+        f"({WARM_UP} untimed warm-up votes, {DOUBLE_VOTERS} try twice), PostgreSQL, sessions "
+        f"{sessions_in}, {os.cpu_count()} CPUs; load average before "
+        f"{os.getloadavg()[0]:.2f}"
     )
-    with gunicorn(settings_dict, workers=WORKERS, threads=THREADS) as address:
-        outcome = post_json_concurrently(address, path, jobs, clients=CLIENTS)
+    with gunicorn(
+        settings_dict, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS
+    ) as address:
+        warmed = post_json_concurrently(address, path, warm_up, clients=CLIENTS)
+        meter = CpuMeter(address, DATABASE)
+        meter.start()
+        outcome = post_json_concurrently(address, path, timed, clients=CLIENTS)
+        meter.stop()
     cast = outcome.statuses.get(201, 0)
     latencies = outcome.latencies_ms
     print(
-        f"{cast / outcome.seconds:.0f} ballots/s ({len(jobs) / outcome.seconds:.0f} requests/s), "
-        f"median {statistics.median(latencies):.1f} ms, "
+        f"{cast / outcome.seconds:.0f} ballots/s ({len(timed) / outcome.seconds:.0f} "
+        f"requests/s), median {statistics.median(latencies):.1f} ms, "
         f"p95 {statistics.quantiles(latencies, n=20)[-1]:.1f} ms; statuses {outcome.statuses}"
     )
+    print(f"CPU ms per request: {meter.per_request_ms(len(timed))}")
     participations, ballots, tally_total = consultation_invariant(consultation=consultation)
     stored = list(
         Ballot.objects.filter(consultation=consultation).values_list("content", flat=True)
@@ -80,6 +106,7 @@ def main(settings_dict):
     counted = tally_from_ballots(
         method=consultation.method, options=consultation.option_keys(), ballots=stored
     )
+    cast += warmed.statuses.get(201, 0)
     assert participations == ballots == tally_total == cast == len(pupils), (
         participations,
         ballots,
@@ -97,5 +124,5 @@ def main(settings_dict):
 
 
 if __name__ == "__main__":
-    with bench_database("test_hemicycle_bench_ballots") as settings_dict:
+    with bench_database(DATABASE) as settings_dict:
         main(settings_dict)

@@ -2,7 +2,9 @@
 on it, logged-in sessions, and concurrent keep-alive clients.
 
 Figures measured this way include everything a real request goes through: HTTP parsing,
-middleware, authentication, CSRF, the view, the database round trips and commits."""
+middleware, authentication, CSRF, the view, the database round trips and commits. Server,
+database and clients share the machine's cores, so `CpuMeter` also says how much processor time
+each of them took: on a shared machine, per-request CPU is steadier than requests per second."""
 
 import contextlib
 import http.client
@@ -45,9 +47,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _until_serving(host: str, port: int, *, timeout: float = 60) -> None:
+    """Wait for the site's first HTTP answer (any status), not merely an open port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        try:
+            connection.request("GET", "/api/consultations/")
+            connection.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise RuntimeError("gunicorn did not start")
+
+
 @contextlib.contextmanager
-def gunicorn(settings_dict, *, workers: int, threads: int):
-    """Serve the project with gunicorn on the given database; yield (host, port)."""
+def gunicorn(settings_dict, *, workers: int, threads: int, worker_class: str = "gthread"):
+    """Serve the project with gunicorn on the given database; yield (host, port) once it
+    answers. --preload, as a deployment would: Django is loaded once, before the workers fork,
+    so none of them is still starting when the clients begin (that would be timed)."""
     database_url = (
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
         f"@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
@@ -67,22 +87,17 @@ def gunicorn(settings_dict, *, workers: int, threads: int):
             "gunicorn",
             "config.wsgi",
             f"--workers={workers}",
-            "--worker-class=gthread",
+            f"--worker-class={worker_class}",
             f"--threads={threads}",
             f"--bind=127.0.0.1:{port}",
+            "--preload",
             "--log-level=warning",
         ],
         cwd=ROOT,
         env=env,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                break
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not start")
+        _until_serving("127.0.0.1", port)
         yield "127.0.0.1", port
     finally:
         server.terminate()
@@ -115,10 +130,26 @@ class Outcome:
 
 def post_json_concurrently(address, path: str, jobs: list, *, clients: int) -> Outcome:
     """POST each (session, body) job once, spread over `clients` keep-alive connections in
-    threads; return the wall time, the status counts and every request's latency."""
+    threads; return the wall time, the status counts and every request's latency. Bodies and
+    headers are prepared before the clock starts, to keep the clients' share of the cores
+    small."""
     outcome = Outcome(0.0)
     lock = threading.Lock()
-    cursor = iter(jobs)
+    host = f"{address[0]}:{address[1]}"
+    prepared = [
+        (
+            json.dumps(body).encode(),
+            {
+                "Content-Type": "application/json",
+                "Cookie": session.cookie,
+                "X-CSRFToken": session.csrf,
+                "Host": host,
+                "Referer": f"http://{host}/",
+            },
+        )
+        for session, body in jobs
+    ]
+    cursor = iter(prepared)
 
     def work():
         connection = http.client.HTTPConnection(*address, timeout=60)
@@ -127,21 +158,9 @@ def post_json_concurrently(address, path: str, jobs: list, *, clients: int) -> O
                 job = next(cursor, None)
             if job is None:
                 break
-            session, body = job
-            data = json.dumps(body).encode()
+            data, headers = job
             start = time.perf_counter()
-            connection.request(
-                "POST",
-                path,
-                body=data,
-                headers={
-                    "Content-Type": "application/json",
-                    "Cookie": session.cookie,
-                    "X-CSRFToken": session.csrf,
-                    "Host": f"{address[0]}:{address[1]}",
-                    "Referer": f"http://{address[0]}:{address[1]}/",
-                },
-            )
+            connection.request("POST", path, body=data, headers=headers)
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - start) * 1000
@@ -158,3 +177,53 @@ def post_json_concurrently(address, path: str, jobs: list, *, clients: int) -> O
         thread.join()
     outcome.seconds = time.perf_counter() - start
     return outcome
+
+
+class CpuMeter:
+    """Processor seconds taken between start() and stop() by the gunicorn serving `address`
+    (master and workers), the PostgreSQL backends of `database`, this process (the clients),
+    and everything else on the machine (other users included). Linux only: reads /proc."""
+
+    def __init__(self, address, database: str):
+        self.bind = f"--bind={address[0]}:{address[1]}"
+        self.backend = f" {database} "
+        self.seconds: dict[str, float] = {}
+
+    def _role(self, pid: int, command: str) -> str:
+        if pid == os.getpid():
+            return "clients"
+        if self.bind in command:
+            return "gunicorn"
+        if command.startswith("postgres:") and self.backend in command:
+            return "postgresql"
+        return "other"
+
+    def _sample(self) -> dict[int, tuple[str, float]]:
+        tick = os.sysconf("SC_CLK_TCK")
+        sample = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                command = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ")
+            except OSError:
+                continue  # ended meanwhile
+            utime, stime = stat.rsplit(")", 1)[1].split()[11:13]
+            role = self._role(int(entry), command.decode(errors="replace"))
+            sample[int(entry)] = (role, (int(utime) + int(stime)) / tick)
+        return sample
+
+    def start(self) -> None:
+        self._before = self._sample()
+
+    def stop(self) -> None:
+        """Processes that ended in between are not counted (none of the measured ones should)."""
+        self.seconds = {"gunicorn": 0.0, "postgresql": 0.0, "clients": 0.0, "other": 0.0}
+        for pid, (role, seconds) in self._sample().items():
+            self.seconds[role] += seconds - self._before.get(pid, (role, 0.0))[1]
+
+    def per_request_ms(self, requests: int) -> str:
+        return ", ".join(
+            f"{role} {1000 * seconds / requests:.1f}" for role, seconds in self.seconds.items()
+        )

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from classroom_votes import services
 from classroom_votes.models import (
@@ -13,6 +15,7 @@ from classroom_votes.models import (
     Consultation,
     ConsultationStatus,
     Participation,
+    Phase,
     Tally,
 )
 from classroom_votes.selectors import consultation_invariant
@@ -147,22 +150,76 @@ def test_ballot_cast_accepts_string_id_from_a_url(classroom, pupil):
     assert _counters(consultation) == {"contre": 1}
 
 
+# One lock query more on PostgreSQL when a ballot increments several counters; SQLite's single
+# write lock, taken by the first insert, needs none.
+_LOCK = 1 if connection.features.has_select_for_update else 0
+
+
 @pytest.mark.parametrize(
     ("method", "content", "queries"),
     [
-        (VotingMethod.YES_NO, {"choice": "pour"}, 7),
-        (VotingMethod.SINGLE, {"choice": "alice"}, 8),  # + its options
-        (VotingMethod.APPROVAL, {"approved": ["alice", "bruno"]}, 9),  # + locking 3 counters
+        (VotingMethod.YES_NO, {"choice": "pour"}, 6),
+        (VotingMethod.SINGLE, {"choice": "alice"}, 7),  # + its options
+        (VotingMethod.APPROVAL, {"approved": ["alice", "bruno"]}, 7 + _LOCK),  # 3 counters
     ],
 )
 def test_ballot_check_and_cast_query_count(
     method, content, queries, classroom, pupil, django_assert_num_queries
 ):
     consultation = consultation_create(classrooms=[classroom], method=method)
-    # The consultation with the voter's class, membership and double-vote checks; then, in a
-    # transaction (here a savepoint and its release): participation, counters, status, ballot.
+    # One query checks everything; then, in a transaction (here a savepoint and its release):
+    # the participation, the counters (locked first if several), the ballot with the status
+    # read again.
     with django_assert_num_queries(queries):
         services.ballot_check_and_cast(user=pupil, consultation_id=consultation.pk, content=content)
+
+
+def test_ballot_cast_over_http_query_count(classroom, pupil, django_assert_num_queries):
+    """Through the API: the session, the user, then the cast's own queries; the view looks
+    nothing up before the service."""
+    consultation = consultation_create(classrooms=[classroom])
+    client = APIClient()
+    client.force_login(pupil)
+    with django_assert_num_queries(8):
+        response = client.post(
+            f"/api/consultations/{consultation.pk}/ballot/",
+            {"content": {"choice": "pour"}},
+            format="json",
+        )
+    assert response.status_code == 201
+    assert consultation_invariant(consultation=consultation) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("status", "opens_in", "closes_in"),
+    [
+        (ConsultationStatus.DRAFT, None, None),
+        (ConsultationStatus.DRAFT, -60, 60),
+        (ConsultationStatus.CLOSED, None, None),
+        (ConsultationStatus.CLOSED, -60, 60),
+        (ConsultationStatus.OPEN, None, None),
+        (ConsultationStatus.OPEN, -60, 60),
+        (ConsultationStatus.OPEN, 60, None),
+        (ConsultationStatus.OPEN, 0, None),  # opening now: open
+        (ConsultationStatus.OPEN, None, -60),
+        (ConsultationStatus.OPEN, None, 0),  # closing now: over
+        (ConsultationStatus.OPEN, -120, -60),
+    ],
+)
+def test_phase_in_sql_is_the_model_phase(status, opens_in, closes_in, classroom):
+    """The SQL the cast uses to read the phase gives Consultation.phase, edges included."""
+    now = timezone.now().replace(microsecond=123456)
+    consultation = consultation_create(classrooms=[classroom], status=status)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        opens_at=None if opens_in is None else now + timedelta(seconds=opens_in),
+        closes_at=None if closes_in is None else now + timedelta(seconds=closes_in),
+    )
+    consultation.refresh_from_db()
+    at = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(services._PHASE_READ_SQL, [at, at, consultation.pk])
+        [(phase,)] = cursor.fetchall()
+    assert Phase(phase) == consultation.phase(now=now)
 
 
 # --- Refusals: nothing stored -----------------------------------------------------------------
@@ -377,4 +434,85 @@ def test_ballot_cast_refuses_when_a_counter_row_is_missing(classroom, pupil):
         services.ballot_check_and_cast(
             user=pupil, consultation_id=consultation.pk, content={"approved": ["chloe"]}
         )
+    assert rows_count() == before
+
+
+def test_ballot_cast_refused_when_the_closing_time_passes_during_the_vote(classroom, pupil):
+    """The dates are read again with the status: a closing time reached between the check and
+    the write refuses the ballot and stores nothing."""
+    consultation = consultation_create(classrooms=[classroom])
+    Consultation.objects.filter(pk=consultation.pk).update(
+        closes_at=timezone.now() - timedelta(seconds=1)
+    )
+    before = rows_count()
+    with pytest.raises(services.BallotError) as caught:
+        services.ballot_cast(
+            user=pupil,
+            classroom_id=classroom.pk,
+            consultation=consultation,
+            content={"choice": "pour"},
+        )
+    assert caught.value.code == services.CONSULTATION_CLOSED
+    assert rows_count() == before
+
+
+def test_ballot_cast_stores_no_link_between_voter_and_ballot(classroom, pupil):
+    """What the SQL writes: a random id for each row, the day only, and nothing of the pupil
+    on the ballot."""
+    consultation = consultation_create(classrooms=[classroom], method=VotingMethod.APPROVAL)
+    services.ballot_check_and_cast(
+        user=pupil, consultation_id=consultation.pk, content={"approved": ["bruno"]}
+    )
+    participation, ballot = Participation.objects.get(), Ballot.objects.get()
+    assert participation.pk.version == ballot.pk.version == 4
+    assert participation.pk != ballot.pk
+    assert participation.voted_on == timezone.localdate()
+    assert {field.name for field in Ballot._meta.concrete_fields} == {
+        "id",
+        "consultation",
+        "classroom",
+        "content",
+    }
+    assert ballot.content == {"approved": ["bruno"]}
+
+
+# --- Over HTTP: the view leaves the checks to the service -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "status", "code"),
+    [
+        # A consultation the pupil may not see is 404 whatever else is wrong.
+        ("other_class", {"content": {"choice": "pour"}}, 404, services.CONSULTATION_NOT_FOUND),
+        ("other_class", {"content": "pour"}, 404, services.CONSULTATION_NOT_FOUND),
+        ("draft", {"content": {"choice": "pour"}}, 404, services.CONSULTATION_NOT_FOUND),
+        ("missing", {"content": {"choice": "pour"}}, 404, services.CONSULTATION_NOT_FOUND),
+        # One the pupil sees: a malformed body first, then the state.
+        ("closed", {"content": "pour"}, 400, BALLOT_MALFORMED),
+        ("closed", {"content": {"choice": "pour"}}, 409, services.CONSULTATION_CLOSED),
+        ("archived", {"content": {"choice": "pour"}}, 403, services.CLASSROOM_ARCHIVED),
+        ("open", {"content": {"choice": "peut-etre"}}, 400, BALLOT_UNKNOWN_OPTION),
+    ],
+)
+def test_refused_cast_over_http_answers_as_before(case, body, status, code, teacher, pupil):
+    classroom = pupil.pupil.classroom
+    consultation = {
+        "other_class": lambda: consultation_create(),
+        "draft": lambda: consultation_create(
+            classrooms=[classroom], status=ConsultationStatus.DRAFT
+        ),
+        "missing": lambda: Consultation(pk=987654),
+        "closed": lambda: consultation_create(
+            classrooms=[classroom], status=ConsultationStatus.CLOSED
+        ),
+        "archived": lambda: consultation_create(classrooms=[classroom]),
+        "open": lambda: consultation_create(classrooms=[classroom]),
+    }[case]()
+    if case == "archived":
+        classroom_archive(classroom=classroom)
+    client = APIClient()
+    client.force_login(pupil)
+    before = rows_count()
+    response = client.post(f"/api/consultations/{consultation.pk}/ballot/", body, format="json")
+    assert (response.status_code, response.json()["code"]) == (status, code)
     assert rows_count() == before
