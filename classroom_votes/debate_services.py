@@ -181,6 +181,30 @@ ERROR_MESSAGES = {
 }
 
 
+# HTTP status of each refusal, shared by the pages and the API; any other code is a 400 (bad input).
+ERROR_STATUS = {
+    DEBATE_NOT_FOUND: 404,
+    ARGUMENT_NOT_FOUND: 404,
+    DEBATE_NOT_IN_YOUR_CLASS: 404,
+    DEBATE_NOT_ALLOWED: 403,
+    MODERATION_NOT_ALLOWED: 403,
+    NOT_A_PUPIL: 403,
+    PUPIL_BLOCKED: 403,
+    DEBATE_CLOSED: 409,
+    DEBATE_ALREADY_OPEN: 409,
+    DEBATE_ARCHIVED: 409,
+    CLASSROOM_ARCHIVED: 409,
+    ARGUMENT_STATE_INVALID: 409,
+    ARGUMENT_HAS_REPLIES: 409,
+    REPORT_ALREADY: 409,
+    CONVINCING_ALREADY: 409,
+    CONVINCING_NOT_MARKED: 409,
+    PUPIL_ALREADY_BLOCKED: 409,
+    PUPIL_NOT_BLOCKED: 409,
+    RATE_LIMITED: 429,
+}
+
+
 class DebateError(ValueError):
     """`code` is a module-level constant here or in moderation (TEXT_*, WORDS_INVALID);
     `message` is French, for the user. Nothing was written."""
@@ -192,6 +216,7 @@ class DebateError(ValueError):
             template = ERROR_MESSAGES.get(code) or moderation.ERROR_MESSAGES.get(code, code)
             message = str(template) % params if params else str(template)
         self.message = str(message)
+        self.status = ERROR_STATUS.get(code, 400)
         super().__init__(self.message)
 
     @classmethod

@@ -14,6 +14,13 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from classroom_votes.debate_permissions import (
+    can_manage_debate,
+    can_moderate_debate,
+    can_post_in_debate,
+    can_view_debate,
+    can_view_debate_summary,
+)
 from classroom_votes.permissions import (
     can_manage_consultation,
     can_view_consultation,
@@ -27,6 +34,7 @@ from school.permissions import (
     can_view_classroom,
     is_pupil_account,
 )
+from tests.classroom_votes.debate_factories import debate_create, published
 from tests.classroom_votes.factories import consultation_create, national_question_create
 from tests.courses.factories import (
     content_blocks,
@@ -104,6 +112,26 @@ def _views_results(user, world):
     return can_view_results(user, world.consultation)
 
 
+def _views_debate(user, world):
+    return can_view_debate(user, world.debate)
+
+
+def _manages_debate(user, world):
+    return can_manage_debate(user, world.debate)
+
+
+def _moderates_debate(user, world):
+    return can_moderate_debate(user, world.debate)
+
+
+def _posts_in_debate(user, world):
+    return can_post_in_debate(user, world.debate)
+
+
+def _views_debate_summary(user, world):
+    return can_view_debate_summary(user, world.debate)
+
+
 # URL name -> who may use it. Class-scoped names are checked on class A.
 RULES = {
     "school:teacher_signup": _everyone,
@@ -159,6 +187,30 @@ RULES = {
     "classroom_votes:consultation_results": _views_results,
     "classroom_votes:consultation_results_csv": _views_participation,
     "classroom_votes:consultation_pv": _views_participation,
+    # Class A's open debate and pupil A's published argument in it. A GET on a POST-only action
+    # shows its confirmation page, or goes back to the debate when there is nothing to confirm;
+    # who may act on what is checked through the pages in test_debate_pages.
+    "classroom_votes:debate_list": _follows_classwork,
+    "classroom_votes:debate_create": _manages_classes,
+    "classroom_votes:debate_detail": _views_debate,
+    "classroom_votes:debate_columns": _views_debate,
+    "classroom_votes:debate_summary": _views_debate_summary,
+    "classroom_votes:debate_moderation": _moderates_debate,
+    "classroom_votes:debate_settings_update": _manages_debate,
+    "classroom_votes:debate_close": _manages_debate,
+    "classroom_votes:debate_reopen": _manages_debate,
+    "classroom_votes:debate_archive": _manages_debate,
+    "classroom_votes:debate_argument_post": _views_debate,
+    "classroom_votes:debate_argument_convincing": _views_debate,
+    "classroom_votes:debate_argument_report": _views_debate,
+    "classroom_votes:debate_argument_withdraw": _views_debate,
+    "classroom_votes:debate_argument_approve": _moderates_debate,
+    "classroom_votes:debate_argument_reject": _moderates_debate,
+    "classroom_votes:debate_argument_hide": _moderates_debate,
+    "classroom_votes:debate_argument_restore": _moderates_debate,
+    "classroom_votes:debate_argument_reports_dismiss": _moderates_debate,
+    "classroom_votes:debate_pupil_block": _moderates_debate,
+    "classroom_votes:debate_pupil_unblock": _moderates_debate,
     "classroom_votes_api:consultation-list": _follows_classwork,
     "classroom_votes_api:consultation-detail": _views_consultation,
     "classroom_votes_api:consultation-open": _manages_consultation,
@@ -166,6 +218,37 @@ RULES = {
     "classroom_votes_api:consultation-ballot": _votes_in_consultation,
     "classroom_votes_api:consultation-participation": _views_participation,
     "classroom_votes_api:consultation-results": _views_results,
+    # Debates API (tests/classroom_votes/test_debate_api.py posts): POST-only routes look the
+    # debate or the argument up before answering 405 to a GET, as for consultations.
+    "classroom_votes_api:debate-list": _follows_classwork,
+    "classroom_votes_api:debate-detail": _views_debate,
+    "classroom_votes_api:debate-close": _manages_debate,
+    "classroom_votes_api:debate-reopen": _manages_debate,
+    "classroom_votes_api:debate-archive": _manages_debate,
+    "classroom_votes_api:debate-tree": _views_debate,
+    "classroom_votes_api:debate-columns": _views_debate,
+    "classroom_votes_api:debate-summary": _views_debate_summary,
+    "classroom_votes_api:debate-moderation": _moderates_debate,
+    "classroom_votes_api:debate-log": _moderates_debate,
+    "classroom_votes_api:debate-blocks": _moderates_debate,
+    "classroom_votes_api:debate-unblock": _moderates_debate,
+    "classroom_votes_api:debate-arguments": _posts_in_debate,
+    # World.argument is pupil A's: only its author withdraws it; only the debate's pupils mark
+    # and report (refusing one's own post is the service's 400, tested there).
+    "classroom_votes_api:argument-withdraw": lambda user, world: (
+        user.is_authenticated and user.pk == world.argument.author_id
+    ),
+    "classroom_votes_api:argument-convincing": lambda user, world: (
+        _pupil(user, world) and _views_debate(user, world)
+    ),
+    "classroom_votes_api:argument-report": lambda user, world: (
+        _pupil(user, world) and _views_debate(user, world)
+    ),
+    "classroom_votes_api:argument-approve": _moderates_debate,
+    "classroom_votes_api:argument-reject": _moderates_debate,
+    "classroom_votes_api:argument-hide": _moderates_debate,
+    "classroom_votes_api:argument-restore": _moderates_debate,
+    "classroom_votes_api:argument-dismiss-reports": _moderates_debate,
 }
 # Only denied roles are POSTed to: an allowed POST would act (sign up, join, delete...).
 
@@ -197,6 +280,9 @@ class World:
     users: dict
     consultation: object = None
     national_question: object = None
+    # Class A's open debate (pre-moderated) and one published argument of pupil A in it.
+    debate: object = None
+    argument: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
@@ -213,12 +299,18 @@ class World:
             "sub_content_id": "0",
             "key": self.package.content_key,
             "path": "h5p.json",
+            "debate_pk": self.debate.pk,
+            "argument_pk": self.argument.pk,
         }
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
     def _pk_for(self, name: str) -> int:
         if name == "classroom_votes:national_question_launch":
             return self.national_question.pk
+        if ":debate" in name:
+            return self.debate.pk
+        if ":argument" in name:
+            return self.argument.pk
         if name.startswith(("classroom_votes_api:", "classroom_votes:")):
             return self.consultation.pk
         return self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk
@@ -251,8 +343,19 @@ def world(site_tree):
     }
     consultation = consultation_create(owner=teacher, classrooms=[classroom])
     national_question = national_question_create()
+    debate = debate_create(owner=teacher, classrooms=[classroom])
+    argument = published(author=pupil.user, debate=debate)
     return World(
-        classroom, pupil, lesson, assignment, package, users, consultation, national_question
+        classroom,
+        pupil,
+        lesson,
+        assignment,
+        package,
+        users,
+        consultation,
+        national_question,
+        debate,
+        argument,
     )
 
 
