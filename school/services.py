@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -189,14 +191,17 @@ def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
 
 
 def _sessions_delete(*, user_ids: set[int]) -> None:
-    """Sessions are signed blobs: decode them to find a user's, then delete those."""
+    """Sessions are signed blobs: decode them to find a user's, then delete those, through the
+    session engine so that a cached copy (cached_db sessions) goes too."""
     wanted = {str(pk) for pk in user_ids}
     doomed = [
         session.pk
         for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
         if session.get_decoded().get("_auth_user_id") in wanted
     ]
-    Session.objects.filter(pk__in=doomed).delete()
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for session_key in doomed:
+        store(session_key=session_key).delete()
 
 
 @transaction.atomic

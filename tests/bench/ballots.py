@@ -2,8 +2,10 @@
 
 Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.ballots` (`make bench`). It
 builds a throwaway database with one consultation (pour / contre / blanc) open in many classes,
-serves the site with gunicorn, and has concurrent clients cast every pupil's ballot through the
-API as that logged-in pupil (session and CSRF token), some pupils trying twice. The first
+serves the site with gunicorn and the production settings (sessions in Redis, as the pupils' login
+left them; requests as a TLS-terminating proxy passes them on), and has concurrent clients cast
+every pupil's ballot through the API as that logged-in pupil (session and CSRF token), some
+pupils trying twice. The first
 ballots warm the server up (database connections, first requests) and are not timed. Afterwards
 it checks the secret ballot's invariant: participations = ballots = sum of tallies, one ballot
 per pupil, and tallies equal to the count of the stored ballots.
@@ -19,6 +21,9 @@ import statistics
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+# Sessions live in Redis in production; a pupil's is cached from the login on.
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ["CACHE_KEY_PREFIX"] = f"bench-ballots-{os.getpid()}"
 django.setup()
 
 from tests.bench.http import (  # noqa: E402
@@ -29,14 +34,14 @@ from tests.bench.http import (  # noqa: E402
     session_for,
 )
 
-CLASSES = int(os.environ.get("BENCH_CLASSES", "40"))
+CLASSES = int(os.environ.get("BENCH_CLASSES", "80"))
 PUPILS_PER_CLASS = int(os.environ.get("BENCH_PUPILS_PER_CLASS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 DOUBLE_VOTERS = int(os.environ.get("BENCH_DOUBLE_VOTERS", "50"))
-WARM_UP = int(os.environ.get("BENCH_WARM_UP", "100"))
+WARM_UP = int(os.environ.get("BENCH_WARM_UP", "300"))
 DATABASE = "test_hemicycle_bench_ballots"
 
 
@@ -56,8 +61,6 @@ def _build():
 
 
 def main(settings_dict):
-    from django.conf import settings
-
     from classroom_votes.models import Ballot, Participation
     from classroom_votes.selectors import consultation_invariant
     from classroom_votes.tallies import tally_from_ballots
@@ -73,23 +76,28 @@ def main(settings_dict):
     timed += [(session, {"content": {"choice": "pour"}}) for session in again]
     rng.shuffle(timed)
     path = f"/api/consultations/{consultation.pk}/ballot/"
-    sessions_in = settings.SESSION_ENGINE.rsplit(".", 1)[-1]
-    if sessions_in == "cached_db":
-        sessions_in += " on " + settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
         f"Ballots over HTTP: gunicorn {WORKERS} {WORKER_CLASS} workers × {THREADS} threads "
-        f"(--preload), {CLIENTS} clients, {len(pupils)} pupils in {CLASSES} classes "
-        f"({WARM_UP} untimed warm-up votes, {DOUBLE_VOTERS} try twice), PostgreSQL, sessions "
-        f"{sessions_in}, {os.cpu_count()} CPUs; load average before "
-        f"{os.getloadavg()[0]:.2f}"
+        f"(--preload, production settings behind a TLS proxy: sessions in Redis), {CLIENTS} "
+        f"clients, {len(pupils)} pupils in {CLASSES} classes ({WARM_UP} untimed warm-up "
+        f"votes, {DOUBLE_VOTERS} try twice), PostgreSQL, {os.cpu_count()} CPUs; load average "
+        f"before {os.getloadavg()[0]:.2f}"
     )
     with gunicorn(
-        settings_dict, workers=WORKERS, threads=THREADS, worker_class=WORKER_CLASS
+        settings_dict,
+        workers=WORKERS,
+        threads=THREADS,
+        worker_class=WORKER_CLASS,
+        production=True,
     ) as address:
-        warmed = post_json_concurrently(address, path, warm_up, clients=CLIENTS)
+        warmed = post_json_concurrently(
+            address, path, warm_up, clients=CLIENTS, behind_tls_proxy=True
+        )
         meter = CpuMeter(address, DATABASE)
         meter.start()
-        outcome = post_json_concurrently(address, path, timed, clients=CLIENTS)
+        outcome = post_json_concurrently(
+            address, path, timed, clients=CLIENTS, behind_tls_proxy=True
+        )
         meter.stop()
     cast = outcome.statuses.get(201, 0)
     latencies = outcome.latencies_ms

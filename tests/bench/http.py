@@ -63,11 +63,43 @@ def _until_serving(host: str, port: int, *, timeout: float = 60) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
+def production_environment() -> dict:
+    """What config.settings.production needs, for a site behind a TLS-terminating proxy on
+    this machine: the clients send the proxy's X-Forwarded-Proto (post_json_concurrently).
+    The secret key, Redis and cache prefix are this process's, so that the sessions of
+    session_for are signed and cached as the site's own login would have left them."""
+    import redis
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        sys.exit("Production settings need Redis: set REDIS_URL=redis://…")
+    try:
+        redis.Redis.from_url(settings.REDIS_URL).ping()
+    except redis.RedisError as error:
+        sys.exit(f"Production settings need Redis ({settings.REDIS_URL}: {error}).")
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": settings.REDIS_URL,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
+
+
 @contextlib.contextmanager
-def gunicorn(settings_dict, *, workers: int, threads: int, worker_class: str = "gthread"):
+def gunicorn(
+    settings_dict,
+    *,
+    workers: int,
+    threads: int,
+    worker_class: str = "gthread",
+    production: bool = False,
+):
     """Serve the project with gunicorn on the given database; yield (host, port) once it
     answers. --preload, as a deployment would: Django is loaded once, before the workers fork,
-    so none of them is still starting when the clients begin (that would be timed)."""
+    so none of them is still starting when the clients begin (that would be timed).
+    `production`: with config.settings.production (Redis cache and sessions, no static file
+    autorefresh) rather than the test settings."""
     database_url = (
         f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
         f"@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
@@ -80,6 +112,8 @@ def gunicorn(settings_dict, *, workers: int, threads: int, worker_class: str = "
         "DATABASE_URL": database_url,
         "LOG_LEVEL": "WARNING",
     }
+    if production:
+        env |= production_environment()
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -128,14 +162,19 @@ class Outcome:
     latencies_ms: list = field(default_factory=list)
 
 
-def post_json_concurrently(address, path: str, jobs: list, *, clients: int) -> Outcome:
+def post_json_concurrently(
+    address, path: str, jobs: list, *, clients: int, behind_tls_proxy: bool = False
+) -> Outcome:
     """POST each (session, body) job once, spread over `clients` keep-alive connections in
     threads; return the wall time, the status counts and every request's latency. Bodies and
     headers are prepared before the clock starts, to keep the clients' share of the cores
-    small."""
+    small. `behind_tls_proxy`: the requests arrive as a TLS-terminating proxy passes them on
+    (X-Forwarded-Proto, and an https origin for the CSRF check)."""
     outcome = Outcome(0.0)
     lock = threading.Lock()
     host = f"{address[0]}:{address[1]}"
+    origin = f"{'https' if behind_tls_proxy else 'http'}://{host}"
+    proxy = {"X-Forwarded-Proto": "https", "Origin": origin} if behind_tls_proxy else {}
     prepared = [
         (
             json.dumps(body).encode(),
@@ -144,7 +183,8 @@ def post_json_concurrently(address, path: str, jobs: list, *, clients: int) -> O
                 "Cookie": session.cookie,
                 "X-CSRFToken": session.csrf,
                 "Host": host,
-                "Referer": f"http://{host}/",
+                "Referer": f"{origin}/",
+                **proxy,
             },
         )
         for session, body in jobs

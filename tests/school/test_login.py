@@ -168,3 +168,35 @@ def test_pupil_lockout_ignores_spacing_and_case_variants(client, cast):
         client.post(PUPIL_LOGIN_URL, data)
     response = client.post(PUPIL_LOGIN_URL, pupil_login_data(cast.pupil))
     assert response.status_code == 429
+
+
+def _fields(user) -> dict:
+    return {field.attname: getattr(user, field.attname) for field in user._meta.concrete_fields}
+
+
+def test_pupil_session_lookup_gives_the_user_the_orm_gives(cast, django_assert_num_queries):
+    """The lookup run on every request of a pupil (compiled once) returns the same user, with
+    every column converted, as `User.objects.get`, in one query; None for no such user, and
+    an inactive account is not logged in."""
+    from school.backends import PupilBackend, user_by_pk
+    from school.models import User
+
+    for user in (cast.pupil.user, cast.teacher):
+        with django_assert_num_queries(1):
+            found = user_by_pk(user.pk)
+        orm = User.objects.get(pk=user.pk)
+        assert type(found) is User
+        assert _fields(found) == _fields(orm)
+        assert found._state.adding is False and found._state.db == orm._state.db
+        assert found.get_session_auth_hash() == orm.get_session_auth_hash()
+    assert user_by_pk(max(User.objects.values_list("pk", flat=True)) + 1) is None
+    assert PupilBackend().get_user(cast.pupil.user_id) == cast.pupil.user
+    User.objects.filter(pk=cast.pupil.user_id).update(is_active=False)
+    assert PupilBackend().get_user(cast.pupil.user_id) is None
+
+
+def test_deactivated_pupil_is_logged_out_on_next_request(client, cast):
+    client.post(PUPIL_LOGIN_URL, pupil_login_data(cast.pupil))
+    assert _logged_in_as(client) == cast.pupil.user_id
+    cast.pupil.user.__class__.objects.filter(pk=cast.pupil.user_id).update(is_active=False)
+    assert client.get(reverse("school:privacy")).status_code == 302

@@ -1,6 +1,7 @@
 """A teacher's pupils: bulk creation with login cards, new secrets, moves and deletion."""
 
 import itertools
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -98,6 +99,27 @@ def test_secret_reset_logs_pupil_out(teacher_client, cast, pupil_client):
         reverse("school:pupil_secret_reset", args=[cast.classroom.pk, cast.pupil.user_id])
     )
     assert pupil_client.get(reverse("school:privacy")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+)
+def test_secret_reset_deletes_the_pupils_sessions_from_every_store(
+    teacher_client, cast, pupil_client, settings, engine
+):
+    """The cached copy goes with the row: a cached_db session left in the cache would still
+    be found by its key."""
+    settings.SESSION_ENGINE = engine
+    store = import_module(engine).SessionStore
+    pupil_client.post(PUPIL_LOGIN_URL, pupil_login_data(cast.pupil))
+    session_key = pupil_client.session.session_key
+    assert store(session_key=session_key).exists(session_key)
+    teacher_client.post(
+        reverse("school:pupil_secret_reset", args=[cast.classroom.pk, cast.pupil.user_id])
+    )
+    assert not store(session_key=session_key).exists(session_key)
+    assert store(session_key=session_key).load() == {}
 
 
 def test_secret_reset_refuses_get(teacher_client, cast):
