@@ -29,6 +29,7 @@ from django.views.decorators.cache import never_cache
 
 from school.models import PupilProfile, User
 from school.permissions import can_manage_classrooms, classrooms_managed_by, is_pupil_account
+from school.views.access import signed_in, teacher_required
 
 from . import debate_services as services
 from .debate_forms import (
@@ -69,7 +70,6 @@ from .models import (
     Side,
 )
 from .selectors import consultations_visible_to
-from .views import _manager_required, _signed_in
 
 TREE = "classroom_votes/debates/debate_detail.html"
 COMMENT = "comment"
@@ -164,7 +164,7 @@ _TO_MODERATE = (
 )
 
 
-@_signed_in
+@signed_in
 def debate_list(request):
     if is_pupil_account(request.user):
         debates = debates_visible_to(user=request.user).annotate(
@@ -195,7 +195,7 @@ def debate_list(request):
     )
 
 
-@_manager_required
+@teacher_required
 def debate_create(request):
     classrooms = classrooms_managed_by(request.user).filter(archived_at__isnull=True)
     consultations = consultations_visible_to(user=request.user).order_by("-pk")
@@ -224,7 +224,7 @@ def debate_create(request):
     )
 
 
-@_signed_in
+@signed_in
 def debate_settings_update(request, pk):
     debate = _managed(request, pk)
     initial = {name: getattr(debate, name) for name in DebateSettingsForm.SETTINGS}
@@ -277,7 +277,7 @@ def _state_change(request, pk, *, service, done, title, explanation, button):
     return TemplateResponse(request, "classroom_votes/debates/debate_state_confirm.html", context)
 
 
-@_signed_in
+@signed_in
 def debate_close(request, pk):
     return _state_change(
         request,
@@ -293,7 +293,7 @@ def debate_close(request, pk):
     )
 
 
-@_signed_in
+@signed_in
 def debate_reopen(request, pk):
     return _state_change(
         request,
@@ -306,7 +306,7 @@ def debate_reopen(request, pk):
     )
 
 
-@_signed_in
+@signed_in
 def debate_archive(request, pk):
     return _state_change(
         request,
@@ -402,13 +402,13 @@ def _tree_context(request, access: Access, *, form=None, error=None, draft=None)
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_detail(request, pk):
     access = _access(request, pk)
     return TemplateResponse(request, TREE, _tree_context(request, access))
 
 
-@_signed_in
+@signed_in
 def debate_columns_page(request, pk):
     access = _access(request, pk)
     context = _tree_context(request, access)
@@ -433,7 +433,7 @@ def _posted_message(argument: Argument, *, by_pupil: bool) -> str:
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_post(request, pk):
     access = _access(request, pk)
     if request.method != "POST":
@@ -471,7 +471,7 @@ def debate_argument_post(request, pk):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_convincing(request, pk, argument_pk):
     access = _access(request, pk)
     argument = _argument(access, argument_pk, request.user)
@@ -496,7 +496,7 @@ def debate_argument_convincing(request, pk, argument_pk):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_report(request, pk, argument_pk):
     access = _access(request, pk)
     argument = _argument(access, argument_pk, request.user)
@@ -538,7 +538,7 @@ def debate_argument_report(request, pk, argument_pk):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_withdraw(request, pk, argument_pk):
     access = _access(request, pk)
     argument = _argument(access, argument_pk, request.user)
@@ -643,31 +643,31 @@ def _moderate(request, pk, argument_pk, *, step: str):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_approve(request, pk, argument_pk):
     return _moderate(request, pk, argument_pk, step="approve")
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_reject(request, pk, argument_pk):
     return _moderate(request, pk, argument_pk, step="reject")
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_hide(request, pk, argument_pk):
     return _moderate(request, pk, argument_pk, step="hide")
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_restore(request, pk, argument_pk):
     return _moderate(request, pk, argument_pk, step="restore")
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_argument_reports_dismiss(request, pk, argument_pk):
     return _moderate(request, pk, argument_pk, step="dismiss")
 
@@ -696,7 +696,7 @@ def _queue_rows(items) -> list[dict]:
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_moderation(request, pk):
     access = _moderated(request, pk)
     debate = access.debate
@@ -779,13 +779,13 @@ def _block_change(request, pk, user_pk, *, block: bool):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_pupil_block(request, pk, user_pk):
     return _block_change(request, pk, user_pk, block=True)
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_pupil_unblock(request, pk, user_pk):
     return _block_change(request, pk, user_pk, block=False)
 
@@ -794,7 +794,7 @@ def debate_pupil_unblock(request, pk, user_pk):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def debate_summary_page(request, pk):
     access = _access(request, pk)
     if not can_view_debate_summary(request.user, access.debate):

@@ -8,10 +8,7 @@ Access: anonymous visitors go to the login page; a consultation the user may not
 The ballot's content never reaches a log, a message or a URL: it travels in POST bodies only,
 and the confirmation step re-sends it as hidden fields."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -28,6 +25,7 @@ from school.permissions import (
     is_pupil_account,
 )
 from school.spreadsheets import csv_response, csv_text
+from school.views.access import signed_in, teacher_required
 
 from . import services, tallies
 from .api.views import ERROR_STATUS
@@ -55,28 +53,6 @@ from .selectors import (
 PARTICIPATION_REFRESH_SECONDS = 5
 
 
-def _signed_in(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _manager_required(view):
-    """Teachers and administrators."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not can_manage_classrooms(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return _signed_in(wrapper)
-
-
 def _visible_or_404(request, pk: int):
     consultation = consultation_for_page(pk=pk)
     if consultation is None or not can_view_consultation(request.user, consultation):
@@ -94,7 +70,7 @@ def _managed(request, pk: int):
 # --- Lists and creation -----------------------------------------------------------------------
 
 
-@_signed_in
+@signed_in
 def consultation_list(request):
     now = timezone.now()
     if is_pupil_account(request.user):
@@ -119,7 +95,7 @@ def consultation_list(request):
     )
 
 
-@_manager_required
+@teacher_required
 def consultation_create(request):
     classrooms = classrooms_managed_by(request.user).filter(archived_at__isnull=True)
     data = request.POST if request.method == "POST" else None
@@ -145,7 +121,7 @@ def consultation_create(request):
     )
 
 
-@_manager_required
+@teacher_required
 def national_question_launch(request, pk):
     """Run a national question in class: on the list, pick the class (preselected when there is
     only one) and press the button."""
@@ -204,13 +180,13 @@ def _detail_response(request, consultation, *, form=None, error=None, status=200
     )
 
 
-@_signed_in
+@signed_in
 def consultation_detail(request, pk):
     return _detail_response(request, _visible_or_404(request, pk))
 
 
 @never_cache
-@_signed_in
+@signed_in
 def consultation_vote(request, pk):
     """Two steps, both POST: the filled ballot comes back as a summary to confirm (its answers
     in hidden fields), then the confirmed ballot is cast."""
@@ -249,7 +225,7 @@ def consultation_vote(request, pk):
     return redirect("classroom_votes:consultation_voted", pk=pk)
 
 
-@_signed_in
+@signed_in
 def consultation_voted(request, pk):
     consultation = _visible_or_404(request, pk)
     participation = Participation.objects.filter(
@@ -280,7 +256,7 @@ def _participation_context(consultation):
 
 
 @never_cache
-@_signed_in
+@signed_in
 def consultation_participation_live(request, pk):
     """The live count: a fragment for htmx (which swaps it in place every few seconds), a plain
     page otherwise."""
@@ -308,7 +284,7 @@ def _state_change(request, pk, *, service, done, template):
     return TemplateResponse(request, template, {"consultation": consultation})
 
 
-@_signed_in
+@signed_in
 def consultation_open(request, pk):
     return _state_change(
         request,
@@ -319,7 +295,7 @@ def consultation_open(request, pk):
     )
 
 
-@_signed_in
+@signed_in
 def consultation_close(request, pk):
     return _state_change(
         request,
@@ -422,7 +398,7 @@ def _results_context(request, consultation):
     return context
 
 
-@_signed_in
+@signed_in
 def consultation_results_page(request, pk):
     consultation = _visible_or_404(request, pk)
     if not can_view_results(request.user, consultation):
@@ -434,7 +410,7 @@ def consultation_results_page(request, pk):
     )
 
 
-@_signed_in
+@signed_in
 def consultation_pv_page(request, pk, classroom_pk):
     consultation = _visible_or_404(request, pk)
     if not can_view_participation(request.user, consultation):
@@ -482,7 +458,7 @@ def _csv_rows(consultation, scopes):
                 yield [csv_text(scope), label, row.count, row.percentage, ""]
 
 
-@_signed_in
+@signed_in
 def consultation_results_csv(request, pk):
     """The aggregated result (all classes, then each class when it may be published), never
     a ballot."""

@@ -12,10 +12,9 @@ from django.shortcuts import get_object_or_404
 from ..models import Classroom
 from ..permissions import (
     can_manage_classroom,
+    can_manage_classrooms,
     can_manage_pupil,
-    is_administrator,
     is_pupil_account,
-    is_teacher,
 )
 from ..selectors import classroom_pupil
 
@@ -35,7 +34,8 @@ def _role_required(predicate):
     return decorator
 
 
-teacher_required = _role_required(lambda user: is_teacher(user) or is_administrator(user))
+signed_in = _role_required(lambda user: True)
+teacher_required = _role_required(can_manage_classrooms)  # teachers and administrators
 pupil_required = _role_required(is_pupil_account)
 
 
