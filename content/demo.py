@@ -1,5 +1,6 @@
 """A demo class for a laptop: a school, a teacher, the class « 2nde B » with twelve pupils who have
-worked through part of the seeded course, and one pupil whose credentials are known.
+worked through part of the seeded course, and one pupil whose credentials are known; an open
+consultation and a debate in the class (content.demo_classwork).
 
 Idempotent: everything is looked up before it is made, and a pupil's activity is simulated only
 while that pupil has none, so a second run changes nothing. Accounts, classes and quiz attempts go
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from content.demo_classwork import classwork_ensure
 from courses.grading import FIELD_PREFIX, question_choices, quiz_questions
 from courses.models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
 from courses.selectors import lesson_list_for_course
@@ -102,6 +104,7 @@ def demo_build(*, today: date | None = None) -> DemoReport:
     )
     if active:
         created.append(f"activité de {active} élèves")
+    classwork_ensure(teacher=teacher, classroom=classroom, pupils=pupils, created=created)
     return DemoReport(
         teacher_email=DEMO_TEACHER_EMAIL,
         teacher_password=DEMO_TEACHER_PASSWORD,

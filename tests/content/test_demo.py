@@ -7,6 +7,17 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
+from classroom_votes.models import (
+    Argument,
+    ArgumentStatus,
+    Ballot,
+    Consultation,
+    Debate,
+    Participation,
+    Tally,
+)
+from classroom_votes.permissions import can_vote
+from classroom_votes.selectors import consultation_invariant
 from content.demo import (
     DEMO_CLASS_NAME,
     DEMO_PUPIL_COUNT,
@@ -18,6 +29,7 @@ from content.demo import (
     DemoCourseMissing,
     demo_build,
 )
+from content.demo_classwork import DEMO_BALLOTS, DEMO_QUESTION
 from content.loader import load_courses
 from content.seeding import content_seed
 from courses.models import Assignment, LessonPage, LessonProgress, QuizAttempt
@@ -42,6 +54,11 @@ def _snapshot() -> dict:
         "progress": list(
             LessonProgress.objects.order_by("pk").values_list("pk", "completed_at", "last_seen_at")
         ),
+        "consultations": list(Consultation.objects.values_list("pk", "status")),
+        "ballots": Ballot.objects.count(),
+        "tallies": list(Tally.objects.order_by("pk").values_list("pk", "count")),
+        "debates": list(Debate.objects.values_list("pk", "status")),
+        "arguments": list(Argument.objects.order_by("pk").values_list("pk", "status")),
     }
 
 
@@ -100,6 +117,27 @@ def test_demo_is_idempotent(seeded):
     assert second.created == [] and second.join_code == first.join_code
 
 
+def test_demo_class_has_an_open_vote_and_a_debate_to_moderate(seeded):
+    """The printed pupil can still vote; most of the class has; the debate, tied to the vote,
+    shows arguments on both sides and waits for the teacher on one post."""
+    report = demo_build()
+    consultation = Consultation.objects.get(title=DEMO_QUESTION)
+    known = PupilProfile.objects.get(pseudonym=DEMO_PUPIL_PSEUDONYM).user
+    assert consultation.phase(now=timezone.now()) == "open"
+    assert consultation.owner.username == DEMO_TEACHER_EMAIL
+    assert list(consultation.classrooms.all()) == [report.classroom]
+    assert {source.panel for source in consultation.sources.all()} == {"medias", "pour", "contre"}
+    assert consultation_invariant(consultation=consultation) == (len(DEMO_BALLOTS),) * 3
+    assert not Participation.objects.filter(consultation=consultation, user=known).exists()
+    assert can_vote(known, consultation)
+    debate = Debate.objects.get(thesis=DEMO_QUESTION)
+    assert debate.consultation == consultation and debate.premoderation
+    published = debate.arguments.filter(status=ArgumentStatus.PUBLISHED)
+    assert {argument.side for argument in published} == {"pour", "contre"}
+    assert published.filter(parent__isnull=False).exists()
+    assert debate.arguments.filter(status=ArgumentStatus.PENDING).count() == 1
+
+
 def test_demo_pupil_logs_in_with_the_printed_credentials(seeded):
     report = demo_build()
     request = RequestFactory().post("/connexion-eleve/")
@@ -136,6 +174,8 @@ def test_seed_demo_prints_the_credentials_and_runs_twice(seeded, capsys):
         DEMO_PUPIL_SECRET,
         "/connexion/",
         "/connexion-eleve/",
+        "/consultations/ et ",
+        "/debats/",
         "« 2nde B »",
     ):
         assert expected in output

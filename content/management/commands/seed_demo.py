@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from content.demo import DemoCourseMissing, demo_build
 from courses.services import AssignmentError
@@ -65,3 +66,7 @@ class Command(BaseCommand):
         self.stdout.write(f"    code de la classe  {demo.join_code}")
         self.stdout.write(f"    pseudonyme         {demo.pupil_pseudonym}")
         self.stdout.write(f"    code secret        {demo.pupil_secret}")
+        self.stdout.write(
+            f"  Vote et débat de la classe : {base}{reverse('classroom_votes:consultation_list')}"
+            f" et {base}{reverse('classroom_votes:debate_list')}"
+        )
