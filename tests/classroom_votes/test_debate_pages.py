@@ -6,10 +6,13 @@ shows the service's French message with its HTTP status and stores nothing; the 
 query count does not grow with the number of posts."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from classroom_votes import debate_services as services
+from classroom_votes.debate_selectors import debates_visible_to
 from classroom_votes.models import (
     Argument,
     ArgumentReport,
@@ -638,3 +641,25 @@ def test_other_class_teacher_and_colleague(world):
     # Teaches one of the classes only: reads, does not moderate.
     assert _client(part_time).get(_url("detail", shared)).status_code == 200
     assert _client(part_time).get(_url("moderation", shared)).status_code == 403
+
+
+def _list_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("classroom_votes:debate_list"))
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("viewer", ["pupil", "teacher"])
+def test_list_page_query_count_does_not_grow_with_the_debates(world, viewer):
+    user = world.pupil if viewer == "pupil" else world.teacher
+    client = _client(user)
+    _list_queries(client)  # with Redis, the session is then read from it
+    one = _list_queries(client)
+    for number in range(5):
+        debate = debate_create(
+            owner=world.teacher, classrooms=[world.classroom], thesis=f"Thèse {number}"
+        )
+        published(author=world.pupil, debate=debate, text=f"Argument {number}")
+    assert _list_queries(client) == one
+    assert debates_visible_to(user=user).count() == 6
