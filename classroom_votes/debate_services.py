@@ -76,6 +76,7 @@ from .models.debates import (
     THESIS_MAX_LENGTH,
 )
 from .permissions import can_manage_consultation
+from .services import id_or_none
 
 logger = logging.getLogger(__name__)
 
@@ -253,18 +254,6 @@ def _words_clean(value: object) -> str:
 
 def _small_int(value: object, *, low: int, high: int) -> bool:
     return type(value) is int and low <= value <= high  # True is an int: refused
-
-
-_ID_MAX = 2**63 - 1
-
-
-def _id_or_none(value: object) -> int | None:
-    """A primary key from an int or a string of digits (URL, JSON); None matches no row."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if type(value) is not int or not 0 < value <= _ID_MAX:
-        return None
-    return value
 
 
 def _event(
@@ -525,7 +514,7 @@ def argument_check_and_post(
     parent = None
     if parent_id is not None:
         parent = (
-            Argument.objects.filter(pk=_id_or_none(parent_id), debate=debate)
+            Argument.objects.filter(pk=id_or_none(parent_id), debate=debate)
             .only("pk", "kind", "status", "depth", "debate_id")
             .first()
         )

@@ -563,7 +563,7 @@ _PHASE_READ_SQL = f"SELECT {_PHASE_SQL} FROM classroom_votes_consultation c WHER
 _ID_MAX = 2**63 - 1  # bigint
 
 
-def _id_or_none(value: object) -> int | None:
+def id_or_none(value: object) -> int | None:
     """A primary key from an int or a string of digits (URL, JSON); None matches no row."""
     if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
@@ -591,7 +591,7 @@ def ballot_check_and_cast(*, user, consultation_id: int, content: object) -> Rec
     a method with options reads them with a second."""
     if not is_pupil_account(user):
         raise BallotError(NOT_A_PUPIL)
-    pk = _id_or_none(consultation_id)
+    pk = id_or_none(consultation_id)
     row = None
     if pk is not None:
         now = _now_for_sql()

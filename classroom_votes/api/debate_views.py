@@ -48,10 +48,12 @@ from classroom_votes.debate_selectors import (
     debates_visible_to,
 )
 from classroom_votes.models import Argument, ArgumentStatus, Consultation, ConvincingMark, Debate
+from classroom_votes.services import id_or_none
 from school.api.permissions import API_AUTHENTICATION_CLASSES
 from school.models import Classroom, PupilProfile, User
 from school.permissions import can_manage_classrooms, is_pupil_account
 
+from .common import error_response, route_action
 from .debate_serializers import (
     ArgumentPostInputSerializer,
     ArgumentSerializer,
@@ -89,16 +91,9 @@ MESSAGES = {
     ROLE_REFUSED: _("Cette action n'est pas permise à ton compte."),
 }
 
-# Bigger ids match no row (and would overflow SQLite's integers).
-_ID_MAX_DIGITS = 18
-
-
-def _error(code: str, detail, *, status_code: int, **extra) -> Response:
-    return Response({"code": code, "detail": str(detail), **extra}, status=status_code)
-
 
 def _input_error(serializer) -> Response:
-    return _error(
+    return error_response(
         INPUT_INVALID,
         MESSAGES[INPUT_INVALID],
         status_code=status.HTTP_400_BAD_REQUEST,
@@ -107,7 +102,7 @@ def _input_error(serializer) -> Response:
 
 
 def _service_error(error: services.DebateError) -> Response:
-    response = _error(error.code, error.message, status_code=error.status)
+    response = error_response(error.code, error.message, status_code=error.status)
     if error.code == services.RATE_LIMITED and "minutes" in error.params:
         response["Retry-After"] = str(60 * int(error.params["minutes"]))
     return response
@@ -115,19 +110,6 @@ def _service_error(error: services.DebateError) -> Response:
 
 def _refusal(code: str) -> dict:
     return {"code": code, "detail": str(services.ERROR_MESSAGES.get(code) or MESSAGES[code])}
-
-
-def _route_action(view) -> str | None:
-    """The action of the request, or the route's own for a method the route does not take,
-    so that such a request is refused exactly as the route's action would be."""
-    return view.action or next(iter(view.action_map.values()), None)
-
-
-def _id(value) -> int | None:
-    text = str(value)
-    if not text.isascii() or not text.isdigit() or len(text) > _ID_MAX_DIGITS:
-        return None
-    return int(text)
 
 
 def _participates(user, debate: Debate) -> bool:
@@ -179,7 +161,7 @@ class DebateAccess(BasePermission):
         user = request.user
         if not user.is_authenticated:
             return False
-        if _route_action(view) == "create":
+        if route_action(view) == "create":
             allowed = can_create_debate(user)
         else:  # those who have classes, as teachers or pupils
             allowed = can_manage_classrooms(user) or is_pupil_account(user)
@@ -188,7 +170,7 @@ class DebateAccess(BasePermission):
         return allowed
 
     def has_object_permission(self, request, view, obj):
-        rule = self.OBJECT_RULES.get(_route_action(view))
+        rule = self.OBJECT_RULES.get(route_action(view))
         if rule is None:
             return True
         predicate, code = rule
@@ -312,7 +294,7 @@ class DebateViewSet(_DebateAPIViewSet):
     queryset = Debate.objects.none()  # for the schema; lookups go through debates_visible_to
 
     def get_object(self) -> Debate:
-        pk = _id(self.kwargs["pk"])
+        pk = id_or_none(self.kwargs["pk"])
         debate = None
         if pk is not None:
             debate = (
@@ -598,7 +580,7 @@ class DebateViewSet(_DebateAPIViewSet):
     def unblock(self, request, pk=None, user_pk=None):
         debate = self.get_object()
         data = self._input(ReasonInputSerializer)
-        pupil_id = _id(user_pk)
+        pupil_id = id_or_none(user_pk)
         pupil = None if pupil_id is None else User.objects.filter(pk=pupil_id).first()
         try:
             if pupil is None:
@@ -750,7 +732,7 @@ class ArgumentViewSet(_DebateAPIViewSet):
     not_found_code = services.ARGUMENT_NOT_FOUND
 
     def get_object(self) -> Argument:
-        pk = _id(self.kwargs["pk"])
+        pk = id_or_none(self.kwargs["pk"])
         argument = None
         if pk is not None:
             argument = Argument.objects.select_related("debate").filter(pk=pk).first()

@@ -45,6 +45,7 @@ from classroom_votes.selectors import (
 from school.api.permissions import API_AUTHENTICATION_CLASSES
 from school.permissions import can_manage_classrooms, can_view_classroom, is_pupil_account
 
+from .common import error_response, route_action
 from .serializers import (
     BallotCastInputSerializer,
     ClassParticipationSerializer,
@@ -91,12 +92,8 @@ ERROR_STATUS = {
 STATE_ERROR_STATUS = ERROR_STATUS | {services.CONSULTATION_DATES_PAST: status.HTTP_409_CONFLICT}
 
 
-def _error(code: str, detail, *, status_code: int, **extra) -> Response:
-    return Response({"code": code, "detail": str(detail), **extra}, status=status_code)
-
-
 def _service_error(error: services.VoteError, statuses=ERROR_STATUS) -> Response:
-    return _error(
+    return error_response(
         error.code,
         error.message,
         status_code=statuses.get(error.code, status.HTTP_400_BAD_REQUEST),
@@ -105,12 +102,6 @@ def _service_error(error: services.VoteError, statuses=ERROR_STATUS) -> Response
 
 def _refusal(code: str, message) -> dict:
     return {"code": code, "detail": str(message)}
-
-
-def _route_action(view) -> str | None:
-    """The action of the request, or the route's own for a method the route does not take,
-    so that such a request is refused exactly as the route's action would be."""
-    return view.action or next(iter(view.action_map.values()), None)
 
 
 class ConsultationAccess(BasePermission):
@@ -136,18 +127,18 @@ class ConsultationAccess(BasePermission):
         user = request.user
         if not user.is_authenticated:
             return False
-        rule = self.ROLE_RULES.get(_route_action(view))
+        rule = self.ROLE_RULES.get(route_action(view))
         if rule is None:  # reading: those who have classes, as teachers or pupils
             allowed = can_manage_classrooms(user) or is_pupil_account(user)
         else:
             allowed = rule(user)
         if not allowed:
-            code = services.NOT_A_PUPIL if _route_action(view) == "ballot" else ROLE_REFUSED
+            code = services.NOT_A_PUPIL if route_action(view) == "ballot" else ROLE_REFUSED
             self.message = _refusal(code, services.ERROR_MESSAGES.get(code) or MESSAGES[code])
         return allowed
 
     def has_object_permission(self, request, view, obj):
-        rule = self.OBJECT_RULES.get(_route_action(view))
+        rule = self.OBJECT_RULES.get(route_action(view))
         allowed = rule is None or rule(request.user, obj)
         if not allowed:
             self.message = _refusal(ACTION_REFUSED, MESSAGES[ACTION_REFUSED])
@@ -267,7 +258,7 @@ class ConsultationViewSet(
     def create(self, request, *args, **kwargs):
         data = ConsultationCreateInputSerializer(data=request.data)
         if not data.is_valid():
-            return _error(
+            return error_response(
                 INPUT_INVALID,
                 MESSAGES[INPUT_INVALID],
                 status_code=status.HTTP_400_BAD_REQUEST,
@@ -340,7 +331,7 @@ class ConsultationViewSet(
         except ValueError:
             length = BALLOT_MAX_BODY_BYTES + 1
         if length > BALLOT_MAX_BODY_BYTES:
-            return _error(
+            return error_response(
                 BALLOT_TOO_LARGE,
                 MESSAGES[BALLOT_TOO_LARGE],
                 status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -353,7 +344,7 @@ class ConsultationViewSet(
         if not valid:
             self.get_object()
             # Never the serializer's errors: they could quote the content.
-            return _error(
+            return error_response(
                 tallies.BALLOT_MALFORMED,
                 tallies.ERROR_MESSAGES[tallies.BALLOT_MALFORMED],
                 status_code=status.HTTP_400_BAD_REQUEST,
@@ -398,7 +389,7 @@ class ConsultationViewSet(
         consultation = self.get_object()
         filters = ResultsFilterSerializer(data=request.query_params)
         if not filters.is_valid():
-            return _error(
+            return error_response(
                 INPUT_INVALID,
                 MESSAGES[INPUT_INVALID],
                 status_code=status.HTTP_400_BAD_REQUEST,

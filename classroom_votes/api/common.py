@@ -1,0 +1,14 @@
+"""What the consultations and debates APIs share: the error body and the action of a route."""
+
+from rest_framework.response import Response
+
+
+def error_response(code: str, detail, *, status_code: int, **extra) -> Response:
+    """`{"code", "detail"}` (and any extra keys): a stable code and a French message."""
+    return Response({"code": code, "detail": str(detail), **extra}, status=status_code)
+
+
+def route_action(view) -> str | None:
+    """The action of the request, or the route's own for a method the route does not take,
+    so that such a request is refused exactly as the route's action would be."""
+    return view.action or next(iter(view.action_map.values()), None)
