@@ -233,6 +233,10 @@ class ConsultationCreateForm(forms.Form):
         choices=ResultsVisibility.choices,
         initial=ResultsVisibility.AFTER_CLOSE,
         widget=forms.RadioSelect,
+        help_text=_(
+            "En direct, vous verrez combien ont voté mais pas qui avant la clôture : sinon, "
+            "chaque vote qui arrive se lirait dans les résultats."
+        ),
     )
     closes_at = forms.DateTimeField(
         label=_("Clôture programmée (facultatif)"),

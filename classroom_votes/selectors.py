@@ -79,12 +79,24 @@ def pupil_participations_export(user) -> list[dict]:
 class ClassParticipation:
     """One class on the liste d'émargement. `inscrits` are the pupils of the class now, or when
     the vote closed; `voters` are pseudonyms, sorted; an erased pupil's line still counts in
-    `votants` but has no name any more."""
+    `votants` but has no name any more. `voters_hidden`: the names wait for the close (see
+    voters_hidden_while_open)."""
 
     classroom: Classroom
     inscrits: int
     votants: int
     voters: tuple[str, ...]
+    voters_hidden: bool = False
+
+
+def voters_hidden_while_open(consultation: Consultation) -> bool:
+    """With live results, the names of the voters wait for the close: whoever watched both the
+    liste d'émargement and the results change would see what each newcomer voted. The count
+    still moves, and the results then hide who made them move."""
+    return (
+        consultation.results_visibility == ResultsVisibility.LIVE
+        and consultation.status != ConsultationStatus.CLOSED
+    )
 
 
 def _links(consultation: Consultation) -> list[ConsultationClassroom]:
@@ -103,14 +115,16 @@ def _inscrits(link: ConsultationClassroom) -> int:
 
 
 def consultation_participation(*, consultation: Consultation) -> list[ClassParticipation]:
-    """Per class: inscrits, votants and who voted (never what). Two queries."""
+    """Per class: inscrits, votants and who voted (never what; the names only once they
+    cannot be set beside live results, voters_hidden_while_open). Two queries."""
+    hidden = voters_hidden_while_open(consultation)
     voters: dict[int, list[str]] = defaultdict(list)
     votants: dict[int, int] = defaultdict(int)
     for classroom_id, pseudonym in Participation.objects.filter(
         consultation=consultation
     ).values_list("classroom_id", "user__pupil__pseudonym"):
         votants[classroom_id] += 1
-        if pseudonym:
+        if pseudonym and not hidden:
             voters[classroom_id].append(pseudonym)
     return [
         ClassParticipation(
@@ -118,6 +132,7 @@ def consultation_participation(*, consultation: Consultation) -> list[ClassParti
             inscrits=_inscrits(link),
             votants=votants[link.classroom_id],
             voters=tuple(sorted(voters[link.classroom_id], key=str.casefold)),
+            voters_hidden=hidden,
         )
         for link in _links(consultation)
     ]

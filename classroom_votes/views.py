@@ -48,6 +48,7 @@ from .selectors import (
     consultations_for_manager,
     consultations_for_pupil,
     national_questions_runnable,
+    voters_hidden_while_open,
 )
 
 PARTICIPATION_REFRESH_SECONDS = 5
@@ -251,6 +252,7 @@ def _participation_context(consultation):
         "votants": sum(row.votants for row in classes),
         "inscrits": sum(row.inscrits for row in classes),
         "live": consultation.status == ConsultationStatus.OPEN,
+        "voters_hidden": voters_hidden_while_open(consultation),
         "refresh_seconds": PARTICIPATION_REFRESH_SECONDS,
     }
 

@@ -191,7 +191,16 @@ class ClassParticipationSerializer(serializers.Serializer):
     votants = serializers.IntegerField()
     voters = serializers.ListField(
         child=serializers.CharField(),
-        help_text=_("Pseudonymes de ceux qui ont voté (jamais ce qu'ils ont voté)."),
+        help_text=_(
+            "Pseudonymes de ceux qui ont voté (jamais ce qu'ils ont voté) ; vide tant qu'un "
+            "vote aux résultats en direct est ouvert (voir `voters_hidden`)."
+        ),
+    )
+    voters_hidden = serializers.BooleanField(
+        help_text=_(
+            "Vrai quand les noms attendent la clôture : avec des résultats en direct, les "
+            "voir arriver un à un dirait ce que chacun a voté."
+        ),
     )
 
 

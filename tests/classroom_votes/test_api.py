@@ -406,7 +406,20 @@ def test_participation_lists_who_voted_never_what(world):
     assert row["classroom"] == {"id": world.classroom.pk, "name": "2nde A"}
     assert (row["inscrits"], row["votants"]) == (4, 3)
     assert len(row["voters"]) == 3 and "Renard-Bleu-27" not in row["voters"]
-    assert set(row) == {"classroom", "inscrits", "votants", "voters"}
+    assert set(row) == {"classroom", "inscrits", "votants", "voters", "voters_hidden"}
+    assert row["voters_hidden"] is False
+
+
+def test_live_results_keep_the_names_of_voters_until_the_close(world):
+    """Names arriving one by one beside live results would say what each newcomer voted."""
+    consultation = _voted(world, count=5, results_visibility=ResultsVisibility.LIVE)
+    teacher = client_for(world.users["teacher"])
+    [row] = teacher.get(url(consultation, "participation")).json()
+    assert (row["votants"], row["voters"], row["voters_hidden"]) == (5, [], True)
+    assert teacher.get(url(consultation, "results")).json()["published"] is True
+    services.consultation_close(consultation=consultation, by=world.users["teacher"])
+    [row] = teacher.get(url(consultation, "participation")).json()
+    assert len(row["voters"]) == 5 and row["voters_hidden"] is False
 
 
 def test_results_hidden_before_close(world):
@@ -502,7 +515,8 @@ def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
     participation = teacher.get(url(consultation, "participation")).json()
     assert not _keys(participation) & CONTENT_KEYS
     assert "chloe" not in json.dumps(participation)
-    assert participation[0]["voters"] == ["Renard-Bleu-27"]
+    # Live results beside a live list of names would be one: the names wait for the close.
+    assert (participation[0]["votants"], participation[0]["voters"]) == (1, [])
 
     for client in (teacher, client_for(pupil)):
         results = client.get(url(consultation, "results")).json()

@@ -434,6 +434,7 @@ def test_participation_shows_who_voted_never_what(teacher, classroom, django_ass
         "inscrits",
         "votants",
         "voters",
+        "voters_hidden",
     }
     assert not any(choice in repr(lines) for choice in ("'pour'", "'contre'", "'blanc'", "choice"))
 

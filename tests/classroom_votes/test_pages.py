@@ -463,6 +463,28 @@ def test_live_results_show_while_open(classroom):
     assert "En tête : Contre" in page.text
 
 
+def test_live_results_keep_the_names_of_voters_until_the_close(classroom):
+    teacher = classroom.teachers.get()
+    pupils = pupils_create(classroom=classroom, count=6)
+    consultation = consultation_create(
+        owner=teacher, classrooms=[classroom], results_visibility=ResultsVisibility.LIVE
+    )
+    ballots_cast(consultation=consultation, voters=pupils[:5], contents=[{"choice": "pour"}] * 5)
+    client = _client(teacher)
+    for page in (
+        client.get(_url("consultation_participation", consultation), HTTP_HX_REQUEST="true"),
+        client.get(_url("consultation_detail", consultation)),
+    ):
+        assert "Votants : 5 sur 6 inscrits" in page.text
+        assert "s'afficheront à la clôture" in page.text
+        assert not any(pupil.pupil.pseudonym in page.text for pupil in pupils)
+    assert "En tête : Pour" in client.get(_url("consultation_results", consultation)).text
+    consultation_close(consultation=consultation, by=teacher)
+    page = client.get(_url("consultation_participation", consultation))
+    assert all(pupil.pupil.pseudonym in page.text for pupil in pupils[:5])
+    assert pupils[5].pupil.pseudonym not in page.text
+
+
 def test_results_for_one_class_of_several(classroom):
     teacher = classroom.teachers.get()
     other = classroom_create(teacher=teacher, name="2nde B")
