@@ -1,6 +1,16 @@
 """What the consultations and debates APIs share: the error body and the action of a route."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.response import Response
+
+INPUT_INVALID = "input_invalid"
+ROLE_REFUSED = "role_refused"
+
+# Both APIs answer pupils and teachers alike: these messages speak to neither in particular.
+MESSAGES = {
+    INPUT_INVALID: _("Certains champs sont mal formés."),
+    ROLE_REFUSED: _("Cette action n'est pas permise à ce compte."),
+}
 
 
 def error_response(code: str, detail, *, status_code: int, **extra) -> Response:

@@ -53,7 +53,7 @@ from school.api.permissions import API_AUTHENTICATION_CLASSES
 from school.models import Classroom, PupilProfile, User
 from school.permissions import can_manage_classrooms, is_pupil_account
 
-from .common import error_response, route_action
+from .common import INPUT_INVALID, MESSAGES, ROLE_REFUSED, error_response, route_action
 from .debate_serializers import (
     ArgumentPostInputSerializer,
     ArgumentSerializer,
@@ -82,14 +82,6 @@ from .debate_serializers import (
     tree_entry,
 )
 from .serializers import ErrorSerializer, InputErrorSerializer
-
-INPUT_INVALID = "input_invalid"
-ROLE_REFUSED = "role_refused"
-
-MESSAGES = {
-    INPUT_INVALID: _("Certains champs sont mal formés."),
-    ROLE_REFUSED: _("Cette action n'est pas permise à ton compte."),
-}
 
 
 def _input_error(serializer) -> Response:

@@ -45,7 +45,8 @@ from classroom_votes.selectors import (
 from school.api.permissions import API_AUTHENTICATION_CLASSES
 from school.permissions import can_manage_classrooms, can_view_classroom, is_pupil_account
 
-from .common import error_response, route_action
+from . import common
+from .common import INPUT_INVALID, ROLE_REFUSED, error_response, route_action
 from .serializers import (
     BallotCastInputSerializer,
     ClassParticipationSerializer,
@@ -64,15 +65,12 @@ from .serializers import (
 # A ballot is a few hundred bytes; 40 majority-judgment grades stay well under this.
 BALLOT_MAX_BODY_BYTES = 16 * 1024
 BALLOT_TOO_LARGE = "ballot_too_large"
-INPUT_INVALID = "input_invalid"
-ROLE_REFUSED = "role_refused"
 ACTION_REFUSED = "action_refused"
 
 MESSAGES = {
+    **common.MESSAGES,
     BALLOT_TOO_LARGE: _("Ce bulletin est trop volumineux (16 Ko au plus)."),
-    INPUT_INVALID: _("Certains champs sont mal formés."),
-    ROLE_REFUSED: _("Cette action n'est pas permise à ton compte."),
-    ACTION_REFUSED: _("Tu ne peux pas faire cela pour cette consultation."),
+    ACTION_REFUSED: _("Cette action n'est pas permise sur cette consultation."),
 }
 
 # Which status each service refusal answers; any other code is bad input (400).
