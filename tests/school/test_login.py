@@ -88,6 +88,7 @@ def test_pupil_lockout_after_failure_limit_even_with_right_secret(client, cast):
     assert response.status_code == 429
     assert "Connexion bloquée" in response.content.decode()
     assert "demande à ton enseignant" in response.content.decode()
+    assert "de nouveau possible dans 15 min environ" in response.content.decode()
     assert "school/locked_out.html" in [t.name for t in response.templates]
     assert _logged_in_as(client) is None
 
