@@ -30,6 +30,7 @@ from tests.bench.http import (  # noqa: E402
     CpuMeter,
     bench_database,
     gunicorn,
+    http_parser,
     post_json_concurrently,
     session_for,
 )
@@ -82,7 +83,7 @@ def main(settings_dict):
         f"(--preload, production settings behind a TLS proxy: sessions in Redis), {CLIENTS} "
         f"clients, {len(pupils)} pupils in {CLASSES} classes ({WARM_UP} untimed warm-up "
         f"votes, {DOUBLE_VOTERS} try twice), PostgreSQL, {os.cpu_count()} CPUs; load average "
-        f"before {os.getloadavg()[0]:.2f}"
+        f"before {os.getloadavg()[0]:.2f}; HTTP parser {http_parser()}"
     )
     with gunicorn(
         settings_dict,

@@ -86,6 +86,16 @@ def production_environment() -> dict:
     }
 
 
+def http_parser() -> str:
+    """Which HTTP parser gunicorn's default (`--http-parser=auto`) picks in this environment."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"gunicorn_h1c {version('gunicorn_h1c')} (C)"
+    except PackageNotFoundError:
+        return "pure Python (the production extra adds the C one: pip install -e '.[production]')"
+
+
 @contextlib.contextmanager
 def gunicorn(
     settings_dict,

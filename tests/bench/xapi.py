@@ -19,6 +19,7 @@ django.setup()
 from tests.bench.http import (  # noqa: E402
     bench_database,
     gunicorn,
+    http_parser,
     post_json_concurrently,
     session_for,
 )
@@ -122,7 +123,7 @@ def main(settings_dict):
     )
     print(
         f"xAPI ingestion over HTTP: gunicorn {WORKERS} workers × 4 threads, {CLIENTS} clients, "
-        f"{PUPILS} pupils, PostgreSQL, {os.cpu_count()} CPUs"
+        f"{PUPILS} pupils, PostgreSQL, {os.cpu_count()} CPUs; HTTP parser {http_parser()}"
     )
     print(f"{'run':<28} {'stmt/s':>10} {'req/s':>9} {'median ms':>9} {'p95 ms':>8}  statuses")
     with gunicorn(settings_dict, workers=WORKERS, threads=4) as address:
