@@ -1,9 +1,10 @@
 """The only code that writes consultation state: creation, opening and closing (by hand or on
 schedule), and casting ballots.
 
-Secret ballot. `ballot_cast` writes, in one transaction, the participation row (who; unique per
+Secret ballot. `ballot_cast` writes, all or nothing, the participation row (who; unique per
 pupil and consultation, so the database refuses a second vote), the ballot (what; no author, no
-time, a random id) and the counters. Two more precautions go beyond the application's own reads:
+time, a random id) and the counters: on PostgreSQL in one statement, elsewhere (SQLite, for a
+first run) in one transaction. Two more precautions go beyond the application's own reads:
 
 - Every counter row is created at zero with the consultation. A row appearing with the first
   vote for an option would date that vote.
@@ -12,13 +13,17 @@ time, a random id) and the counters. Two more precautions go beyond the applicat
   therefore a pg_dump, the transaction id in each row's xmin) follows the order of the votes,
   like the participation rows'; after it, a database dump no longer lines the two lists up.
 
-Locking. A vote locks only the counter rows it increments (one row for most methods; several, in
-key order, for approval and majority judgment), then re-reads the status. Closing locks all the
-consultation's counter rows, in the same order, before changing the status. So a vote either
-commits before the close starts counting or sees the consultation closed and stores nothing;
-votes of different classes, or for different options, never wait for each other.
+Locking (PostgreSQL). A vote takes a share lock on the consultation's row, checking the status
+and dates as it does, and holds it until it commits; it then locks the counter rows it
+increments (several, in key order, for approval and majority judgment). Closing locks the
+consultation's row for update before changing the status: it waits for the votes in progress,
+and the votes that come meanwhile wait for it, then read the row again, find it closed and store
+nothing. So a vote either commits before the close starts counting or stores nothing; votes never
+wait for each other, except two for the same counter, one after the other. On SQLite the one
+writer at a time does all this.
 """
 
+import contextlib
 import logging
 import secrets
 import uuid
@@ -427,14 +432,8 @@ def _consultation_close(*, consultation_id: int, now: datetime) -> Consultation:
             raise ConsultationError(CONSULTATION_NOT_OPEN)
         if locked.status == ConsultationStatus.CLOSED:
             raise ConsultationError(CONSULTATION_CLOSED)
-        # Waits for the votes in progress (they hold some of these rows) and keeps new ones
-        # out until the status below is committed: they then see it and store nothing.
-        list(
-            Tally.objects.select_for_update()
-            .filter(consultation_id=consultation_id)
-            .order_by("classroom_id", "key")
-            .values_list("pk", flat=True)
-        )
+        # Holding this row: the votes in progress (each holds a share lock on it) have committed,
+        # and new ones wait for the status below, then find it closed and store nothing.
         locked.status = ConsultationStatus.CLOSED
         locked.closed_at = now
         # Closing by hand before the scheduled time brings the closing forward, and cancels a
@@ -543,21 +542,46 @@ LEFT JOIN school_pupilprofile p ON p.user_id = %s
 LEFT JOIN school_classroom k ON k.id = p.classroom_id
 WHERE c.id = %s"""  # noqa: S608
 
+# PostgreSQL: the whole vote in one statement (one round trip, no transaction to open and commit).
+# v: the counters' increments. c: the consultation, if it is open and this class's counters are
+# all there, share-locked until the statement commits (see Locking); when it is not, no part
+# writes anything. The parts run in the order the last line reads them: the participation (a
+# second vote fails there, and then nothing at all is written), the counters, locked in key
+# order so that two votes never wait for each other in a cycle, then the ballot.
+_CAST_SQL = f"""WITH v("key", step) AS (VALUES {{values}}),
+c AS MATERIALIZED (
+    SELECT c.id FROM classroom_votes_consultation c
+    WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'
+    AND (SELECT count(*) FROM classroom_votes_tally t JOIN v ON t."key" = v."key"
+         WHERE t.consultation_id = c.id AND t.classroom_id = %s) = %s
+    FOR SHARE OF c
+), p AS (
+    INSERT INTO classroom_votes_participation (id, consultation_id, user_id, classroom_id, voted_on)
+    SELECT %s, c.id, %s, %s, %s FROM c RETURNING 1
+), l AS MATERIALIZED (
+    SELECT t.id FROM classroom_votes_tally t JOIN c ON t.consultation_id = c.id
+    WHERE t.classroom_id = %s AND t."key" IN (SELECT "key" FROM v)
+    ORDER BY t."key" FOR UPDATE OF t
+), t AS (
+    UPDATE classroom_votes_tally t SET "count" = t."count" + v.step
+    FROM l, v WHERE t.id = l.id AND t."key" = v."key" RETURNING 1
+), b AS (
+    INSERT INTO classroom_votes_ballot (id, consultation_id, classroom_id, content)
+    SELECT %s, c.id, %s, %s FROM c RETURNING 1
+)
+SELECT (SELECT count(*) FROM p), (SELECT count(*) FROM t), (SELECT count(*) FROM b)"""  # noqa: S608
+
+# Elsewhere (SQLite), one transaction, which holds the database's one write lock from its first
+# statement: the participation, the counters, then the ballot if the consultation is still open.
 _PARTICIPATION_INSERT_SQL = """INSERT INTO classroom_votes_participation
 (id, consultation_id, user_id, classroom_id, voted_on) VALUES (%s, %s, %s, %s, %s)"""
-
-_COUNTERS_WHERE_SQL = 'consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})'
-_COUNTERS_LOCK_SQL = f"""SELECT id FROM classroom_votes_tally WHERE {_COUNTERS_WHERE_SQL}
-ORDER BY "key" FOR UPDATE"""  # noqa: S608
-_COUNTERS_INCREMENT_SQL = f"""UPDATE classroom_votes_tally SET "count" = "count" + %s
-WHERE {_COUNTERS_WHERE_SQL}"""  # noqa: S608
-
-# The ballot goes in only if the consultation, read again by this statement, so after the
-# counters' locks, is still open.
+_COUNTERS_INCREMENT_SQL = """UPDATE classroom_votes_tally SET "count" = "count" + %s
+WHERE consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})"""
 _BALLOT_INSERT_SQL = f"""INSERT INTO classroom_votes_ballot
 (id, consultation_id, classroom_id, content)
 SELECT %s, c.id, %s, %s FROM classroom_votes_consultation c
 WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'"""  # noqa: S608
+
 _PHASE_READ_SQL = f"SELECT {_PHASE_SQL} FROM classroom_votes_consultation c WHERE c.id = %s"  # noqa: S608
 
 _ID_MAX = 2**63 - 1  # bigint
@@ -626,43 +650,63 @@ def ballot_check_and_cast(*, user, consultation_id: int, content: object) -> Rec
     )
 
 
-def _counters_increment(
-    cursor, *, consultation_id: int, classroom_id: int, increments: Mapping[str, int]
-) -> None:
-    where = [consultation_id, classroom_id]
-    if len(increments) > 1 and connection.features.has_select_for_update:
-        # Several rows: lock them in key order, as the close does, so that two such votes never
-        # wait for each other in a cycle. (SQLite has one write lock, which the vote holds.)
-        keys = ", ".join(["%s"] * len(increments))
-        cursor.execute(_COUNTERS_LOCK_SQL.format(keys=keys), [*where, *increments])
-    updated = 0
-    for step in sorted(set(increments.values())):
-        keys = [key for key, key_step in increments.items() if key_step == step]
-        placeholders = ", ".join(["%s"] * len(keys))
-        cursor.execute(_COUNTERS_INCREMENT_SQL.format(keys=placeholders), [step, *where, *keys])
-        updated += cursor.rowcount
-    if updated != len(increments):
-        # Counters are created with the consultation: a missing one is a bug, not a vote.
-        raise tallies.TallyInconsistent(
-            f"consultation {consultation_id}: counter rows missing for a ballot"
-        )
+@dataclass(frozen=True)
+class _Vote:
+    """One vote's rows, as the database takes them (ballot_cast)."""
+
+    consultation_id: int
+    classroom_id: int
+    user_id: int
+    voted_on: object
+    content: object
+    increments: Mapping[str, int]
+    now: object
 
 
-def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content: dict) -> Receipt:
-    """Write one vote: participation, ballot and counters, all or nothing. The caller has
-    checked that `user` is a pupil of class `classroom_id`, one of the consultation's classes,
-    and that `content` is valid (ballot_check_and_cast). Nothing needs to be locked beforehand:
-    the transaction locks the counter rows it increments, which the close locks too, and the
-    statement inserting the ballot only then reads the status again, so a ballot never lands
-    in a closed consultation."""
+class _NotWritten(Exception):
+    """The vote found the consultation closed (or gone), or counters missing: nothing written."""
+
+
+_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+
+
+def _vote_write_one_statement(vote: _Vote) -> None:
+    keys = sorted(vote.increments)
+    params = [
+        *(value for key in keys for value in (key, vote.increments[key])),
+        vote.consultation_id,
+        vote.now,
+        vote.now,
+        vote.classroom_id,
+        len(keys),
+        _uuid_for_sql(),
+        vote.user_id,
+        vote.classroom_id,
+        vote.voted_on,
+        vote.classroom_id,
+        _uuid_for_sql(),
+        vote.classroom_id,
+        vote.content,
+    ]
+    # One statement is all or nothing by itself; within a caller's transaction, a savepoint
+    # keeps that transaction usable after a refusal.
+    block = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        increments = tallies.tally_counts(
-            method=consultation.method, options=consultation.option_keys(), content=content
-        )
-    except tallies.BallotInvalid as error:
-        raise BallotError(error.code) from None
-    voted_on = timezone.localdate()
-    content_for_sql = Ballot._meta.get_field("content").get_db_prep_save(content, connection)
+        with block, connection.cursor() as cursor:
+            cursor.execute(_CAST_SQL.format(values=", ".join(["(%s, %s)"] * len(keys))), params)
+            participations, counters, ballots = cursor.fetchone()
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _UNIQUE_VIOLATION:
+            raise BallotError(BALLOT_ALREADY_CAST) from None
+        raise
+    if participations == 0:
+        raise _NotWritten
+    if (participations, counters, ballots) != (1, len(keys), 1):  # cannot be, as c checks
+        raise tallies.TallyInconsistent(f"consultation {vote.consultation_id}: vote half-written")
+
+
+def _vote_write_transaction(vote: _Vote) -> None:
+    where = [vote.consultation_id, vote.classroom_id]
     with transaction.atomic(), connection.cursor() as cursor:
         try:
             # First: a second vote fails here, and SQLite takes its write lock before any read.
@@ -670,31 +714,78 @@ def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content:
                 _PARTICIPATION_INSERT_SQL,
                 [
                     _uuid_for_sql(),
-                    consultation.pk,
-                    user.pk,
-                    classroom_id,
-                    connection.ops.adapt_datefield_value(voted_on),
+                    vote.consultation_id,
+                    vote.user_id,
+                    vote.classroom_id,
+                    vote.voted_on,
                 ],
             )
         except IntegrityError:
             # Foreign keys are checked at commit: the only immediate failure is the unique
             # (consultation, user) constraint. Raising out of the block rolls everything back.
             raise BallotError(BALLOT_ALREADY_CAST) from None
-        _counters_increment(
-            cursor,
-            consultation_id=consultation.pk,
-            classroom_id=classroom_id,
-            increments=increments,
-        )
-        now = _now_for_sql()
+        updated = 0
+        for step in sorted(set(vote.increments.values())):
+            keys = [key for key, key_step in vote.increments.items() if key_step == step]
+            placeholders = ", ".join(["%s"] * len(keys))
+            cursor.execute(_COUNTERS_INCREMENT_SQL.format(keys=placeholders), [step, *where, *keys])
+            updated += cursor.rowcount
+        if updated != len(vote.increments):
+            raise _NotWritten
         cursor.execute(
             _BALLOT_INSERT_SQL,
-            [_uuid_for_sql(), classroom_id, content_for_sql, consultation.pk, now, now],
+            [
+                _uuid_for_sql(),
+                vote.classroom_id,
+                vote.content,
+                vote.consultation_id,
+                vote.now,
+                vote.now,
+            ],
         )
         if cursor.rowcount != 1:
-            cursor.execute(_PHASE_READ_SQL, [now, now, consultation.pk])
+            raise _NotWritten
+
+
+def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content: dict) -> Receipt:
+    """Write one vote: participation, ballot and counters, all or nothing. The caller has
+    checked that `user` is a pupil of class `classroom_id`, one of the consultation's classes,
+    and that `content` is valid (ballot_check_and_cast). Nothing needs to be locked beforehand:
+    the write reads the status and dates again after taking its locks (see Locking), so a
+    ballot never lands in a closed consultation."""
+    try:
+        increments = tallies.tally_counts(
+            method=consultation.method, options=consultation.option_keys(), content=content
+        )
+    except tallies.BallotInvalid as error:
+        raise BallotError(error.code) from None
+    voted_on = timezone.localdate()
+    vote = _Vote(
+        consultation_id=consultation.pk,
+        classroom_id=classroom_id,
+        user_id=user.pk,
+        voted_on=connection.ops.adapt_datefield_value(voted_on),
+        content=Ballot._meta.get_field("content").get_db_prep_save(content, connection),
+        increments=increments,
+        now=_now_for_sql(),
+    )
+    write = (
+        _vote_write_one_statement if connection.vendor == "postgresql" else _vote_write_transaction
+    )
+    try:
+        write(vote)
+    except _NotWritten:
+        with connection.cursor() as cursor:
+            cursor.execute(_PHASE_READ_SQL, [vote.now, vote.now, consultation.pk])
             row = cursor.fetchone()
-            raise BallotError(_PHASE_ERRORS[Phase(row[0])] if row else CONSULTATION_NOT_FOUND)
+        if row is None:
+            raise BallotError(CONSULTATION_NOT_FOUND) from None
+        if row[0] != Phase.OPEN:
+            raise BallotError(_PHASE_ERRORS[Phase(row[0])]) from None
+        # Counters are created with the consultation: a missing one is a bug, not a vote.
+        raise tallies.TallyInconsistent(
+            f"consultation {consultation.pk}: counter rows missing for a ballot"
+        ) from None
     # Never the pupil and the choice together; not even the pupil.
     logger.debug("ballot cast in consultation %s", consultation.pk)
     return Receipt(consultation_id=consultation.pk, voted_on=voted_on)

@@ -177,22 +177,17 @@ def test_close_during_a_rush_of_votes_counts_exactly_the_accepted_ones():
 
 
 def test_vote_waiting_behind_a_close_sees_it_and_stores_nothing():
-    """The lock protocol, step by step: the close holds every counter row; a vote that passed
-    its checks blocks on its counter, then reads the committed status and stores nothing."""
+    """The lock protocol, step by step: the close holds the consultation's row; a vote that
+    passed its checks blocks on it, then reads the committed status and stores nothing."""
     consultation, voters = _world(VotingMethod.YES_NO)
     locked, status_changed = threading.Event(), threading.Event()
     waited = {}
 
     def close():
         with transaction.atomic():
-            list(
-                Tally.objects.select_for_update()
-                .filter(consultation=consultation)
-                .order_by("classroom_id", "key")
-                .values_list("pk", flat=True)
-            )
+            Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
             locked.set()
-            time.sleep(0.5)  # the vote below is now blocked on its counter row
+            time.sleep(0.5)  # the vote below is now blocked on the consultation's row
             Consultation.objects.filter(pk=consultation.pk).update(
                 status="closed", closed_at=timezone.now()
             )
@@ -217,3 +212,23 @@ def test_vote_waiting_behind_a_close_sees_it_and_stores_nothing():
     assert result.code == services.CONSULTATION_CLOSED
     assert waited["seconds"] > 0.3 and waited["after_close"]
     assert selectors.consultation_invariant(consultation=consultation) == (0, 0, 0)
+
+
+def test_a_vote_writes_in_one_statement_outside_any_transaction():
+    """As in a request: the check, the options, then the write in one statement of its own (no
+    BEGIN nor COMMIT to wait for), and what it wrote is there."""
+    consultation, voters = _world(VotingMethod.APPROVAL)
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append((sql.split(None, 1)[0], connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.ballot_check_and_cast(
+            user=voters[0], consultation_id=consultation.pk, content={"approved": ["bruno"]}
+        )
+    assert connection.get_autocommit()
+    assert executed == [("SELECT", False), ("SELECT", False), ("WITH", False)]
+    assert selectors.consultation_invariant(consultation=consultation) == (1, 1, 1)
+    assert _counters_by_class(consultation) == _urne_counters(consultation)
