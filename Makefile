@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
-PRODUCTION_STAMP := $(VENV)/.installed-production
 NPM_STAMP := node_modules/.installed
 
 .DEFAULT_GOAL := help
@@ -61,11 +60,7 @@ format: install ## Format with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-$(PRODUCTION_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[dev,production]"
-	touch $@
-
-bench: install $(PRODUCTION_STAMP) ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s (DATABASE_URL: PostgreSQL; served as deployed, with the production extra)
+bench: install ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s (DATABASE_URL: PostgreSQL; served as deployed, by granian)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.lesson_page
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.dashboard
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.xapi

@@ -11,7 +11,7 @@ Rules.
 - Rate limit: for each (posts, minutes) of settings.HEMICYCLE_DEBATE_RATE_LIMITS, a pupil may
   not post more than `posts` times in one debate within `minutes`. Counted from the posts
   themselves, in the database, inside the transaction that holds the debate row: exact across
-  gunicorn workers and hosts, with no second store to keep in step (withdrawn posts keep their
+  server workers and hosts, with no second store to keep in step (withdrawn posts keep their
   row, so they still count).
 - Reports: one per pupil and post; when the open reports on a pupil's published post reach the
   debate's auto_hide_reports, it is hidden at once and waits in the queue for the teacher to

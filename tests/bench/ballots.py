@@ -2,8 +2,9 @@
 
 Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.ballots` (`make bench`). It
 builds a throwaway database with many classes of pupils, puts a consultation (pour / contre /
-blanc) to all of them, serves the site with gunicorn and the production settings (sessions in
-Redis, as the pupils' login left them; requests as a TLS-terminating proxy passes them on), and
+blanc) to all of them, serves the site as deployed, with granian and the production settings
+(sessions in Redis, as the pupils' login left them; requests as a TLS-terminating proxy passes
+them on), and
 has concurrent clients cast every pupil's ballot through the API as that logged-in pupil
 (session and CSRF token), some pupils trying twice. The first ballots warm the server up
 (database connections, first requests) and are not timed. After each round it checks the secret
@@ -12,9 +13,9 @@ equal to a recount of the stored ballots. It runs BENCH_ROUNDS rounds (3), each 
 consultation put to the same pupils, and judges the goal on their median: one round lasts a few
 seconds, so on a shared machine a single one can land on a busy moment.
 
-The server is set up as a 2-core deployment would be: 2 gthread workers (one per core) of 4
-threads each (a request spends part of its time waiting on the database); clients, server and
-database share the cores."""
+The server is set up as a 2-core deployment would be: 2 workers (one per core) of 4 threads each
+(a request spends part of its time waiting on the database); clients, server and database share
+the cores."""
 
 import os
 import random
@@ -28,21 +29,14 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 os.environ["CACHE_KEY_PREFIX"] = f"bench-ballots-{os.getpid()}"
 django.setup()
 
-from tests.bench.http import (  # noqa: E402
-    CpuMeter,
-    bench_database,
-    gunicorn,
-    http_parser,
-    post_json_concurrently,
-    session_for,
-)
+from tests.bench.http import CpuMeter, bench_database, post_json_concurrently  # noqa: E402
+from tests.serving import served, server_description, session_for  # noqa: E402
 
 CLASSES = int(os.environ.get("BENCH_CLASSES", "80"))
 PUPILS_PER_CLASS = int(os.environ.get("BENCH_PUPILS_PER_CLASS", "30"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
-WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "gthread")
 DOUBLE_VOTERS = int(os.environ.get("BENCH_DOUBLE_VOTERS", "50"))
 WARM_UP = int(os.environ.get("BENCH_WARM_UP", "300"))
 DATABASE = "test_hemicycle_bench_ballots"
@@ -124,21 +118,14 @@ def main(settings_dict):
     teacher, classrooms, pupils = _build()
     sessions = [session_for(pupil) for pupil in pupils]
     print(
-        f"Ballots over HTTP: gunicorn {WORKERS} {WORKER_CLASS} workers × {THREADS} threads "
-        f"(--preload, production settings behind a TLS proxy: sessions in Redis), {CLIENTS} "
+        f"Ballots over HTTP: {server_description(workers=WORKERS, threads=THREADS)} "
+        f"(production settings behind a TLS proxy: sessions in Redis), {CLIENTS} "
         f"clients, {len(pupils)} pupils in {CLASSES} classes, {ROUNDS} rounds of a new "
         f"consultation each ({WARM_UP} untimed warm-up votes, {DOUBLE_VOTERS} try twice), "
-        f"PostgreSQL, {os.cpu_count()} CPUs; load average before {os.getloadavg()[0]:.2f}; "
-        f"HTTP parser {http_parser()}"
+        f"PostgreSQL, {os.cpu_count()} CPUs; load average before {os.getloadavg()[0]:.2f}"
     )
     rates = []
-    with gunicorn(
-        settings_dict,
-        workers=WORKERS,
-        threads=THREADS,
-        worker_class=WORKER_CLASS,
-        production=True,
-    ) as address:
+    with served(settings_dict, workers=WORKERS, threads=THREADS, production=True) as address:
         for number in range(1, ROUNDS + 1):
             consultation = consultation_create(owner=teacher, classrooms=classrooms)
             rate, cast = _round(address, sessions, consultation, rng, number=number)

@@ -1,5 +1,5 @@
-"""What the HTTP benchmarks share: a throwaway PostgreSQL database, the site served by gunicorn
-on it, logged-in sessions, and concurrent keep-alive clients.
+"""What the HTTP benchmarks share: a throwaway PostgreSQL database, the site served on it as
+deployed (tests/serving.py), logged-in sessions, and concurrent keep-alive clients.
 
 Figures measured this way include everything a real request goes through: HTTP parsing,
 middleware, authentication, CSRF, the view, the database round trips and commits. Server,
@@ -10,16 +10,11 @@ import contextlib
 import http.client
 import json
 import os
-import secrets
-import socket
-import subprocess
 import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
@@ -39,141 +34,6 @@ def bench_database(name: str):
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _until_serving(host: str, port: int, *, timeout: float = 60) -> None:
-    """Wait for the site's first HTTP answer (any status), not merely an open port."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        connection = http.client.HTTPConnection(host, port, timeout=5)
-        try:
-            connection.request("GET", "/api/consultations/")
-            connection.getresponse().read()
-            return
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.2)
-        finally:
-            connection.close()
-    raise RuntimeError("gunicorn did not start")
-
-
-def production_environment() -> dict:
-    """What config.settings.production needs, for a site behind a TLS-terminating proxy on
-    this machine: the clients send the proxy's X-Forwarded-Proto (post_json_concurrently).
-    The secret key, Redis and cache prefix are this process's, so that the sessions of
-    session_for are signed and cached as the site's own login would have left them."""
-    import redis
-    from django.conf import settings
-
-    if not settings.REDIS_URL:
-        sys.exit("Production settings need Redis: set REDIS_URL=redis://…")
-    try:
-        redis.Redis.from_url(settings.REDIS_URL).ping()
-    except redis.RedisError as error:
-        sys.exit(f"Production settings need Redis ({settings.REDIS_URL}: {error}).")
-    return {
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "REDIS_URL": settings.REDIS_URL,
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-    }
-
-
-def _c_parser_version() -> str | None:
-    """The version of gunicorn's C HTTP parser (the production extra), if it is installed."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gunicorn_h1c")
-    except PackageNotFoundError:
-        return None
-
-
-def http_parser() -> str:
-    """The HTTP parser that gunicorn() serves with: the C one whenever it is installed."""
-    c_version = _c_parser_version()
-    if c_version:
-        return f"gunicorn_h1c {c_version} (C)"
-    return "pure Python (the production extra adds the C one: pip install -e '.[production]')"
-
-
-@contextlib.contextmanager
-def gunicorn(
-    settings_dict,
-    *,
-    workers: int,
-    threads: int,
-    worker_class: str = "gthread",
-    production: bool = False,
-):
-    """Serve the project with gunicorn on the given database; yield (host, port) once it
-    answers. --preload, as a deployment would: Django is loaded once, before the workers fork,
-    so none of them is still starting when the clients begin (that would be timed).
-    `production`: with config.settings.production (Redis cache and sessions, no static file
-    autorefresh) rather than the test settings."""
-    database_url = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
-        f"@{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}"
-        f"/{settings_dict['NAME']}"
-    )
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
-    }
-    if production:
-        env |= production_environment()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            f"--workers={workers}",
-            f"--worker-class={worker_class}",
-            f"--threads={threads}",
-            f"--bind=127.0.0.1:{port}",
-            "--preload",
-            "--log-level=warning",
-            # Not gunicorn's "auto": with the C parser installed, it must be the one that serves
-            # (gunicorn refuses to start otherwise), as http_parser() reports.
-            *(["--http-parser=fast"] if _c_parser_version() else []),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        _until_serving("127.0.0.1", port)
-        yield "127.0.0.1", port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-@dataclass
-class Session:
-    """A logged-in user's cookies and CSRF header, as a browser would send them."""
-
-    cookie: str
-    csrf: str
-
-
-def session_for(user) -> Session:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    csrf = secrets.token_hex(16)  # a 32-character CSRF secret, sent as cookie and header
-    return Session(f"sessionid={client.cookies['sessionid'].value}; csrftoken={csrf}", csrf)
 
 
 @dataclass
@@ -241,12 +101,12 @@ def post_json_concurrently(
 
 
 class CpuMeter:
-    """Processor seconds taken between start() and stop() by the gunicorn serving `address`
+    """Processor seconds taken between start() and stop() by the server on `address`
     (master and workers), the PostgreSQL backends of `database`, this process (the clients),
     and everything else on the machine (other users included). Linux only: reads /proc."""
 
     def __init__(self, address, database: str):
-        self.bind = f"--bind={address[0]}:{address[1]}"
+        self.bind = f"--port={address[1]} "  # in the command line of granian and its workers
         self.backend = f" {database} "
         self.seconds: dict[str, float] = {}
 
@@ -254,7 +114,7 @@ class CpuMeter:
         if pid == os.getpid():
             return "clients"
         if self.bind in command:
-            return "gunicorn"
+            return "server"
         if command.startswith("postgres:") and self.backend in command:
             return "postgresql"
         return "other"
@@ -280,7 +140,7 @@ class CpuMeter:
 
     def stop(self) -> None:
         """Processes that ended in between are not counted (none of the measured ones should)."""
-        self.seconds = {"gunicorn": 0.0, "postgresql": 0.0, "clients": 0.0, "other": 0.0}
+        self.seconds = {"server": 0.0, "postgresql": 0.0, "clients": 0.0, "other": 0.0}
         for pid, (role, seconds) in self._sample().items():
             self.seconds[role] += seconds - self._before.get(pid, (role, 0.0))[1]
 

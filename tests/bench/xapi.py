@@ -2,10 +2,10 @@
 
 Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.xapi` (`make bench`). It
 builds a throwaway database with a lesson holding two H5P activities and a class of pupils,
-serves the site with gunicorn, and has concurrent clients post the statements an H5P player
-sends (one per request, as the player does, then in batches), as logged-in pupils with their
-session and CSRF token. Afterwards it checks that every statement was kept exactly once, that a
-replay changed nothing, and prints statements per second."""
+serves the site with granian, as deployed, and has concurrent clients post the statements an
+H5P player sends (one per request, as the player does, then in batches), as logged-in pupils
+with their session and CSRF token. Afterwards it checks that every statement was kept exactly
+once, that a replay changed nothing, and prints statements per second."""
 
 import os
 import statistics
@@ -16,13 +16,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 django.setup()
 
-from tests.bench.http import (  # noqa: E402
-    bench_database,
-    gunicorn,
-    http_parser,
-    post_json_concurrently,
-    session_for,
-)
+from tests.bench.http import bench_database, post_json_concurrently  # noqa: E402
+from tests.serving import served, server_description, session_for  # noqa: E402
 
 PUPILS = int(os.environ.get("BENCH_PUPILS", "60"))
 STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "3000"))
@@ -122,11 +117,11 @@ def main(settings_dict):
         if "?" not in body["object"]["id"] and not body["verb"]["id"].endswith("interacted")
     )
     print(
-        f"xAPI ingestion over HTTP: gunicorn {WORKERS} workers × 4 threads, {CLIENTS} clients, "
-        f"{PUPILS} pupils, PostgreSQL, {os.cpu_count()} CPUs; HTTP parser {http_parser()}"
+        f"xAPI ingestion over HTTP: {server_description(workers=WORKERS, threads=4)}, "
+        f"{CLIENTS} clients, {PUPILS} pupils, PostgreSQL, {os.cpu_count()} CPUs"
     )
     print(f"{'run':<28} {'stmt/s':>10} {'req/s':>9} {'median ms':>9} {'p95 ms':>8}  statuses")
-    with gunicorn(settings_dict, workers=WORKERS, threads=4) as address:
+    with served(settings_dict, workers=WORKERS, threads=4) as address:
         post_json_concurrently(address, PATH, singles[:50], clients=CLIENTS)  # warm-up
         outcome = post_json_concurrently(address, PATH, singles[50:], clients=CLIENTS)
         _report("one statement per request", outcome, len(singles) - 50)

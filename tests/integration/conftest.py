@@ -11,21 +11,17 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests.conftest import ROOT
+from tests.serving import database_url
 
 
 @pytest.fixture
 def celery_queue():
     """Start `celery worker` on a queue of its own; yield the queue's name."""
     queue = f"hemicycle-test-{uuid.uuid4().hex[:8]}"
-    settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}"
-        f"@{settings_dict['HOST']}:{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
-    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(connection.settings_dict),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         # Files the worker writes (H5P packages) go where the test looks for them.
         "DJANGO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),

@@ -1,5 +1,5 @@
 """Debates under concurrent requests on PostgreSQL, each thread on its own connection, as
-gunicorn workers would be: the rate limit holds when a pupil fires many posts at once, the
+the server's workers would be: the rate limit holds when a pupil fires many posts at once, the
 automatic hiding happens once however many reports arrive together, and a reply never lands
 under a post withdrawn at the same moment."""
 
