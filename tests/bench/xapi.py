@@ -22,7 +22,7 @@ from tests.serving import served, server_description, session_for  # noqa: E402
 PUPILS = int(os.environ.get("BENCH_PUPILS", "60"))
 STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "3000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))  # one per core, as deployed (README)
 BATCH = int(os.environ.get("BENCH_BATCH", "20"))
 PATH = "/api/xapi/statements/"
 
