@@ -542,12 +542,12 @@ LEFT JOIN school_pupilprofile p ON p.user_id = %s
 LEFT JOIN school_classroom k ON k.id = p.classroom_id
 WHERE c.id = %s"""  # noqa: S608
 
-# PostgreSQL: the whole vote in one statement (one round trip, no transaction to open and commit).
-# v: the counters' increments. c: the consultation, if it is open and this class's counters are
-# all there, share-locked until the statement commits (see Locking); when it is not, no part
-# writes anything. The parts run in the order the last line reads them: the participation (a
-# second vote fails there, and then nothing at all is written), the counters, locked in key
-# order so that two votes never wait for each other in a cycle, then the ballot.
+# PostgreSQL: the whole vote in one statement (one round trip, no transaction to open and commit),
+# all or nothing like any statement: a second vote fails on the participation's unique constraint
+# and nothing of it stays. v: the counters' increments. c: the consultation, if it is open and
+# this class's counters are all there, share-locked until the statement commits (see Locking);
+# when it is not, no part writes anything. l: the counter rows, locked in key order, so that two
+# votes never wait for each other in a cycle.
 _CAST_SQL = f"""WITH v("key", step) AS (VALUES {{values}}),
 c AS MATERIALIZED (
     SELECT c.id FROM classroom_votes_consultation c
