@@ -4,9 +4,8 @@ Run with `DATABASE_URL=postgres://… .venv/bin/python -m tests.bench.ballots` (
 builds a throwaway database with many classes of pupils, puts a consultation (pour / contre /
 blanc) to all of them, serves the site as deployed, with granian and the production settings
 (sessions in Redis, as the pupils' login left them; requests as a TLS-terminating proxy passes
-them on), and
-has concurrent clients cast every pupil's ballot through the API as that logged-in pupil
-(session and CSRF token), some pupils trying twice. The first ballots warm the server up
+them on), and has concurrent clients cast every pupil's ballot through the API as that logged-in
+pupil (session and CSRF token), some pupils trying twice. The first ballots warm the server up
 (database connections, first requests) and are not timed. After each round it checks the secret
 ballot's invariant: participations = ballots = sum of tallies, one ballot per pupil, and tallies
 equal to a recount of the stored ballots. It runs BENCH_ROUNDS rounds (3), each on a new

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from classroom_votes.selectors import consultation_invariant
 from tests.classroom_votes.factories import consultation_create
+from tests.conftest import ROOT
 from tests.school.factories import (
     classroom_create,
     pupil_create,
@@ -24,7 +25,7 @@ from tests.school.factories import (
     school_create,
     teacher_create,
 )
-from tests.serving import ROOT, database_url, production_environment, served
+from tests.serving import database_url, production_environment, served
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
