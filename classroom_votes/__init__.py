@@ -1,16 +1,17 @@
-"""Classroom votes: consultations, secret ballots, tallies, debates and national comparison.
-May import `school`; never `courses`.
+"""Classroom votes: two participation components attached to a class (Decidim's host), over
+shared models and pure tallies. May import `school`; never `courses`.
 
+- `models`: every table of the app (consultations, ballots and counters, national questions,
+  debates), one migration history, one app label.
 - `tallies`: pure counting, one result function per voting method (no database).
-- `models`: consultations (options, sources, classes), the liste d'émargement (Participation),
-  the urne (Ballot) and the counters (Tally). Nothing links a ballot to a pupil.
-- `services`: the only writers: consultation_create/open/close, consultations_apply_schedule,
-  ballot_check_and_cast → ballot_cast (one transaction; see its docstring for the locking).
-- `selectors`: participation (who, never what), results and procès-verbal under the
-  publication rules, the invariant participations = ballots = sum of tallies.
-- `permissions`: one predicate per action; `tasks`: the schedule, run every minute by beat.
-- National questions (`models.national`, admin in `wagtail_hooks`): written and published by
-  editors; a class runs one as its own Consultation, a linked copy
-  (services.consultation_create_from_national).
-- `views`, `forms`, `urls`: the pupil's and the teacher's pages (no JavaScript needed; htmx
-  refreshes the participation count)."""
+- `consultations`: mock votes with a secret ballot, national questions run in class, results,
+  procès-verbal (`services`, `selectors`, `permissions`, `forms`, `views`, `urls`, `api/`).
+- `debates`: argument trees, text moderation, reports, posting blocks (the same modules, plus
+  `moderation` for the text checks).
+- `urls`, `api/urls`: both components' routes in one namespace each (`classroom_votes`,
+  `classroom_votes_api`); `api/common`: what the two APIs share.
+- `tasks` (Celery beat), `signals` (erasure), `wagtail_hooks` (admin): thin wiring.
+
+Imports between components: `debates` may use the public names of `consultations` (a debate
+can be tied to a consultation); `consultations` never imports `debates`. Both may import
+`models`, `tallies` and `school`."""

@@ -13,8 +13,8 @@ class ClassroomVotesConfig(AppConfig):
 
         from school.privacy import exporter_register
 
-        from .debate_selectors import pupil_debates_export
-        from .selectors import pupil_participations_export
+        from .consultations.selectors import pupil_participations_export
+        from .debates.selectors import pupil_debates_export
         from .signals import user_pre_delete
 
         exporter_register("consultations", pupil_participations_export)

@@ -10,7 +10,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Objec
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .forms import NationalQuestionAdminForm
+from .consultations.forms import NationalQuestionAdminForm
 from .models import Consultation, NationalQuestion
 
 

@@ -10,7 +10,8 @@ against the Constitution (article 3) and the law of 5 July 1974."""
 
 import random
 
-from classroom_votes import debate_services, services
+from classroom_votes.consultations import services
+from classroom_votes.debates import services as debate_services
 from classroom_votes.models import (
     ArgumentKind,
     ArgumentStatus,

@@ -14,18 +14,18 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from classroom_votes.debate_permissions import (
+from classroom_votes.consultations.permissions import (
+    can_manage_consultation,
+    can_view_consultation,
+    can_view_participation,
+    can_view_results,
+)
+from classroom_votes.debates.permissions import (
     can_manage_debate,
     can_moderate_debate,
     can_post_in_debate,
     can_view_debate,
     can_view_debate_summary,
-)
-from classroom_votes.permissions import (
-    can_manage_consultation,
-    can_view_consultation,
-    can_view_participation,
-    can_view_results,
 )
 from courses.models import Assignment
 from school.permissions import (

@@ -1,12 +1,7 @@
-from rest_framework.routers import SimpleRouter
+"""Both components' APIs under one namespace: `classroom_votes_api:<basename>-<action>`."""
 
-from . import debate_views, views
+from classroom_votes.consultations.api.urls import urlpatterns as consultation_urls
+from classroom_votes.debates.api.urls import urlpatterns as debate_urls
 
 app_name = "classroom_votes_api"
-
-router = SimpleRouter()
-router.register("consultations", views.ConsultationViewSet, basename="consultation")
-router.register("debates", debate_views.DebateViewSet, basename="debate")
-router.register("arguments", debate_views.ArgumentViewSet, basename="argument")
-
-urlpatterns = router.urls
+urlpatterns = [*consultation_urls, *debate_urls]

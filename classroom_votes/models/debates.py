@@ -1,6 +1,6 @@
 """Classroom debates, after Kialo Edu: a thesis put to one or more classes, and a tree of
 arguments *pour* and *contre* (each argument can receive its own pro and con replies), with
-comments, "convincing" marks, reports and the teacher's moderation. Only debate_services writes
+comments, "convincing" marks, reports and the teacher's moderation. Only debates.services writes
 these rows.
 
 One table holds arguments and comments (Argument.kind): they are posted, filtered, held,
@@ -10,7 +10,7 @@ small: a comment has no side, is never a parent and cannot be marked convincing.
 
 Pupils' rows point at the user with SET_NULL, like the liste d'émargement, so that erasing a
 pupil never takes away a post others replied to: the tree stays whole. Their words go all the
-same: before the account is deleted, debate_services.pupil_debate_words_erase empties their
+same: before the account is deleted, debates.services.pupil_debate_words_erase empties their
 posts (left as withdrawn placeholders) and report notes. A posting block is about the pupil
 only and goes with them (CASCADE)."""
 

@@ -132,7 +132,7 @@ class NationalQuestion(
         return self.closes_at is None or now < self.closes_at
 
     def get_preview_template(self, request, mode_name):
-        return "classroom_votes/national_question_preview.html"
+        return "classroom_votes/consultations/national_question_preview.html"
 
     def get_preview_context(self, request, mode_name):
         return {

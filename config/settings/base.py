@@ -254,7 +254,7 @@ HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
 # Debates: each (posts, minutes) window caps one pupil's posts in one debate, counted in the
-# database (classroom_votes.debate_services); and the site's list of watched words, one a line.
+# database (classroom_votes.debates.services); and the site's list of watched words, one a line.
 HEMICYCLE_DEBATE_RATE_LIMITS = [(3, 1), (20, 60)]
 HEMICYCLE_DEBATE_WORD_LIST = Path(
     env(

@@ -88,8 +88,8 @@ def _round(address, sessions, consultation, rng, *, number: int) -> tuple[float,
 def _check_invariant(consultation, *, cast: int, pupils: int) -> None:
     """Participations = ballots = sum of tallies = ballots acknowledged = pupils, one ballot
     per pupil, and tallies equal to a recount of the stored ballots."""
+    from classroom_votes.consultations.selectors import consultation_invariant
     from classroom_votes.models import Ballot, Participation, Tally
-    from classroom_votes.selectors import consultation_invariant
     from classroom_votes.tallies import tally_from_ballots, tally_merge
 
     participations, ballots, tally_total = consultation_invariant(consultation=consultation)

@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import Ballot, Consultation, Participation
-from classroom_votes.selectors import consultation_invariant
 
 from .test_classroom_journey import Axe
 

@@ -3,7 +3,7 @@ production code paths; schools, teachers, classes and pupils come from tests.sch
 
 from dataclasses import dataclass
 
-from classroom_votes import debate_services
+from classroom_votes.debates import services as debate_services
 from classroom_votes.models import Argument, ArgumentKind, ArgumentStatus, Debate, Side
 from school.models import Classroom, PupilProfile, User
 from tests.school.factories import classroom_create, pupil_create, school_create, teacher_create

@@ -3,7 +3,8 @@ the production code paths; schools, teachers, classes and pupils come from tests
 
 from django.db.models import Sum
 
-from classroom_votes import services
+from classroom_votes.consultations import services
+from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import (
     Ballot,
     Consultation,
@@ -14,7 +15,6 @@ from classroom_votes.models import (
     Participation,
     Tally,
 )
-from classroom_votes.selectors import consultation_invariant
 from classroom_votes.tallies import VotingMethod
 from school.models import Classroom, User
 from tests.school.factories import classroom_create, pupil_create, teacher_create

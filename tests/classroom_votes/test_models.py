@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from classroom_votes.consultations.services import ballot_check_and_cast
 from classroom_votes.models import (
     Ballot,
     Consultation,
@@ -20,7 +21,6 @@ from classroom_votes.models import (
     Phase,
     Tally,
 )
-from classroom_votes.services import ballot_check_and_cast
 from classroom_votes.tallies import SCALE5_LEVELS, VotingMethod
 from tests.school.factories import classroom_create, pupil_create
 

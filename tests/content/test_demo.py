@@ -7,6 +7,8 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.utils import timezone
 
+from classroom_votes.consultations.permissions import can_vote
+from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import (
     Argument,
     ArgumentStatus,
@@ -16,8 +18,6 @@ from classroom_votes.models import (
     Participation,
     Tally,
 )
-from classroom_votes.permissions import can_vote
-from classroom_votes.selectors import consultation_invariant
 from content.demo import (
     DEMO_CLASS_NAME,
     DEMO_PUPIL_COUNT,

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from classroom_votes import selectors, services, tallies
+from classroom_votes import tallies
+from classroom_votes.consultations import selectors, services
 from classroom_votes.models import Ballot, Consultation, Tally
 from classroom_votes.tallies import VotingMethod
 from tests.classroom_votes.factories import consultation_create, invariants_assert, pupils_create

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from classroom_votes import debate_services as services
+from classroom_votes.debates import services
 from classroom_votes.models import (
     Argument,
     ArgumentReport,

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from classroom_votes.selectors import consultation_invariant
+from classroom_votes.consultations.selectors import consultation_invariant
 from tests.classroom_votes.factories import consultation_create
 from tests.conftest import ROOT
 from tests.school.factories import (

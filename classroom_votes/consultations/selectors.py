@@ -1,0 +1,394 @@
+"""Reads for consultations. Each selector makes a fixed number of queries, whatever the size of
+the classes.
+
+What may be shown, by whom, is the secret ballot's other half: participation says who voted and
+never what; results come from the counters (ranked choice alone reads the urne, which holds no
+pupil) and are published only when the vote is closed (or the teacher chose live results) and
+enough ballots hide each pupil's in the count."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from school.models import Classroom
+from school.permissions import is_administrator, is_pupil_account, is_teacher
+
+from .. import tallies
+from ..models import (
+    Ballot,
+    Consultation,
+    ConsultationClassroom,
+    ConsultationStatus,
+    NationalQuestion,
+    Participation,
+    ResultsVisibility,
+    Tally,
+)
+
+RESULTS_NOT_CLOSED = "results_not_closed"
+RESULTS_TOO_FEW_BALLOTS = "results_too_few_ballots"
+RESULTS_CLASS_TOO_FEW_BALLOTS = "results_class_too_few_ballots"
+
+RESULTS_MESSAGES = {
+    RESULTS_NOT_CLOSED: _("Les résultats seront publiés à la clôture du vote."),
+    RESULTS_TOO_FEW_BALLOTS: _(
+        "Trop peu de bulletins pour publier les résultats sans trahir le secret du vote."
+    ),
+    RESULTS_CLASS_TOO_FEW_BALLOTS: _(
+        "Une des classes a trop peu de bulletins : les résultats par classe ne sont pas publiés, "
+        "car on pourrait deviner les siens par différence."
+    ),
+}
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def consultations_visible_to(*, user) -> QuerySet[Consultation]:
+    """What permissions.can_view_consultation allows, as a queryset for lists."""
+    consultations = Consultation.objects.select_related("owner")
+    if is_administrator(user):
+        return consultations
+    if is_teacher(user):
+        return consultations.filter(Q(owner=user) | Q(classrooms__teachers=user)).distinct()
+    if is_pupil_account(user):
+        return consultations.filter(classrooms__pupils__user=user).exclude(
+            status=ConsultationStatus.DRAFT
+        )
+    return consultations.none()
+
+
+def pupil_participations_export(user) -> list[dict]:
+    """For the pupil's data export (school.privacy): the consultations they took part in and
+    when, never what they voted: the urne holds nothing of theirs."""
+    return [
+        {"consultation": title, "a_vote_le": voted_on.isoformat()}
+        for title, voted_on in Participation.objects.filter(user=user)
+        .order_by("voted_on", "consultation__title")
+        .values_list("consultation__title", "voted_on")
+    ]
+
+
+# --- Participation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClassParticipation:
+    """One class on the liste d'émargement. `inscrits` are the pupils of the class now, or when
+    the vote closed; `voters` are pseudonyms, sorted; an erased pupil's line still counts in
+    `votants` but has no name any more. `voters_hidden`: the names wait for the close (see
+    voters_hidden_while_open)."""
+
+    classroom: Classroom
+    inscrits: int
+    votants: int
+    voters: tuple[str, ...]
+    voters_hidden: bool = False
+
+
+def voters_hidden_while_open(consultation: Consultation) -> bool:
+    """With live results, the names of the voters wait for the close: whoever watched both the
+    liste d'émargement and the results change would see what each newcomer voted. The count
+    still moves, and the results then hide who made them move."""
+    return (
+        consultation.results_visibility == ResultsVisibility.LIVE
+        and consultation.status != ConsultationStatus.CLOSED
+    )
+
+
+def _links(consultation: Consultation) -> list[ConsultationClassroom]:
+    return list(
+        ConsultationClassroom.objects.filter(consultation=consultation)
+        .select_related("classroom__school")
+        .annotate(pupils_now=Count("classroom__pupils"))
+        .order_by("classroom__name", "classroom_id")
+    )
+
+
+def _inscrits(link: ConsultationClassroom) -> int:
+    if link.registered_count is not None:
+        return link.registered_count
+    return link.pupils_now
+
+
+def consultation_participation(*, consultation: Consultation) -> list[ClassParticipation]:
+    """Per class: inscrits, votants and who voted (never what; the names only once they
+    cannot be set beside live results, voters_hidden_while_open). Two queries."""
+    hidden = voters_hidden_while_open(consultation)
+    voters: dict[int, list[str]] = defaultdict(list)
+    votants: dict[int, int] = defaultdict(int)
+    for classroom_id, pseudonym in Participation.objects.filter(
+        consultation=consultation
+    ).values_list("classroom_id", "user__pupil__pseudonym"):
+        votants[classroom_id] += 1
+        if pseudonym and not hidden:
+            voters[classroom_id].append(pseudonym)
+    return [
+        ClassParticipation(
+            classroom=link.classroom,
+            inscrits=_inscrits(link),
+            votants=votants[link.classroom_id],
+            voters=tuple(sorted(voters[link.classroom_id], key=str.casefold)),
+            voters_hidden=hidden,
+        )
+        for link in _links(consultation)
+    ]
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationResults:
+    """`ballots` is always given (the participation shows it anyway). `result` (tallies'
+    result for the method) only when `published`; otherwise `reason` says why not."""
+
+    consultation: Consultation
+    classroom: Classroom | None
+    ballots: int
+    published: bool
+    reason: str
+    result: tallies.TallyResult | None
+
+    @property
+    def message(self) -> str:
+        return str(RESULTS_MESSAGES[self.reason]) if self.reason else ""
+
+
+def _counters_by_class(consultation: Consultation) -> dict[int, dict[str, int]]:
+    counters: dict[int, dict[str, int]] = defaultdict(dict)
+    for classroom_id, key, count in Tally.objects.filter(consultation=consultation).values_list(
+        "classroom_id", "key", "count"
+    ):
+        counters[classroom_id][key] = count
+    return counters
+
+
+def _unpublished_reason(
+    *,
+    consultation: Consultation,
+    classroom: Classroom | None,
+    ballots_by_class: dict[int, int],
+) -> str:
+    shown = consultation.status == ConsultationStatus.CLOSED or (
+        consultation.status == ConsultationStatus.OPEN
+        and consultation.results_visibility == ResultsVisibility.LIVE
+    )
+    if not shown:
+        return RESULTS_NOT_CLOSED
+    if sum(ballots_by_class.values()) < consultation.min_ballots:
+        return RESULTS_TOO_FEW_BALLOTS
+    if classroom is not None:
+        # Published per class only when every class is: otherwise the total minus the others
+        # would give away the small class's count.
+        if ballots_by_class.get(classroom.pk, 0) < consultation.min_ballots:
+            return RESULTS_TOO_FEW_BALLOTS
+        if any(count < consultation.min_ballots for count in ballots_by_class.values()):
+            return RESULTS_CLASS_TOO_FEW_BALLOTS
+    return ""
+
+
+def consultation_results(
+    *, consultation: Consultation, classroom: Classroom | None = None
+) -> ConsultationResults:
+    """The consultation's result, or one class's, when it may be published. Two queries (three
+    for ranked choice, which reads the ballots of the consultation or class)."""
+    counters = _counters_by_class(consultation)
+    ballots_by_class = {
+        classroom_id: tallies.tally_ballot_total(method=consultation.method, counts=counts)
+        for classroom_id, counts in counters.items()
+    }
+    ballots = (
+        ballots_by_class.get(classroom.pk, 0)
+        if classroom is not None
+        else sum(ballots_by_class.values())
+    )
+    reason = _unpublished_reason(
+        consultation=consultation, classroom=classroom, ballots_by_class=ballots_by_class
+    )
+    if reason:
+        return ConsultationResults(consultation, classroom, ballots, False, reason, None)
+    options = consultation.option_keys()
+    if consultation.method in tallies.METHODS_NEEDING_BALLOTS:
+        urne = Ballot.objects.filter(consultation=consultation)
+        if classroom is not None:
+            urne = urne.filter(classroom=classroom)
+        result = tallies.result_compute(
+            method=consultation.method,
+            options=options,
+            ballots=urne.values_list("content", flat=True),
+        )
+    else:
+        counts = (
+            counters.get(classroom.pk, {})
+            if classroom is not None
+            else tallies.tally_merge(tallies=counters.values())
+        )
+        result = tallies.result_compute(
+            method=consultation.method,
+            options=options,
+            counts=counts,
+            second_round=consultation.second_round,
+        )
+    return ConsultationResults(consultation, classroom, ballots, True, "", result)
+
+
+# --- Procès-verbal ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PvRow:
+    """`count`: votes, approvals or first preferences; for majority judgment, None and the
+    option's `mention` instead."""
+
+    key: str
+    label: str
+    count: int | None
+    percentage: float | None
+    mention: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcesVerbal:
+    """The class's procès-verbal. Counts per option (and blancs, exprimés) only when the
+    results are published for this class; inscrits and votants always."""
+
+    consultation: Consultation
+    classroom: Classroom
+    school_name: str
+    school_commune: str
+    school_uai: str
+    inscrits: int
+    votants: int
+    blancs: int | None
+    exprimes: int | None
+    rows: tuple[PvRow, ...]
+    opened_at: datetime | None
+    closed_at: datetime | None
+    published: bool
+    reason: str
+    result: tallies.TallyResult | None
+
+
+def _pv_rows(result: tallies.TallyResult, labels: dict[str, str]) -> tuple[PvRow, ...]:
+    if isinstance(result, tallies.MajorityJudgmentResult):
+        return tuple(
+            PvRow(
+                key=row.key,
+                label=labels.get(row.key, row.key),
+                count=None,
+                percentage=None,
+                mention=row.majority_grade,
+            )
+            for row in result.rows
+        )
+    return tuple(
+        PvRow(
+            key=row.key,
+            label=labels.get(row.key, row.key),
+            count=row.count,
+            percentage=row.percentage,
+        )
+        for row in result.rows
+    )
+
+
+def consultation_pv(*, consultation: Consultation, classroom: Classroom) -> ProcesVerbal:
+    """Raises ConsultationClassroom.DoesNotExist when the class did not take part."""
+    link = (
+        ConsultationClassroom.objects.select_related("classroom__school")
+        .annotate(pupils_now=Count("classroom__pupils"))
+        .get(consultation=consultation, classroom=classroom)
+    )
+    votants = Participation.objects.filter(consultation=consultation, classroom=classroom).count()
+    results = consultation_results(consultation=consultation, classroom=link.classroom)
+    result = results.result
+    school = link.classroom.school
+    return ProcesVerbal(
+        consultation=consultation,
+        classroom=link.classroom,
+        school_name=school.name,
+        school_commune=school.commune,
+        school_uai=school.uai,
+        inscrits=_inscrits(link),
+        votants=votants,
+        blancs=result.blancs if result else None,
+        exprimes=result.exprimes if result else None,
+        rows=_pv_rows(result, consultation.option_labels()) if result else (),
+        opened_at=consultation.opened_at,
+        closed_at=consultation.closed_at,
+        published=results.published,
+        reason=results.reason,
+        result=result,
+    )
+
+
+# --- Invariant --------------------------------------------------------------------------------
+
+
+def consultation_invariant(*, consultation: Consultation) -> tuple[int, int, int]:
+    """(participations, ballots, ballots the counters record): the three are equal in a sound
+    consultation. Every class's counters are read with the method's rule (tally_ballot_total)."""
+    participations = Participation.objects.filter(consultation=consultation).count()
+    ballots = Ballot.objects.filter(consultation=consultation).count()
+    counted = sum(
+        tallies.tally_ballot_total(method=consultation.method, counts=counts)
+        for counts in _counters_by_class(consultation).values()
+    )
+    return participations, ballots, counted
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PupilConsultation:
+    """One line of a pupil's list: where the vote stands and whether they have voted (their
+    own participation, which they know anyway)."""
+
+    consultation: Consultation
+    phase: str
+    voted: bool
+
+
+def consultations_for_pupil(*, user, now: datetime) -> list[PupilConsultation]:
+    """The opened consultations of the pupil's class, newest first. One query."""
+    rows = consultations_visible_to(user=user).annotate(
+        voted=Exists(Participation.objects.filter(consultation=OuterRef("pk"), user_id=user.pk))
+    )
+    return [
+        PupilConsultation(consultation=row, phase=row.phase(now=now), voted=row.voted)
+        for row in rows
+    ]
+
+
+def consultations_for_manager(*, user) -> QuerySet[Consultation]:
+    """A teacher's consultations with their classes and how many have voted. Two queries."""
+    return (
+        consultations_visible_to(user=user)
+        .annotate(votants=Count("participations", distinct=True))
+        .prefetch_related("classrooms")
+    )
+
+
+def national_questions_runnable(*, now: datetime) -> QuerySet[NationalQuestion]:
+    """The published national questions that classes may launch now."""
+    return (
+        NationalQuestion.objects.filter(live=True)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by("closes_at", "-pk")
+    )
+
+
+def consultation_for_page(*, pk: int) -> Consultation | None:
+    """A consultation with what its pages show (options, panels), or None."""
+    return (
+        Consultation.objects.select_related("owner", "national_question")
+        .prefetch_related("options", "sources", "classrooms")
+        .filter(pk=pk)
+        .first()
+    )

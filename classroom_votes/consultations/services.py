@@ -1,0 +1,790 @@
+"""The only code that writes consultation state: creation, opening and closing (by hand or on
+schedule), and casting ballots.
+
+Secret ballot. `ballot_cast` writes, all or nothing, the participation row (who; unique per
+pupil and consultation, so the database refuses a second vote), the ballot (what; no author, no
+time, a random id) and the counters: on PostgreSQL in one statement, elsewhere (SQLite, for a
+first run) in one transaction. Two more precautions go beyond the application's own reads:
+
+- Every counter row is created at zero with the consultation. A row appearing with the first
+  vote for an option would date that vote.
+- Closing shakes the urne: the consultation's ballots are rewritten in random order in the
+  closing transaction. Until then their storage order (SQLite's rowid, PostgreSQL's ctid and
+  therefore a pg_dump, the transaction id in each row's xmin) follows the order of the votes,
+  like the participation rows'; after it, a database dump no longer lines the two lists up.
+
+Locking (PostgreSQL). A vote takes a share lock on the consultation's row, checking the status
+and dates as it does, and holds it until it commits; it then locks the counter rows it
+increments (several, in key order, for approval and majority judgment). Closing locks the
+consultation's row for update before changing the status: it waits for the votes in progress,
+and the votes that come meanwhile wait for it, then read the row again, find it closed and store
+nothing. So a vote either commits before the close starts counting or stores nothing; votes never
+wait for each other, except two for the same counter, one after the other. On SQLite the one
+writer at a time does all this.
+"""
+
+import contextlib
+import logging
+import secrets
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, prefetch_related_objects
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from school.models import Classroom
+from school.permissions import classrooms_managed_by, is_pupil_account
+
+from .. import tallies
+from ..models import (
+    FIXED_ANSWERS,
+    Ballot,
+    Consultation,
+    ConsultationClassroom,
+    ConsultationOption,
+    ConsultationSource,
+    ConsultationStatus,
+    NationalQuestion,
+    Phase,
+    ResultsVisibility,
+    SourcePanel,
+    Tally,
+)
+from ..models.consultations import (
+    CONTEXT_MAX_LENGTH,
+    OPTION_DESCRIPTION_MAX_LENGTH,
+    OPTION_LABEL_MAX_LENGTH,
+    SOURCE_SUMMARY_MAX_LENGTH,
+    SOURCE_TITLE_MAX_LENGTH,
+    SOURCE_URL_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
+from .permissions import can_create_consultation, can_manage_consultation
+
+logger = logging.getLogger(__name__)
+
+CONSULTATION_NOT_FOUND = "consultation_not_found"
+CONSULTATION_NOT_OPEN = "consultation_not_open"
+CONSULTATION_CLOSED = "consultation_closed"
+CONSULTATION_NOT_IN_YOUR_CLASS = "consultation_not_in_your_class"
+CONSULTATION_ALREADY_OPEN = "consultation_already_open"
+CONSULTATION_NOT_ALLOWED = "consultation_not_allowed"
+CONSULTATION_NO_CLASSROOM = "consultation_no_classroom"
+CONSULTATION_CLASSROOM_NOT_MANAGED = "consultation_classroom_not_managed"
+CONSULTATION_TITLE_INVALID = "consultation_title_invalid"
+CONSULTATION_CONTEXT_INVALID = "consultation_context_invalid"
+CONSULTATION_METHOD_INVALID = "consultation_method_invalid"
+CONSULTATION_OPTION_INVALID = "consultation_option_invalid"
+CONSULTATION_SECOND_ROUND_SINGLE_ONLY = "consultation_second_round_single_only"
+CONSULTATION_MIN_BALLOTS_INVALID = "consultation_min_ballots_invalid"
+CONSULTATION_VISIBILITY_INVALID = "consultation_visibility_invalid"
+CONSULTATION_DATES_ORDER = "consultation_dates_order"
+CONSULTATION_DATES_PAST = "consultation_dates_past"
+SOURCE_INVALID = "source_invalid"
+SOURCE_URL_REQUIRED = "source_url_required"
+SOURCE_URL_INVALID = "source_url_invalid"
+SOURCES_TOO_MANY = "sources_too_many"
+# Same code as school.services: the same situation, seen from the vote.
+CLASSROOM_ARCHIVED = "classroom_archived"
+NATIONAL_QUESTION_NOT_RUNNABLE = "national_question_not_runnable"
+BALLOT_ALREADY_CAST = "ballot_already_cast"
+NOT_A_PUPIL = "not_a_pupil"
+
+MIN_BALLOTS_MAX = 1000
+SOURCES_MAX = 30
+
+ERROR_MESSAGES = {
+    CONSULTATION_NOT_FOUND: _("Cette consultation n'existe pas."),
+    CONSULTATION_NOT_OPEN: _("Le vote n'est pas encore ouvert."),
+    CONSULTATION_CLOSED: _("Le vote est clos."),
+    CONSULTATION_NOT_IN_YOUR_CLASS: _("Cette consultation n'est pas proposée à ta classe."),
+    CONSULTATION_ALREADY_OPEN: _("Cette consultation est déjà ouverte."),
+    CONSULTATION_NOT_ALLOWED: _("Tu ne peux pas gérer cette consultation."),
+    CONSULTATION_NO_CLASSROOM: _("Choisis au moins une classe."),
+    CONSULTATION_CLASSROOM_NOT_MANAGED: _(
+        "Tu ne peux lancer une consultation que dans les classes où tu enseignes."
+    ),
+    CONSULTATION_TITLE_INVALID: _("La question fait de 1 à 300 caractères."),
+    CONSULTATION_CONTEXT_INVALID: _("Le contexte est un texte de 5 000 caractères au plus."),
+    CONSULTATION_METHOD_INVALID: _("Ce mode de scrutin n'existe pas."),
+    CONSULTATION_OPTION_INVALID: _(
+        "Chaque option a un identifiant et un intitulé de 1 à 200 caractères ; sa description "
+        "fait 1 000 caractères au plus."
+    ),
+    CONSULTATION_SECOND_ROUND_SINGLE_ONLY: _("Le second tour n'existe que pour le choix unique."),
+    CONSULTATION_MIN_BALLOTS_INVALID: _(
+        "Le nombre minimal de bulletins pour publier les résultats va de 1 à 1 000."
+    ),
+    CONSULTATION_VISIBILITY_INVALID: _("Ce choix d'affichage des résultats n'existe pas."),
+    CONSULTATION_DATES_ORDER: _("La clôture doit venir après l'ouverture."),
+    CONSULTATION_DATES_PAST: _("La date de clôture est déjà passée."),
+    SOURCE_INVALID: _(
+        "Chaque source a un panneau (médias, pour, contre), un titre de 1 à 200 caractères et "
+        "un résumé de 2 000 caractères au plus."
+    ),
+    SOURCE_URL_REQUIRED: _("Un article du panneau « Les médias en parlent » a besoin d'un lien."),
+    SOURCE_URL_INVALID: _("Ce lien n'est pas une adresse web valide (http:// ou https://)."),
+    SOURCES_TOO_MANY: _("Une consultation présente 30 sources au plus."),
+    CLASSROOM_ARCHIVED: _("Cette classe est archivée : elle ne vote plus."),
+    NATIONAL_QUESTION_NOT_RUNNABLE: _(
+        "Cette question nationale n'est pas ouverte en ce moment : elle n'est pas publiée, ou "
+        "sa période n'a pas commencé ou est terminée."
+    ),
+    BALLOT_ALREADY_CAST: _("Tu as déjà voté à cette consultation. On ne vote qu'une fois."),
+    NOT_A_PUPIL: _("Seuls les élèves des classes concernées votent."),
+}
+
+
+class VoteError(ValueError):
+    """`code` is a module-level constant here or in tallies (BALLOT_*, OPTIONS_*); `message` is
+    French, for the user."""
+
+    def __init__(self, code: str, message: str | None = None):
+        self.code = code
+        self.message = str(
+            message or ERROR_MESSAGES.get(code) or tallies.ERROR_MESSAGES.get(code, code)
+        )
+        super().__init__(self.message)
+
+
+class ConsultationError(VoteError):
+    """A consultation that cannot be created, opened or closed as asked."""
+
+
+class BallotError(VoteError):
+    """A ballot that was not cast: nothing at all was stored."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the pupil is told: « a voté ». Nothing about the vote itself."""
+
+    consultation_id: int
+    voted_on: date
+
+
+# --- Creation ---------------------------------------------------------------------------------
+
+
+def _text_clean(value: object, *, max_length: int, required: bool) -> str | None:
+    """The stripped text, or None when it is not acceptable."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if len(value) > max_length or (required and not value):
+        return None
+    return value
+
+
+def _options_clean(*, method: str, options: Sequence[Mapping]) -> list[dict]:
+    if method in FIXED_ANSWERS:
+        if options:
+            raise ConsultationError(tallies.OPTIONS_FIXED)
+        return []
+    if isinstance(options, str | Mapping) or not isinstance(options, Sequence):
+        raise ConsultationError(CONSULTATION_OPTION_INVALID)
+    cleaned = []
+    for option in options:
+        if not isinstance(option, Mapping) or not set(option) <= {"key", "label", "description"}:
+            raise ConsultationError(CONSULTATION_OPTION_INVALID)
+        label = _text_clean(option.get("label"), max_length=OPTION_LABEL_MAX_LENGTH, required=True)
+        description = _text_clean(
+            option.get("description", ""), max_length=OPTION_DESCRIPTION_MAX_LENGTH, required=False
+        )
+        if label is None or description is None:
+            raise ConsultationError(CONSULTATION_OPTION_INVALID)
+        cleaned.append({"key": option.get("key"), "label": label, "description": description})
+    try:
+        tallies.options_validate(method=method, options=[option["key"] for option in cleaned])
+    except tallies.OptionsInvalid as error:
+        raise ConsultationError(error.code) from None
+    return cleaned
+
+
+def _sources_clean(*, sources: Sequence[Mapping]) -> list[dict]:
+    if isinstance(sources, str | Mapping) or not isinstance(sources, Sequence):
+        raise ConsultationError(SOURCE_INVALID)
+    if len(sources) > SOURCES_MAX:
+        raise ConsultationError(SOURCES_TOO_MANY)
+    validate_url = URLValidator(schemes=["http", "https"])
+    cleaned = []
+    for source in sources:
+        if not isinstance(source, Mapping) or not set(source) <= {
+            "panel",
+            "title",
+            "url",
+            "summary",
+        }:
+            raise ConsultationError(SOURCE_INVALID)
+        panel = source.get("panel")
+        title = _text_clean(source.get("title"), max_length=SOURCE_TITLE_MAX_LENGTH, required=True)
+        summary = _text_clean(
+            source.get("summary", ""), max_length=SOURCE_SUMMARY_MAX_LENGTH, required=False
+        )
+        url = _text_clean(source.get("url", ""), max_length=SOURCE_URL_MAX_LENGTH, required=False)
+        if panel not in SourcePanel.values or title is None or summary is None:
+            raise ConsultationError(SOURCE_INVALID)
+        if url is None:
+            raise ConsultationError(SOURCE_URL_INVALID)
+        if not url and panel == SourcePanel.MEDIAS:
+            raise ConsultationError(SOURCE_URL_REQUIRED)
+        if url:
+            try:
+                validate_url(url)
+            except ValidationError:
+                raise ConsultationError(SOURCE_URL_INVALID) from None
+        cleaned.append({"panel": panel, "title": title, "url": url, "summary": summary})
+    return cleaned
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
+def _counter_keys(*, method: str, options: Sequence[str]) -> list[str]:
+    """Every counter tallies.tally_check accepts for this method and these options: the rows
+    created at zero with the consultation."""
+    # tallies keeps this list private; it is the one source of truth for counter names.
+    return sorted(tallies._counter_keys(tallies.VotingMethod(method), tuple(options)))
+
+
+def _tallies_create(*, consultation: Consultation, classroom_ids: Iterable[int]) -> None:
+    keys = _counter_keys(method=consultation.method, options=consultation.option_keys())
+    Tally.objects.bulk_create(
+        Tally(consultation=consultation, classroom_id=classroom_id, key=key, count=0)
+        for classroom_id in classroom_ids
+        for key in keys
+    )
+
+
+def consultation_create(
+    *,
+    owner,
+    classrooms: Iterable[Classroom],
+    title: str,
+    context: str,
+    method: str,
+    options: Sequence[Mapping],
+    sources: Sequence[Mapping],
+    second_round: bool = False,
+    min_ballots: int = 5,
+    results_visibility: str = ResultsVisibility.AFTER_CLOSE,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+) -> Consultation:
+    """A draft consultation in the owner's classes, with its options, sources and zeroed
+    counters. `options`: [{"key", "label", "description"?}], none for yes_no and scale5 (their
+    answers are fixed). `sources`: [{"panel", "title", "url"?, "summary"?}]. The schedule task
+    opens it at `opens_at`; without one, the teacher opens it (consultation_open)."""
+    if not can_create_consultation(owner):
+        raise ConsultationError(CONSULTATION_NOT_ALLOWED)
+    classroom_ids = list(dict.fromkeys(classroom.pk for classroom in classrooms))
+    if not classroom_ids:
+        raise ConsultationError(CONSULTATION_NO_CLASSROOM)
+    managed = list(classrooms_managed_by(owner).filter(pk__in=classroom_ids))
+    if len(managed) != len(classroom_ids):
+        raise ConsultationError(CONSULTATION_CLASSROOM_NOT_MANAGED)
+    if any(classroom.is_archived for classroom in managed):
+        raise ConsultationError(CLASSROOM_ARCHIVED)
+    title = _text_clean(title, max_length=TITLE_MAX_LENGTH, required=True)
+    if title is None:
+        raise ConsultationError(CONSULTATION_TITLE_INVALID)
+    context = _text_clean(context, max_length=CONTEXT_MAX_LENGTH, required=False)
+    if context is None:
+        raise ConsultationError(CONSULTATION_CONTEXT_INVALID)
+    if method not in tallies.VotingMethod.values:
+        raise ConsultationError(CONSULTATION_METHOD_INVALID)
+    if second_round and method != tallies.VotingMethod.SINGLE:
+        raise ConsultationError(CONSULTATION_SECOND_ROUND_SINGLE_ONLY)
+    options = _options_clean(method=method, options=options)
+    sources = _sources_clean(sources=sources)
+    if (
+        type(min_ballots) is not int  # True is an int, and so would be accepted
+        or not 1 <= min_ballots <= MIN_BALLOTS_MAX
+    ):
+        raise ConsultationError(CONSULTATION_MIN_BALLOTS_INVALID)
+    if results_visibility not in ResultsVisibility.values:
+        raise ConsultationError(CONSULTATION_VISIBILITY_INVALID)
+    opens_at, closes_at = _aware(opens_at), _aware(closes_at)
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ConsultationError(CONSULTATION_DATES_ORDER)
+    if closes_at and closes_at <= timezone.now():
+        raise ConsultationError(CONSULTATION_DATES_PAST)
+
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            owner=owner,
+            title=title,
+            context=context,
+            method=method,
+            second_round=bool(second_round),
+            min_ballots=min_ballots,
+            results_visibility=results_visibility,
+            opens_at=opens_at,
+            closes_at=closes_at,
+        )
+        ConsultationClassroom.objects.bulk_create(
+            ConsultationClassroom(consultation=consultation, classroom_id=classroom_id)
+            for classroom_id in classroom_ids
+        )
+        ConsultationOption.objects.bulk_create(
+            ConsultationOption(consultation=consultation, position=position, **option)
+            for position, option in enumerate(options)
+        )
+        ConsultationSource.objects.bulk_create(
+            ConsultationSource(consultation=consultation, position=position, **source)
+            for position, source in enumerate(sources)
+        )
+        _tallies_create(consultation=consultation, classroom_ids=classroom_ids)
+    return consultation
+
+
+def consultation_create_from_national(
+    *, owner, national_question: NationalQuestion, classrooms: Iterable[Classroom]
+) -> Consultation:
+    """Run a national question in the owner's classes: a copy of its published version
+    (question, context, method, options with their keys, the three panels), linked to it, opened
+    at once and closed at the latest when the national period ends."""
+    if not national_question.is_runnable(now=timezone.now()):
+        raise ConsultationError(NATIONAL_QUESTION_NOT_RUNNABLE)
+    options = [
+        {"key": option.key, "label": option.label, "description": option.description}
+        for option in national_question.options.all()
+    ]
+    sources = [
+        {"panel": source.panel, "title": source.title, "url": source.url, "summary": source.summary}
+        for source in national_question.sources.all()
+    ]
+    with transaction.atomic():
+        consultation = consultation_create(
+            owner=owner,
+            classrooms=classrooms,
+            title=national_question.title,
+            context=national_question.context,
+            method=national_question.method,
+            options=options,
+            sources=sources,
+            second_round=national_question.second_round,
+            min_ballots=national_question.min_ballots,
+            closes_at=national_question.closes_at,
+        )
+        consultation.national_question = national_question
+        consultation.save(update_fields=["national_question"])
+        consultation_open(consultation=consultation, by=owner)
+    return consultation
+
+
+# --- Opening and closing ----------------------------------------------------------------------
+
+
+def _consultation_open(*, consultation_id: int, now: datetime) -> Consultation:
+    with transaction.atomic():
+        # no_key: votes' foreign-key checks take KEY SHARE locks on this row, which a plain
+        # FOR UPDATE would block.
+        locked = Consultation.objects.select_for_update(no_key=True).get(pk=consultation_id)
+        if locked.status == ConsultationStatus.OPEN:
+            raise ConsultationError(CONSULTATION_ALREADY_OPEN)
+        if locked.status == ConsultationStatus.CLOSED:
+            raise ConsultationError(CONSULTATION_CLOSED)
+        if locked.closes_at is not None and locked.closes_at <= now:
+            raise ConsultationError(CONSULTATION_DATES_PAST)
+        locked.status = ConsultationStatus.OPEN
+        locked.opened_at = now
+        # Opening by hand before the scheduled time brings the opening forward.
+        if locked.opens_at is not None and locked.opens_at > now:
+            locked.opens_at = now
+        locked.save(update_fields=["status", "opened_at", "opens_at"])
+    logger.info("consultation %s opened", consultation_id)
+    return locked
+
+
+def _ballot_box_shake(*, consultation_id: int) -> None:
+    """Rewrite the urne in random order, in the caller's transaction: new row ids (SQLite),
+    new storage order and transaction ids (PostgreSQL), unrelated to the order of the votes.
+    Contents and classes are unchanged."""
+    ballots = list(
+        Ballot.objects.filter(consultation_id=consultation_id).values_list(
+            "id", "classroom_id", "content"
+        )
+    )
+    secrets.SystemRandom().shuffle(ballots)
+    Ballot.objects.filter(consultation_id=consultation_id).delete()
+    Ballot.objects.bulk_create(
+        Ballot(id=ballot_id, consultation_id=consultation_id, classroom_id=classroom, content=c)
+        for ballot_id, classroom, c in ballots
+    )
+    # The live counter rows were last written by the last vote for each key.
+    Tally.objects.filter(consultation_id=consultation_id).update(count=F("count"))
+
+
+def _consultation_close(*, consultation_id: int, now: datetime) -> Consultation:
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update(no_key=True).get(pk=consultation_id)
+        if locked.status == ConsultationStatus.DRAFT:
+            raise ConsultationError(CONSULTATION_NOT_OPEN)
+        if locked.status == ConsultationStatus.CLOSED:
+            raise ConsultationError(CONSULTATION_CLOSED)
+        # Holding this row: the votes in progress (each holds a share lock on it) have committed,
+        # and new ones wait for the status below, then find it closed and store nothing.
+        locked.status = ConsultationStatus.CLOSED
+        locked.closed_at = now
+        # Closing by hand before the scheduled time brings the closing forward, and cancels a
+        # scheduled opening that would now come after it.
+        if locked.closes_at is not None and locked.closes_at > now:
+            locked.closes_at = now
+        if locked.opens_at is not None and locked.opens_at >= (locked.closes_at or now):
+            locked.opens_at = None
+        locked.save(update_fields=["status", "closed_at", "closes_at", "opens_at"])
+        links = list(
+            ConsultationClassroom.objects.filter(consultation_id=consultation_id).annotate(
+                pupils=Count("classroom__pupils")
+            )
+        )
+        for link in links:
+            link.registered_count = link.pupils
+        ConsultationClassroom.objects.bulk_update(links, ["registered_count"])
+        _ballot_box_shake(consultation_id=consultation_id)
+    logger.info("consultation %s closed", consultation_id)
+    return locked
+
+
+_SCHEDULE_FIELDS = ("status", "opens_at", "closes_at", "opened_at", "closed_at")
+
+
+def _instance_update(consultation: Consultation, locked: Consultation) -> Consultation:
+    """The caller's instance, brought up to date, so that it never shows a stale status."""
+    for field in _SCHEDULE_FIELDS:
+        setattr(consultation, field, getattr(locked, field))
+    return consultation
+
+
+def consultation_open(*, consultation: Consultation, by) -> Consultation:
+    """Open a draft now (bringing a scheduled opening forward). Updates and returns
+    `consultation`."""
+    if not can_manage_consultation(by, consultation):
+        raise ConsultationError(CONSULTATION_NOT_ALLOWED)
+    locked = _consultation_open(consultation_id=consultation.pk, now=timezone.now())
+    return _instance_update(consultation, locked)
+
+
+def consultation_close(*, consultation: Consultation, by) -> Consultation:
+    """Close an open consultation now: no ballot is accepted once this has returned, and every
+    ballot accepted before is counted. Updates and returns `consultation`."""
+    if not can_manage_consultation(by, consultation):
+        raise ConsultationError(CONSULTATION_NOT_ALLOWED)
+    locked = _consultation_close(consultation_id=consultation.pk, now=timezone.now())
+    return _instance_update(consultation, locked)
+
+
+def consultations_apply_schedule(*, now: datetime | None = None) -> tuple[list[int], list[int]]:
+    """Open the drafts whose opening time has come (unless their closing time has passed too:
+    those stay drafts for the teacher to reschedule) and close the open consultations whose
+    closing time has come. Idempotent, and safe beside a teacher doing the same by hand.
+    Returns the ids opened and closed."""
+    now = now or timezone.now()
+    due_to_open = Consultation.objects.filter(
+        status=ConsultationStatus.DRAFT, opens_at__lte=now
+    ).exclude(closes_at__lte=now)
+    due_to_close = Consultation.objects.filter(status=ConsultationStatus.OPEN, closes_at__lte=now)
+    opened, closed = [], []
+    for consultation_id in due_to_open.order_by("pk").values_list("pk", flat=True):
+        try:
+            _consultation_open(consultation_id=consultation_id, now=now)
+        except ConsultationError:
+            continue  # changed meanwhile (opened by hand, rescheduled)
+        opened.append(consultation_id)
+    for consultation_id in due_to_close.order_by("pk").values_list("pk", flat=True):
+        try:
+            _consultation_close(consultation_id=consultation_id, now=now)
+        except ConsultationError:
+            continue
+        closed.append(consultation_id)
+    return opened, closed
+
+
+# --- Casting a ballot -------------------------------------------------------------------------
+#
+# Plain SQL through connection.cursor(), the same text for PostgreSQL and SQLite: casting is the
+# busiest write of the site, and building these statements with the ORM cost several times
+# their run time. The statements are made of constants only (hence the S608 exemptions); values
+# always travel as parameters. "key" and "count" are quoted, being SQL words.
+
+_PHASE_ERRORS = {Phase.NOT_OPEN: CONSULTATION_NOT_OPEN, Phase.OVER: CONSULTATION_CLOSED}
+
+# Consultation.phase in SQL, for the consultation `c` at the instant given (twice) as parameters:
+# the same rules in the same order (the tests hold the two together).
+_PHASE_SQL = f"""CASE
+    WHEN c.status = '{ConsultationStatus.CLOSED}' THEN '{Phase.OVER}'
+    WHEN c.status = '{ConsultationStatus.DRAFT}' THEN '{Phase.NOT_OPEN}'
+    WHEN c.closes_at IS NOT NULL AND c.closes_at <= %s THEN '{Phase.OVER}'
+    WHEN c.opens_at IS NOT NULL AND c.opens_at > %s THEN '{Phase.NOT_OPEN}'
+    ELSE '{Phase.OPEN}'
+END"""
+
+# All that ballot_check_and_cast checks, in one round trip: the consultation's method and phase,
+# the voter's class (NULL without a pupil profile) and whether it is archived, whether the
+# consultation is that class's, and whether the voter has already voted.
+_CHECK_SQL = f"""SELECT c.method, {_PHASE_SQL}, p.classroom_id, k.archived_at IS NOT NULL,
+    EXISTS (SELECT 1 FROM classroom_votes_consultationclassroom cc
+            WHERE cc.consultation_id = c.id AND cc.classroom_id = p.classroom_id),
+    EXISTS (SELECT 1 FROM classroom_votes_participation v
+            WHERE v.consultation_id = c.id AND v.user_id = %s)
+FROM classroom_votes_consultation c
+LEFT JOIN school_pupilprofile p ON p.user_id = %s
+LEFT JOIN school_classroom k ON k.id = p.classroom_id
+WHERE c.id = %s"""  # noqa: S608
+
+# PostgreSQL: the whole vote in one statement (one round trip, no transaction to open and commit),
+# all or nothing like any statement: a second vote fails on the participation's unique constraint
+# and nothing of it stays. v: the counters' increments. c: the consultation, if it is open and
+# this class's counters are all there, share-locked until the statement commits (see Locking);
+# when it is not, no part writes anything (and when it is, c has counted every counter row that t
+# updates). l: the counter rows, locked in key order, so that two votes never wait for each other
+# in a cycle. PostgreSQL runs every part to its end; the last line says whether c let them write.
+_CAST_SQL = f"""WITH v("key", step) AS (VALUES {{values}}),
+c AS MATERIALIZED (
+    SELECT c.id FROM classroom_votes_consultation c
+    WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'
+    AND (SELECT count(*) FROM classroom_votes_tally t JOIN v ON t."key" = v."key"
+         WHERE t.consultation_id = c.id AND t.classroom_id = %s) = %s
+    FOR SHARE OF c
+), p AS (
+    INSERT INTO classroom_votes_participation (id, consultation_id, user_id, classroom_id, voted_on)
+    SELECT %s, c.id, %s, %s, %s FROM c RETURNING 1
+), l AS MATERIALIZED (
+    SELECT t.id FROM classroom_votes_tally t JOIN c ON t.consultation_id = c.id
+    WHERE t.classroom_id = %s AND t."key" IN (SELECT "key" FROM v)
+    ORDER BY t."key" FOR UPDATE OF t
+), t AS (
+    UPDATE classroom_votes_tally t SET "count" = t."count" + v.step
+    FROM l, v WHERE t.id = l.id AND t."key" = v."key"
+), b AS (
+    INSERT INTO classroom_votes_ballot (id, consultation_id, classroom_id, content)
+    SELECT %s, c.id, %s, %s FROM c
+)
+SELECT count(*) FROM p"""  # noqa: S608
+
+# Elsewhere (SQLite), one transaction, which holds the database's one write lock from its first
+# statement: the participation, the counters, then the ballot if the consultation is still open.
+_PARTICIPATION_INSERT_SQL = """INSERT INTO classroom_votes_participation
+(id, consultation_id, user_id, classroom_id, voted_on) VALUES (%s, %s, %s, %s, %s)"""
+_COUNTERS_INCREMENT_SQL = """UPDATE classroom_votes_tally SET "count" = "count" + %s
+WHERE consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})"""
+_BALLOT_INSERT_SQL = f"""INSERT INTO classroom_votes_ballot
+(id, consultation_id, classroom_id, content)
+SELECT %s, c.id, %s, %s FROM classroom_votes_consultation c
+WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'"""  # noqa: S608
+
+_PHASE_READ_SQL = f"SELECT {_PHASE_SQL} FROM classroom_votes_consultation c WHERE c.id = %s"  # noqa: S608
+
+_ID_MAX = 2**63 - 1  # bigint
+
+
+def id_or_none(value: object) -> int | None:
+    """A primary key from an int or a string of digits (URL, JSON); None matches no row."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int or not 0 < value <= _ID_MAX:  # bool is an int subclass
+        return None
+    return value
+
+
+def _now_for_sql() -> object:
+    """Now, as the database compares it with the consultation's dates."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def _uuid_for_sql() -> object:
+    """A random UUID as its column holds it (uuid on PostgreSQL, 32 hex digits on SQLite)."""
+    value = uuid.uuid4()
+    return value if connection.features.has_native_uuid_field else value.hex
+
+
+def ballot_check_and_cast(*, user, consultation_id: int, content: object) -> Receipt:
+    """Check everything, then cast (ballot_cast). Any refusal raises BallotError with one of
+    NOT_A_PUPIL, CONSULTATION_NOT_FOUND, CONSULTATION_NOT_IN_YOUR_CLASS, CLASSROOM_ARCHIVED,
+    CONSULTATION_NOT_OPEN, CONSULTATION_CLOSED, BALLOT_ALREADY_CAST or a tallies BALLOT_* code,
+    the first that applies in this order, and stores nothing. One query checks (_CHECK_SQL);
+    a method with options reads them with a second."""
+    if not is_pupil_account(user):
+        raise BallotError(NOT_A_PUPIL)
+    pk = id_or_none(consultation_id)
+    row = None
+    if pk is not None:
+        now = _now_for_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(_CHECK_SQL, [now, now, user.pk, user.pk, pk])
+            row = cursor.fetchone()
+    if row is None:
+        raise BallotError(CONSULTATION_NOT_FOUND)
+    method, phase, classroom_id, archived, in_class, already_voted = row
+    if classroom_id is None:
+        raise BallotError(NOT_A_PUPIL)
+    if not in_class:
+        raise BallotError(CONSULTATION_NOT_IN_YOUR_CLASS)
+    if archived:
+        raise BallotError(CLASSROOM_ARCHIVED)
+    if phase != Phase.OPEN:
+        raise BallotError(_PHASE_ERRORS[Phase(phase)])
+    if already_voted:
+        raise BallotError(BALLOT_ALREADY_CAST)
+    # What ballot_cast needs of the consultation: its id and method (and options), as loaded.
+    consultation = Consultation.from_db(connection.alias, ["id", "method"], [pk, method])
+    if method not in FIXED_ANSWERS:
+        prefetch_related_objects([consultation], "options")  # once, for the check and the cast
+    try:
+        normalised = tallies.ballot_validate(
+            method=method, options=consultation.option_keys(), content=content
+        )
+    except tallies.BallotInvalid as error:
+        raise BallotError(error.code) from None
+    return ballot_cast(
+        user=user, classroom_id=classroom_id, consultation=consultation, content=normalised
+    )
+
+
+@dataclass(frozen=True)
+class _Vote:
+    """One vote's rows, as the database takes them (ballot_cast)."""
+
+    consultation_id: int
+    classroom_id: int
+    user_id: int
+    voted_on: object
+    content: object
+    increments: Mapping[str, int]
+    now: object
+
+
+class _NotWritten(Exception):
+    """The vote found the consultation closed (or gone), or counters missing: nothing written."""
+
+
+_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+
+
+def _vote_write_one_statement(vote: _Vote) -> None:
+    keys = sorted(vote.increments)
+    params = [
+        *(value for key in keys for value in (key, vote.increments[key])),
+        vote.consultation_id,
+        vote.now,
+        vote.now,
+        vote.classroom_id,
+        len(keys),
+        _uuid_for_sql(),
+        vote.user_id,
+        vote.classroom_id,
+        vote.voted_on,
+        vote.classroom_id,
+        _uuid_for_sql(),
+        vote.classroom_id,
+        vote.content,
+    ]
+    # One statement is all or nothing by itself; within a caller's transaction, a savepoint
+    # keeps that transaction usable after a refusal.
+    block = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with block, connection.cursor() as cursor:
+            cursor.execute(_CAST_SQL.format(values=", ".join(["(%s, %s)"] * len(keys))), params)
+            (written,) = cursor.fetchone()
+    except IntegrityError as error:
+        if getattr(error.__cause__, "sqlstate", None) == _UNIQUE_VIOLATION:
+            raise BallotError(BALLOT_ALREADY_CAST) from None
+        raise
+    if not written:
+        raise _NotWritten
+
+
+def _vote_write_transaction(vote: _Vote) -> None:
+    where = [vote.consultation_id, vote.classroom_id]
+    with transaction.atomic(), connection.cursor() as cursor:
+        try:
+            # First: a second vote fails here, and SQLite takes its write lock before any read.
+            cursor.execute(
+                _PARTICIPATION_INSERT_SQL,
+                [
+                    _uuid_for_sql(),
+                    vote.consultation_id,
+                    vote.user_id,
+                    vote.classroom_id,
+                    vote.voted_on,
+                ],
+            )
+        except IntegrityError:
+            # Foreign keys are checked at commit: the only immediate failure is the unique
+            # (consultation, user) constraint. Raising out of the block rolls everything back.
+            raise BallotError(BALLOT_ALREADY_CAST) from None
+        updated = 0
+        for step in sorted(set(vote.increments.values())):
+            keys = [key for key, key_step in vote.increments.items() if key_step == step]
+            placeholders = ", ".join(["%s"] * len(keys))
+            cursor.execute(_COUNTERS_INCREMENT_SQL.format(keys=placeholders), [step, *where, *keys])
+            updated += cursor.rowcount
+        if updated != len(vote.increments):
+            raise _NotWritten
+        cursor.execute(
+            _BALLOT_INSERT_SQL,
+            [
+                _uuid_for_sql(),
+                vote.classroom_id,
+                vote.content,
+                vote.consultation_id,
+                vote.now,
+                vote.now,
+            ],
+        )
+        if cursor.rowcount != 1:
+            raise _NotWritten
+
+
+def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content: dict) -> Receipt:
+    """Write one vote: participation, ballot and counters, all or nothing. The caller has
+    checked that `user` is a pupil of class `classroom_id`, one of the consultation's classes,
+    and that `content` is valid (ballot_check_and_cast). Nothing needs to be locked beforehand:
+    the write reads the status and dates again after taking its locks (see Locking), so a
+    ballot never lands in a closed consultation."""
+    try:
+        increments = tallies.tally_counts(
+            method=consultation.method, options=consultation.option_keys(), content=content
+        )
+    except tallies.BallotInvalid as error:
+        raise BallotError(error.code) from None
+    voted_on = timezone.localdate()
+    vote = _Vote(
+        consultation_id=consultation.pk,
+        classroom_id=classroom_id,
+        user_id=user.pk,
+        voted_on=connection.ops.adapt_datefield_value(voted_on),
+        content=Ballot._meta.get_field("content").get_db_prep_save(content, connection),
+        increments=increments,
+        now=_now_for_sql(),
+    )
+    write = (
+        _vote_write_one_statement if connection.vendor == "postgresql" else _vote_write_transaction
+    )
+    try:
+        write(vote)
+    except _NotWritten:
+        with connection.cursor() as cursor:
+            cursor.execute(_PHASE_READ_SQL, [vote.now, vote.now, consultation.pk])
+            row = cursor.fetchone()
+        if row is None:
+            raise BallotError(CONSULTATION_NOT_FOUND) from None
+        if row[0] != Phase.OPEN:
+            raise BallotError(_PHASE_ERRORS[Phase(row[0])]) from None
+        # Counters are created with the consultation: a missing one is a bug, not a vote.
+        raise tallies.TallyInconsistent(
+            f"consultation {consultation.pk}: counter rows missing for a ballot"
+        ) from None
+    # Never the pupil and the choice together; not even the pupil.
+    logger.debug("ballot cast in consultation %s", consultation.pk)
+    return Receipt(consultation_id=consultation.pk, voted_on=voted_on)
