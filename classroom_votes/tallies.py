@@ -46,6 +46,8 @@ from itertools import accumulate
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
+
 BLANK = "blanc"
 BALLOTS = "ballots"
 MAX_OPTIONS = 40
@@ -148,18 +150,15 @@ ERROR_MESSAGES = {
 }
 
 
-class TallyError(ValueError):
+class TallyError(DomainError):
     """`code` is a module-level constant, `message` French for the user, `detail` English for
     logs."""
 
-    def __init__(self, code: str, detail: str = ""):
-        self.code = code
-        self.detail = detail
-        super().__init__(str(ERROR_MESSAGES[code]))
+    messages = ERROR_MESSAGES
 
-    @property
-    def message(self) -> str:
-        return str(ERROR_MESSAGES[self.code])
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(code)
+        self.detail = detail
 
 
 class BallotInvalid(TallyError):

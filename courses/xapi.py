@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from config.errors import DomainError
+
 XAPI_MALFORMED = "xapi_malformed"
 XAPI_TOO_LARGE = "xapi_too_large"
 XAPI_TOO_MANY = "xapi_too_many"
@@ -30,11 +32,12 @@ ACTIVITY_URL_NAME = "courses:h5p_activity"
 MAX_SCORE = 10_000
 
 
-class XAPIStatementError(Exception):
+class XAPIStatementError(DomainError):
+    """A refused post: nothing of it is stored. `index` is the statement at fault (from 0), None
+    when the post as a whole is refused; the answer carries it."""
+
     def __init__(self, code: str, message: str, *, index: int | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message, extra={"index": index})
         self.index = index
 
 

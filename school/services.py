@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError, ErrorKind
+
 from .models import Classroom, PupilProfile, School, User
 from .pseudonyms import (
     join_code_generate,
@@ -24,6 +26,9 @@ CLASSROOM_ARCHIVED = "classroom_archived"
 PSEUDONYM_TAKEN = "pseudonym_taken"
 PSEUDONYM_INVALID = "pseudonym_invalid"
 MOVE_TO_OTHER_SCHOOL = "move_to_other_school"
+CREDENTIALS_INVALID = "credentials_invalid"
+API_TOKEN_REFUSED = "api_token_refused"  # noqa: S105 (an error code, not a secret)
+LOCKED_OUT = "locked_out"
 
 ERROR_MESSAGES = {
     JOIN_CODE_UNKNOWN: _("Ce code de classe n'existe pas. Vérifie-le auprès de ton enseignant."),
@@ -34,18 +39,24 @@ ERROR_MESSAGES = {
         "Un pseudonyme fait de 3 à 40 caractères : lettres, chiffres, tirets ou espaces."
     ),
     MOVE_TO_OTHER_SCHOOL: _("Un élève ne peut changer que pour une classe du même établissement."),
+    CREDENTIALS_INVALID: _("Identifiant ou mot de passe incorrect."),
+    API_TOKEN_REFUSED: _("Les jetons d'API sont réservés aux enseignants."),
+    LOCKED_OUT: _("Trop de tentatives de connexion : réessayez dans quelques minutes."),
+}
+# What kind of refusal each code is (config.errors); the others are bad input.
+ERROR_KINDS = {
+    JOIN_CLOSED: ErrorKind.CONFLICT,
+    CLASSROOM_ARCHIVED: ErrorKind.CONFLICT,
+    PSEUDONYM_TAKEN: ErrorKind.CONFLICT,
+    API_TOKEN_REFUSED: ErrorKind.FORBIDDEN,
+    LOCKED_OUT: ErrorKind.RATE_LIMITED,
 }
 PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
 
 
-class SchoolError(ValueError):
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(str(ERROR_MESSAGES[code]))
-
-    @property
-    def message(self) -> str:
-        return str(ERROR_MESSAGES[self.code])
+class SchoolError(DomainError):
+    messages = ERROR_MESSAGES
+    kinds = ERROR_KINDS
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,15 @@
 """One predicate per action on consultations, reused by views, the API and services.
 
-A consultation belongs to its classes (Decidim's host): it is managed by the teacher who
-created it, by a teacher of every one of its classes (a colleague can close the vote when the
-owner is away, without reaching a class they do not teach), and by administrators. Pupils see
-the consultations of their own class once opened. Nobody is ever shown what a pupil voted:
-participation is who voted, results are counts, published only under the selectors' rules."""
+Who manages, sees and takes part is the components' contract (classroom_votes.components);
+this adds the consultation's own states: pupils see it once it is opened, and vote while it is
+open. Nobody is ever shown what a pupil voted: participation is who voted, results are counts,
+published only under the selectors' rules."""
 
 from django.utils import timezone
 
-from school.models import Classroom, PupilProfile
-from school.permissions import can_manage_classrooms, is_administrator, is_pupil_account, is_teacher
+from school.permissions import can_manage_classrooms, is_teacher
 
+from ..components import component_manager, component_pupil, component_teacher
 from ..models import Consultation, ConsultationStatus, Participation, Phase
 
 
@@ -19,28 +18,9 @@ def can_create_consultation(user) -> bool:
     return can_manage_classrooms(user)
 
 
-def _teaches_every_class(user, consultation: Consultation) -> bool:
-    classrooms = Classroom.objects.filter(consultations=consultation)
-    return classrooms.exists() and not classrooms.exclude(teachers=user).exists()
-
-
 def can_manage_consultation(user, consultation: Consultation) -> bool:
     """Open, close and follow the participation."""
-    if is_administrator(user):
-        return True
-    if not is_teacher(user):
-        return False
-    return consultation.owner_id == user.pk or _teaches_every_class(user, consultation)
-
-
-def _pupil_of(user, consultation: Consultation) -> PupilProfile | None:
-    if not is_pupil_account(user):
-        return None
-    return (
-        PupilProfile.objects.select_related("classroom")
-        .filter(user_id=user.pk, classroom__consultations=consultation)
-        .first()
-    )
+    return component_manager(user, consultation)
 
 
 def can_view_consultation(user, consultation: Consultation) -> bool:
@@ -48,10 +28,10 @@ def can_view_consultation(user, consultation: Consultation) -> bool:
     if can_manage_consultation(user, consultation):
         return True
     if is_teacher(user):
-        return Classroom.objects.filter(consultations=consultation, teachers=user).exists()
+        return component_teacher(user, consultation)
     if consultation.status == ConsultationStatus.DRAFT:
         return False
-    return _pupil_of(user, consultation) is not None
+    return component_pupil(user, consultation) is not None
 
 
 def can_vote(user, consultation: Consultation) -> bool:
@@ -59,7 +39,7 @@ def can_vote(user, consultation: Consultation) -> bool:
     the database has the last word on double votes."""
     if consultation.phase(now=timezone.now()) != Phase.OPEN:
         return False
-    pupil = _pupil_of(user, consultation)
+    pupil = component_pupil(user, consultation)
     if pupil is None or pupil.classroom.is_archived:
         return False
     return not Participation.objects.filter(consultation=consultation, user_id=user.pk).exists()

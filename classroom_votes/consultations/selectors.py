@@ -14,9 +14,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from school.models import Classroom
-from school.permissions import is_administrator, is_pupil_account, is_teacher
+from school.permissions import is_pupil_account
 
 from .. import tallies
+from ..components import components_visible_to
 from ..models import (
     Ballot,
     Consultation,
@@ -48,17 +49,12 @@ RESULTS_MESSAGES = {
 
 
 def consultations_visible_to(*, user) -> QuerySet[Consultation]:
-    """What permissions.can_view_consultation allows, as a queryset for lists."""
-    consultations = Consultation.objects.select_related("owner")
-    if is_administrator(user):
-        return consultations
-    if is_teacher(user):
-        return consultations.filter(Q(owner=user) | Q(classrooms__teachers=user)).distinct()
+    """What permissions.can_view_consultation allows, as a queryset for lists: pupils see
+    none of the drafts."""
+    consultations = components_visible_to(Consultation.objects.select_related("owner"), user=user)
     if is_pupil_account(user):
-        return consultations.filter(classrooms__pupils__user=user).exclude(
-            status=ConsultationStatus.DRAFT
-        )
-    return consultations.none()
+        consultations = consultations.exclude(status=ConsultationStatus.DRAFT)
+    return consultations
 
 
 def pupil_participations_export(user) -> list[dict]:

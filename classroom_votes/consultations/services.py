@@ -38,10 +38,19 @@ from django.db.models import Count, F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError, ErrorKind
 from school.models import Classroom
-from school.permissions import classrooms_managed_by, is_pupil_account
+from school.permissions import is_pupil_account
 
 from .. import tallies
+from ..components import (
+    CLASSROOM_ARCHIVED,
+    COMPONENT_KINDS,
+    COMPONENT_MESSAGES,
+    NOT_A_PUPIL,
+    component_classrooms_check,
+    id_or_none,
+)
 from ..models import (
     FIXED_ANSWERS,
     Ballot,
@@ -75,8 +84,6 @@ CONSULTATION_CLOSED = "consultation_closed"
 CONSULTATION_NOT_IN_YOUR_CLASS = "consultation_not_in_your_class"
 CONSULTATION_ALREADY_OPEN = "consultation_already_open"
 CONSULTATION_NOT_ALLOWED = "consultation_not_allowed"
-CONSULTATION_NO_CLASSROOM = "consultation_no_classroom"
-CONSULTATION_CLASSROOM_NOT_MANAGED = "consultation_classroom_not_managed"
 CONSULTATION_TITLE_INVALID = "consultation_title_invalid"
 CONSULTATION_CONTEXT_INVALID = "consultation_context_invalid"
 CONSULTATION_METHOD_INVALID = "consultation_method_invalid"
@@ -90,11 +97,8 @@ SOURCE_INVALID = "source_invalid"
 SOURCE_URL_REQUIRED = "source_url_required"
 SOURCE_URL_INVALID = "source_url_invalid"
 SOURCES_TOO_MANY = "sources_too_many"
-# Same code as school.services: the same situation, seen from the vote.
-CLASSROOM_ARCHIVED = "classroom_archived"
 NATIONAL_QUESTION_NOT_RUNNABLE = "national_question_not_runnable"
 BALLOT_ALREADY_CAST = "ballot_already_cast"
-NOT_A_PUPIL = "not_a_pupil"
 
 MIN_BALLOTS_MAX = 1000
 SOURCES_MAX = 30
@@ -105,11 +109,7 @@ ERROR_MESSAGES = {
     CONSULTATION_CLOSED: _("Le vote est clos."),
     CONSULTATION_NOT_IN_YOUR_CLASS: _("Cette consultation n'est pas proposée à ta classe."),
     CONSULTATION_ALREADY_OPEN: _("Cette consultation est déjà ouverte."),
-    CONSULTATION_NOT_ALLOWED: _("Tu ne peux pas gérer cette consultation."),
-    CONSULTATION_NO_CLASSROOM: _("Choisis au moins une classe."),
-    CONSULTATION_CLASSROOM_NOT_MANAGED: _(
-        "Tu ne peux lancer une consultation que dans les classes où tu enseignes."
-    ),
+    CONSULTATION_NOT_ALLOWED: _("Vous ne pouvez pas gérer cette consultation."),
     CONSULTATION_TITLE_INVALID: _("La question fait de 1 à 300 caractères."),
     CONSULTATION_CONTEXT_INVALID: _("Le contexte est un texte de 5 000 caractères au plus."),
     CONSULTATION_METHOD_INVALID: _("Ce mode de scrutin n'existe pas."),
@@ -131,26 +131,33 @@ ERROR_MESSAGES = {
     SOURCE_URL_REQUIRED: _("Un article du panneau « Les médias en parlent » a besoin d'un lien."),
     SOURCE_URL_INVALID: _("Ce lien n'est pas une adresse web valide (http:// ou https://)."),
     SOURCES_TOO_MANY: _("Une consultation présente 30 sources au plus."),
-    CLASSROOM_ARCHIVED: _("Cette classe est archivée : elle ne vote plus."),
     NATIONAL_QUESTION_NOT_RUNNABLE: _(
         "Cette question nationale n'est pas ouverte en ce moment : elle n'est pas publiée, ou "
         "sa période n'a pas commencé ou est terminée."
     ),
     BALLOT_ALREADY_CAST: _("Tu as déjà voté à cette consultation. On ne vote qu'une fois."),
-    NOT_A_PUPIL: _("Seuls les élèves des classes concernées votent."),
 }
 
 
-class VoteError(ValueError):
-    """`code` is a module-level constant here or in tallies (BALLOT_*, OPTIONS_*); `message` is
-    French, for the user."""
+# What kind of refusal each code is (config.errors: the kind decides the HTTP status); the
+# others are bad input.
+ERROR_KINDS = {
+    CONSULTATION_NOT_FOUND: ErrorKind.NOT_FOUND,
+    CONSULTATION_NOT_IN_YOUR_CLASS: ErrorKind.FORBIDDEN,
+    CONSULTATION_NOT_ALLOWED: ErrorKind.FORBIDDEN,
+    BALLOT_ALREADY_CAST: ErrorKind.CONFLICT,
+    CONSULTATION_NOT_OPEN: ErrorKind.CONFLICT,
+    CONSULTATION_CLOSED: ErrorKind.CONFLICT,
+    CONSULTATION_ALREADY_OPEN: ErrorKind.CONFLICT,
+}
 
-    def __init__(self, code: str, message: str | None = None):
-        self.code = code
-        self.message = str(
-            message or ERROR_MESSAGES.get(code) or tallies.ERROR_MESSAGES.get(code, code)
-        )
-        super().__init__(self.message)
+
+class VoteError(DomainError):
+    """`code` is a module-level constant here, in classroom_votes.components (shared with
+    debates) or in tallies (BALLOT_*, OPTIONS_*); `message` is French, for the user."""
+
+    messages = {**COMPONENT_MESSAGES, **tallies.ERROR_MESSAGES, **ERROR_MESSAGES}
+    kinds = {**COMPONENT_KINDS, **ERROR_KINDS}
 
 
 class ConsultationError(VoteError):
@@ -286,14 +293,9 @@ def consultation_create(
     opens it at `opens_at`; without one, the teacher opens it (consultation_open)."""
     if not can_create_consultation(owner):
         raise ConsultationError(CONSULTATION_NOT_ALLOWED)
-    classroom_ids = list(dict.fromkeys(classroom.pk for classroom in classrooms))
-    if not classroom_ids:
-        raise ConsultationError(CONSULTATION_NO_CLASSROOM)
-    managed = list(classrooms_managed_by(owner).filter(pk__in=classroom_ids))
-    if len(managed) != len(classroom_ids):
-        raise ConsultationError(CONSULTATION_CLASSROOM_NOT_MANAGED)
-    if any(classroom.is_archived for classroom in managed):
-        raise ConsultationError(CLASSROOM_ARCHIVED)
+    classroom_ids = component_classrooms_check(
+        owner=owner, classrooms=classrooms, error=ConsultationError
+    )
     title = _text_clean(title, max_length=TITLE_MAX_LENGTH, required=True)
     if title is None:
         raise ConsultationError(CONSULTATION_TITLE_INVALID)
@@ -395,7 +397,8 @@ def _consultation_open(*, consultation_id: int, now: datetime) -> Consultation:
         if locked.status == ConsultationStatus.CLOSED:
             raise ConsultationError(CONSULTATION_CLOSED)
         if locked.closes_at is not None and locked.closes_at <= now:
-            raise ConsultationError(CONSULTATION_DATES_PAST)
+            # Valid when it was typed, no longer: the state refuses, not the request.
+            raise ConsultationError(CONSULTATION_DATES_PAST, kind=ErrorKind.CONFLICT)
         locked.status = ConsultationStatus.OPEN
         locked.opened_at = now
         # Opening by hand before the scheduled time brings the opening forward.
@@ -584,17 +587,6 @@ SELECT %s, c.id, %s, %s FROM classroom_votes_consultation c
 WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'"""  # noqa: S608
 
 _PHASE_READ_SQL = f"SELECT {_PHASE_SQL} FROM classroom_votes_consultation c WHERE c.id = %s"  # noqa: S608
-
-_ID_MAX = 2**63 - 1  # bigint
-
-
-def id_or_none(value: object) -> int | None:
-    """A primary key from an int or a string of digits (URL, JSON); None matches no row."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
-    if type(value) is not int or not 0 < value <= _ID_MAX:  # bool is an int subclass
-        return None
-    return value
 
 
 def _now_for_sql() -> object:

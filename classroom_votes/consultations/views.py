@@ -31,7 +31,6 @@ from .. import tallies
 from ..models import ConsultationClassroom, ConsultationStatus, Participation
 from ..models.consultations import sources_by_panel
 from . import services
-from .api.views import ERROR_STATUS
 from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
 from .permissions import (
     can_manage_consultation,
@@ -222,8 +221,7 @@ def consultation_vote(request, pk):
             user=request.user, consultation_id=consultation.pk, content=form.content()
         )
     except services.BallotError as error:
-        status = ERROR_STATUS.get(error.code, 400)
-        return _detail_response(request, consultation, error=error.message, status=status)
+        return _detail_response(request, consultation, error=error.message, status=error.status)
     return redirect("classroom_votes:consultation_voted", pk=pk)
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
+
 TEXT_EMPTY = "text_empty"
 TEXT_TOO_LONG = "text_too_long"
 TEXT_NOT_TEXT = "text_not_text"
@@ -50,12 +52,10 @@ WORD_MAX_LENGTH = 50
 WORDS_MAX = 300
 
 
-class TextRefused(ValueError):
-    def __init__(self, code: str, **params):
-        self.code = code
-        self.params = params
-        self.message = str(ERROR_MESSAGES[code]) % params if params else str(ERROR_MESSAGES[code])
-        super().__init__(self.message)
+class TextRefused(DomainError):
+    """A text that may not be stored as it is; `params` fill the message (max_length)."""
+
+    messages = ERROR_MESSAGES
 
 
 # --- Plain text -------------------------------------------------------------------------------

@@ -1,14 +1,15 @@
 """One predicate per action on debates, reused by views, the API and debates.services.
 
-As for consultations, a debate belongs to its classes: it is managed and moderated by the
-teacher who created it, by a teacher of every one of its classes, and by administrators. The
-pupils of its classes read it, post (unless blocked), mark arguments as convincing and report.
-The services check the same rules again, with a precise error for each refusal, and hold the
-locks; these predicates are what a page needs to decide which buttons to show."""
+Who manages, sees and takes part is the components' contract (classroom_votes.components): a
+debate is managed and moderated by the teacher who created it, by a teacher of every one of its
+classes, and by administrators; the pupils of its classes read it, post (unless blocked), mark
+arguments as convincing and report. The services check the same rules again, with a precise
+error for each refusal, and hold the locks; these predicates are what a page needs to decide
+which buttons to show."""
 
-from school.models import Classroom, PupilProfile
-from school.permissions import can_manage_classrooms, is_administrator, is_pupil_account, is_teacher
+from school.permissions import can_manage_classrooms, is_teacher
 
+from ..components import component_manager, component_pupil, component_teacher
 from ..models import Argument, ArgumentKind, ArgumentStatus, Debate, PostingBlock
 
 
@@ -17,18 +18,9 @@ def can_create_debate(user) -> bool:
     return can_manage_classrooms(user)
 
 
-def _teaches_every_class(user, debate: Debate) -> bool:
-    classrooms = Classroom.objects.filter(debates=debate)
-    return classrooms.exists() and not classrooms.exclude(teachers=user).exists()
-
-
 def can_manage_debate(user, debate: Debate) -> bool:
     """Change the settings, close, reopen, archive."""
-    if is_administrator(user):
-        return True
-    if not is_teacher(user):
-        return False
-    return debate.owner_id == user.pk or _teaches_every_class(user, debate)
+    return component_manager(user, debate)
 
 
 def can_moderate_debate(user, debate: Debate) -> bool:
@@ -38,23 +30,12 @@ def can_moderate_debate(user, debate: Debate) -> bool:
     return can_manage_debate(user, debate)
 
 
-def debate_pupil(user, debate: Debate) -> PupilProfile | None:
-    """The user's pupil profile when they are a pupil of one of the debate's classes."""
-    if not is_pupil_account(user):
-        return None
-    return (
-        PupilProfile.objects.select_related("classroom")
-        .filter(user_id=user.pk, classroom__debates=debate)
-        .first()
-    )
-
-
 def can_view_debate(user, debate: Debate) -> bool:
     if can_manage_debate(user, debate):
         return True
     if is_teacher(user):
-        return Classroom.objects.filter(debates=debate, teachers=user).exists()
-    return debate_pupil(user, debate) is not None
+        return component_teacher(user, debate)
+    return component_pupil(user, debate) is not None
 
 
 def can_post_in_debate(user, debate: Debate) -> bool:
@@ -64,7 +45,7 @@ def can_post_in_debate(user, debate: Debate) -> bool:
         return False
     if can_moderate_debate(user, debate):
         return True
-    pupil = debate_pupil(user, debate)
+    pupil = component_pupil(user, debate)
     if pupil is None or pupil.classroom.is_archived:
         return False
     return not PostingBlock.objects.filter(debate=debate, pupil_id=user.pk).exists()
@@ -80,7 +61,7 @@ def can_mark_convincing(user, argument: Argument) -> bool:
         return False
     if argument.author_id == user.pk:
         return False
-    return debate_pupil(user, argument.debate) is not None
+    return component_pupil(user, argument.debate) is not None
 
 
 def can_report_argument(user, argument: Argument) -> bool:
@@ -90,7 +71,7 @@ def can_report_argument(user, argument: Argument) -> bool:
         return False
     if argument.author_id == user.pk:
         return False
-    return debate_pupil(user, argument.debate) is not None
+    return component_pupil(user, argument.debate) is not None
 
 
 def can_withdraw_argument(user, argument: Argument) -> bool:

@@ -19,8 +19,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from school.models import PupilProfile
-from school.permissions import is_administrator, is_pupil_account, is_teacher
 
+from ..components import component_pupil, components_visible_to
 from ..models import (
     Argument,
     ArgumentKind,
@@ -51,6 +51,16 @@ def author_label(user) -> str:
     return user.get_full_name() or str(TEACHER_AUTHOR)
 
 
+def argument_visible(argument: Argument, *, user, moderator: bool) -> bool:
+    """Whether `user` sees this post (see the module's docstring): withdrawn posts nobody;
+    published ones everyone; the others moderators and their author."""
+    if argument.status == ArgumentStatus.WITHDRAWN:
+        return False
+    if moderator or argument.status == ArgumentStatus.PUBLISHED:
+        return True
+    return user.is_authenticated and argument.author_id == user.pk
+
+
 # --- Lists ------------------------------------------------------------------------------------
 
 
@@ -59,13 +69,99 @@ def debates_visible_to(*, user, include_archived: bool = False) -> QuerySet[Deba
     debates = Debate.objects.select_related("owner")
     if not include_archived:
         debates = debates.filter(archived_at__isnull=True)
-    if is_administrator(user):
-        return debates
-    if is_teacher(user):
-        return debates.filter(Q(owner=user) | Q(classrooms__teachers=user)).distinct()
-    if is_pupil_account(user):
-        return debates.filter(classrooms__pupils__user=user).distinct()
-    return debates.none()
+    return components_visible_to(debates, user=user)
+
+
+# --- Who is looking, and what they may do -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DebateViewer:
+    """What a debate's pages and API need to know about the person looking at it, read once.
+    `pupil`: their profile when they are a pupil of one of its classes (and not a moderator)."""
+
+    user: object
+    moderator: bool
+    manager: bool
+    pupil: PupilProfile | None
+    blocked: bool
+
+    @property
+    def pupil_active(self) -> bool:
+        """A pupil of the debate whose class is not archived: they may mark and report."""
+        return self.pupil is not None and not self.pupil.classroom.is_archived
+
+    def can_post(self, debate: Debate) -> bool:
+        """What permissions.can_post_in_debate says, from what was read once."""
+        if not debate.is_open or debate.is_archived:
+            return False
+        return self.moderator or (self.pupil_active and not self.blocked)
+
+
+def debate_viewer(*, debate: Debate, user) -> DebateViewer:
+    """No query for its owner or an administrator; two for another teacher (the classes they
+    teach); two for a pupil (their profile, a posting block)."""
+    moderator = can_moderate_debate(user, debate)
+    pupil = None if moderator else component_pupil(user, debate)
+    blocked = (
+        pupil is not None and PostingBlock.objects.filter(debate=debate, pupil_id=user.pk).exists()
+    )
+    return DebateViewer(
+        user=user,
+        moderator=moderator,
+        # Today the same people (permissions.can_moderate_debate): no second look-up.
+        manager=moderator,
+        pupil=pupil,
+        blocked=blocked,
+    )
+
+
+@dataclass
+class PostActions:
+    """What the viewer may do on one post, worked out from the tree and the viewer alone: the
+    buttons of the page and the `actions` of the API's tree. The services decide again."""
+
+    reply: bool = False  # an argument pour or contre in reply
+    comment: bool = False
+    mark: bool = False
+    report: bool = False
+    withdraw: bool = False
+    approve: bool = False
+    hide: bool = False
+    confirm_hide: bool = False  # hidden by reports: the teacher confirms or restores
+    restore: bool = False
+
+    @property
+    def moderation_awaited(self) -> bool:
+        """Whether the post waits for the moderator (pending, hidden by reports, reported)."""
+        return self.approve or self.confirm_hide
+
+
+def post_actions(node: "TreeNode", *, debate: Debate, viewer: DebateViewer) -> PostActions:
+    """The rules of permissions.can_* for one node of the tree, without a query."""
+    actions = PostActions()
+    writable = debate.is_open and not debate.is_archived
+    published = node.status == ArgumentStatus.PUBLISHED and not node.placeholder
+    is_argument = node.kind == ArgumentKind.ARGUMENT
+    if viewer.can_post(debate) and published and is_argument:
+        actions.reply = node.depth < debate.max_depth
+        actions.comment = True
+    if viewer.pupil_active and published and not node.mine:
+        actions.mark = writable and is_argument
+        actions.report = not debate.is_archived
+    actions.withdraw = (
+        node.mine
+        and writable
+        and node.status in (ArgumentStatus.PENDING, ArgumentStatus.PUBLISHED)
+        and not node.children
+    )
+    if viewer.moderator and not node.placeholder:
+        actions.approve = node.status == ArgumentStatus.PENDING
+        actions.hide = node.status == ArgumentStatus.PUBLISHED
+        # Only the reports' automatic hiding leaves reports open on a hidden post.
+        actions.confirm_hide = node.status == ArgumentStatus.HIDDEN and node.open_reports > 0
+        actions.restore = node.status in (ArgumentStatus.HIDDEN, ArgumentStatus.REJECTED)
+    return actions
 
 
 # --- The tree ---------------------------------------------------------------------------------
@@ -95,6 +191,7 @@ class TreeNode:
     hold_reason: str = ""
     held_words: str = ""
     children: list["TreeNode"] = field(default_factory=list)
+    actions: "PostActions" = field(default_factory=lambda: PostActions())
 
     def replies(self, side: str) -> list["TreeNode"]:
         return [
@@ -110,10 +207,29 @@ class TreeNode:
 
 @dataclass
 class DebateTree:
+    """The posts the viewer may see, each with what the viewer may do on it (`actions`).
+    `to_moderate`: how many of them wait for the moderator."""
+
     debate: Debate
-    moderator: bool
+    viewer: DebateViewer
     roots: list[TreeNode]
     nodes: dict[int, TreeNode]
+
+    @property
+    def moderator(self) -> bool:
+        return self.viewer.moderator
+
+    @property
+    def can_post(self) -> bool:
+        return self.viewer.can_post(self.debate)
+
+    @property
+    def to_moderate(self) -> int:
+        return sum(
+            1
+            for node in self.nodes.values()
+            if node.actions.moderation_awaited or (node.actions.hide and node.open_reports > 0)
+        )
 
     def walk(self):
         """Every node, depth first, in display order."""
@@ -154,22 +270,17 @@ def _tree_rows(*, debate: Debate, viewer, moderator: bool) -> list[Argument]:
     return list(rows)
 
 
-def debate_tree(*, debate: Debate, viewer) -> DebateTree:
-    """The tree `viewer` may see, with convincing counts. One query for the posts (and at most
-    two for the viewer's role), whatever their number. The caller has checked that the viewer
-    may see the debate (can_view_debate)."""
-    moderator = can_moderate_debate(viewer, debate)
+def debate_tree(*, debate: Debate, viewer, seen_as: DebateViewer | None = None) -> DebateTree:
+    """The tree the user `viewer` may see, with convincing counts and what they may do on each
+    post. One query for the posts, whatever their number, and those of debate_viewer unless
+    the caller read it already (`seen_as`). The caller has checked that the viewer may see the
+    debate (can_view_debate)."""
+    seen_as = seen_as or debate_viewer(debate=debate, user=viewer)
+    moderator = seen_as.moderator
     rows = _tree_rows(debate=debate, viewer=viewer, moderator=moderator)
 
-    def visible(row: Argument) -> bool:
-        if row.status == ArgumentStatus.WITHDRAWN:
-            return False
-        if moderator or row.status == ArgumentStatus.PUBLISHED:
-            return True
-        return viewer.is_authenticated and row.author_id == viewer.pk
-
     by_id = {row.pk: row for row in rows}
-    shown = {row.pk for row in rows if visible(row)}
+    shown = {row.pk for row in rows if argument_visible(row, user=viewer, moderator=moderator)}
     # Ancestors of what is shown, hidden themselves: placeholders.
     placeholders = set()
     for row_id in list(shown):
@@ -209,7 +320,9 @@ def debate_tree(*, debate: Debate, viewer) -> DebateTree:
             roots.append(node)
         else:
             nodes[row.parent_id].children.append(node)
-    return DebateTree(debate=debate, moderator=moderator, roots=roots, nodes=nodes)
+    for node in nodes.values():  # once every node has its children
+        node.actions = post_actions(node, debate=debate, viewer=seen_as)
+    return DebateTree(debate=debate, viewer=seen_as, roots=roots, nodes=nodes)
 
 
 # --- The two columns --------------------------------------------------------------------------

@@ -38,11 +38,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError, ErrorKind
 from school.models import Classroom
-from school.permissions import classrooms_managed_by, is_pupil_account
 
+from ..components import (
+    COMPONENT_KINDS,
+    COMPONENT_MESSAGES,
+    component_classrooms_check,
+    component_pupil,
+    component_pupil_check,
+    id_or_none,
+)
 from ..consultations.permissions import can_manage_consultation
-from ..consultations.services import id_or_none
 from ..models import (
     Argument,
     ArgumentKind,
@@ -75,15 +82,12 @@ from .permissions import (
     can_create_debate,
     can_manage_debate,
     can_moderate_debate,
-    debate_pupil,
 )
 
 logger = logging.getLogger(__name__)
 
 DEBATE_NOT_FOUND = "debate_not_found"
 DEBATE_NOT_ALLOWED = "debate_not_allowed"
-DEBATE_NO_CLASSROOM = "debate_no_classroom"
-DEBATE_CLASSROOM_NOT_MANAGED = "debate_classroom_not_managed"
 DEBATE_THESIS_INVALID = "debate_thesis_invalid"
 DEBATE_CONTEXT_INVALID = "debate_context_invalid"
 DEBATE_AUTO_HIDE_INVALID = "debate_auto_hide_invalid"
@@ -93,9 +97,6 @@ DEBATE_NOT_IN_YOUR_CLASS = "debate_not_in_your_class"
 DEBATE_CLOSED = "debate_closed"
 DEBATE_ALREADY_OPEN = "debate_already_open"
 DEBATE_ARCHIVED = "debate_archived"
-# Same code as school.services and classroom_votes.services: the same situation.
-CLASSROOM_ARCHIVED = "classroom_archived"
-NOT_A_PUPIL = "not_a_pupil"
 MODERATION_NOT_ALLOWED = "moderation_not_allowed"
 REASON_REQUIRED = "reason_required"
 PUPIL_BLOCKED = "pupil_blocked"
@@ -125,10 +126,6 @@ CONVINCING_NOT_MARKED = "convincing_not_marked"
 ERROR_MESSAGES = {
     DEBATE_NOT_FOUND: _("Ce débat n'existe pas."),
     DEBATE_NOT_ALLOWED: _("Tu ne peux pas gérer ce débat."),
-    DEBATE_NO_CLASSROOM: _("Choisis au moins une classe."),
-    DEBATE_CLASSROOM_NOT_MANAGED: _(
-        "Tu ne peux lancer un débat que dans les classes où tu enseignes."
-    ),
     DEBATE_THESIS_INVALID: _("La thèse fait de 1 à 300 caractères."),
     DEBATE_CONTEXT_INVALID: _("Le contexte est un texte de 5 000 caractères au plus."),
     DEBATE_AUTO_HIDE_INVALID: _(
@@ -142,8 +139,6 @@ ERROR_MESSAGES = {
     DEBATE_CLOSED: _("Le débat est clos : on ne peut plus y publier."),
     DEBATE_ALREADY_OPEN: _("Ce débat est déjà ouvert."),
     DEBATE_ARCHIVED: _("Ce débat est archivé : il ne change plus."),
-    CLASSROOM_ARCHIVED: _("Cette classe est archivée : elle ne participe plus."),
-    NOT_A_PUPIL: _("Seuls les élèves des classes concernées participent."),
     MODERATION_NOT_ALLOWED: _("Tu ne peux pas modérer ce débat."),
     REASON_REQUIRED: _("Indique la raison (500 caractères au plus) : elle reste dans le journal."),
     PUPIL_BLOCKED: _(
@@ -182,47 +177,40 @@ ERROR_MESSAGES = {
 }
 
 
-# HTTP status of each refusal, shared by the pages and the API; any other code is a 400 (bad input).
-ERROR_STATUS = {
-    DEBATE_NOT_FOUND: 404,
-    ARGUMENT_NOT_FOUND: 404,
-    DEBATE_NOT_IN_YOUR_CLASS: 404,
-    DEBATE_NOT_ALLOWED: 403,
-    MODERATION_NOT_ALLOWED: 403,
-    NOT_A_PUPIL: 403,
-    PUPIL_BLOCKED: 403,
-    DEBATE_CLOSED: 409,
-    DEBATE_ALREADY_OPEN: 409,
-    DEBATE_ARCHIVED: 409,
-    CLASSROOM_ARCHIVED: 409,
-    ARGUMENT_STATE_INVALID: 409,
-    ARGUMENT_HAS_REPLIES: 409,
-    REPORT_ALREADY: 409,
-    CONVINCING_ALREADY: 409,
-    CONVINCING_NOT_MARKED: 409,
-    PUPIL_ALREADY_BLOCKED: 409,
-    PUPIL_NOT_BLOCKED: 409,
-    RATE_LIMITED: 429,
+# What kind of refusal each code is (config.errors: the kind decides the HTTP status); the
+# others are bad input.
+ERROR_KINDS = {
+    DEBATE_NOT_FOUND: ErrorKind.NOT_FOUND,
+    ARGUMENT_NOT_FOUND: ErrorKind.NOT_FOUND,
+    DEBATE_NOT_IN_YOUR_CLASS: ErrorKind.NOT_FOUND,
+    DEBATE_NOT_ALLOWED: ErrorKind.FORBIDDEN,
+    MODERATION_NOT_ALLOWED: ErrorKind.FORBIDDEN,
+    PUPIL_BLOCKED: ErrorKind.FORBIDDEN,
+    DEBATE_CLOSED: ErrorKind.CONFLICT,
+    DEBATE_ALREADY_OPEN: ErrorKind.CONFLICT,
+    DEBATE_ARCHIVED: ErrorKind.CONFLICT,
+    ARGUMENT_STATE_INVALID: ErrorKind.CONFLICT,
+    ARGUMENT_HAS_REPLIES: ErrorKind.CONFLICT,
+    REPORT_ALREADY: ErrorKind.CONFLICT,
+    CONVINCING_ALREADY: ErrorKind.CONFLICT,
+    CONVINCING_NOT_MARKED: ErrorKind.CONFLICT,
+    PUPIL_ALREADY_BLOCKED: ErrorKind.CONFLICT,
+    PUPIL_NOT_BLOCKED: ErrorKind.CONFLICT,
+    RATE_LIMITED: ErrorKind.RATE_LIMITED,
 }
 
 
-class DebateError(ValueError):
-    """`code` is a module-level constant here or in moderation (TEXT_*, WORDS_INVALID);
-    `message` is French, for the user. Nothing was written."""
+class DebateError(DomainError):
+    """`code` is a module-level constant here, in classroom_votes.components (shared with
+    consultations) or in moderation (TEXT_*, WORDS_INVALID); `message` is French, for the user.
+    Nothing was written."""
 
-    def __init__(self, code: str, message: str | None = None, **params):
-        self.code = code
-        self.params = params
-        if message is None:
-            template = ERROR_MESSAGES.get(code) or moderation.ERROR_MESSAGES.get(code, code)
-            message = str(template) % params if params else str(template)
-        self.message = str(message)
-        self.status = ERROR_STATUS.get(code, 400)
-        super().__init__(self.message)
+    messages = {**COMPONENT_MESSAGES, **moderation.ERROR_MESSAGES, **ERROR_MESSAGES}
+    kinds = {**COMPONENT_KINDS, **ERROR_KINDS}
 
     @classmethod
     def from_refusal(cls, refusal: moderation.TextRefused) -> "DebateError":
-        return cls(refusal.code, refusal.message, **refusal.params)
+        return cls(refusal.code, refusal.message)
 
 
 def _sanitize(value: object, **options) -> str:
@@ -295,14 +283,9 @@ def debate_create(
     site's list for this debate (one a line or separated by commas; see moderation)."""
     if not can_create_debate(owner):
         raise DebateError(DEBATE_NOT_ALLOWED)
-    classroom_ids = list(dict.fromkeys(classroom.pk for classroom in classrooms))
-    if not classroom_ids:
-        raise DebateError(DEBATE_NO_CLASSROOM)
-    managed = list(classrooms_managed_by(owner).filter(pk__in=classroom_ids))
-    if len(managed) != len(classroom_ids):
-        raise DebateError(DEBATE_CLASSROOM_NOT_MANAGED)
-    if any(classroom.is_archived for classroom in managed):
-        raise DebateError(CLASSROOM_ARCHIVED)
+    classroom_ids = component_classrooms_check(
+        owner=owner, classrooms=classrooms, error=DebateError
+    )
     try:
         thesis = moderation.text_sanitize(
             thesis, max_length=THESIS_MAX_LENGTH, links_allowed=True, multiline=False
@@ -460,14 +443,9 @@ def _debate_writable(debate: Debate) -> None:
 def _pupil_in_debate(user, debate: Debate):
     """The pupil's profile, or DebateError: NOT_A_PUPIL, DEBATE_NOT_IN_YOUR_CLASS,
     CLASSROOM_ARCHIVED."""
-    if not is_pupil_account(user):
-        raise DebateError(NOT_A_PUPIL)
-    pupil = debate_pupil(user, debate)
-    if pupil is None:
-        raise DebateError(DEBATE_NOT_IN_YOUR_CLASS)
-    if pupil.classroom.is_archived:
-        raise DebateError(CLASSROOM_ARCHIVED)
-    return pupil
+    return component_pupil_check(
+        user, debate, error=DebateError, not_in_class=DEBATE_NOT_IN_YOUR_CLASS
+    )
 
 
 def _hold(*, text: str, debate: Debate) -> tuple[str, str]:
@@ -566,7 +544,8 @@ def _rate_limit_check(*, debate_id: int, user_id: int, now: datetime) -> None:
         if len(in_window) >= posts:
             # The posts-th most recent post has to leave the window first.
             wait = in_window[posts - 1] + window - now
-            raise DebateError(RATE_LIMITED, minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+            minutes = max(1, math.ceil(wait.total_seconds() / 60))
+            raise DebateError(RATE_LIMITED, minutes=minutes, retry_after=60 * minutes)
 
 
 def argument_post(
@@ -881,7 +860,7 @@ def pupil_block(*, debate: Debate, pupil, by, reason: str) -> PostingBlock:
     if not can_moderate_debate(by, debate):
         raise DebateError(MODERATION_NOT_ALLOWED)
     reason = _reason_clean(reason, required=True)
-    if debate_pupil(pupil, debate) is None:
+    if component_pupil(pupil, debate) is None:
         raise DebateError(PUPIL_NOT_IN_DEBATE)
     try:
         with transaction.atomic():

@@ -31,6 +31,7 @@ from school.models import PupilProfile, User
 from school.permissions import can_manage_classrooms, classrooms_managed_by, is_pupil_account
 from school.views.access import signed_in, teacher_required
 
+from ..components import component_pupil
 from ..consultations.selectors import consultations_visible_to
 from ..models import (
     Argument,
@@ -52,15 +53,13 @@ from .forms import (
     ReportForm,
 )
 from .permissions import (
-    can_manage_debate,
-    can_moderate_debate,
     can_report_argument,
     can_view_debate,
     can_view_debate_summary,
     can_withdraw_argument,
-    debate_pupil,
 )
 from .selectors import (
+    DebateViewer,
     author_label,
     debate_blocks,
     debate_columns,
@@ -68,6 +67,7 @@ from .selectors import (
     debate_moderation_queue,
     debate_summary,
     debate_tree,
+    debate_viewer,
     debates_visible_to,
 )
 
@@ -80,23 +80,28 @@ COMMENT = "comment"
 
 @dataclass
 class Access:
-    """What the page needs to know about the viewer, read once."""
+    """The debate of the page and who is looking at it, read once."""
 
     debate: Debate
-    moderator: bool
-    pupil: PupilProfile | None  # when the viewer is a pupil of one of the debate's classes
+    viewer: DebateViewer
+
+    @property
+    def moderator(self) -> bool:
+        return self.viewer.moderator
+
+    @property
+    def pupil(self) -> PupilProfile | None:
+        return self.viewer.pupil
 
 
 def _access(request, pk: int) -> Access:
     debate = Debate.objects.select_related("consultation", "owner").filter(pk=pk).first()
     if debate is None:
         raise Http404
-    user = request.user
-    moderator = can_moderate_debate(user, debate)
-    pupil = None if moderator else debate_pupil(user, debate)
-    if not moderator and pupil is None and not can_view_debate(user, debate):
+    viewer = debate_viewer(debate=debate, user=request.user)
+    if not viewer.moderator and viewer.pupil is None and not can_view_debate(request.user, debate):
         raise Http404
-    return Access(debate=debate, moderator=moderator, pupil=pupil)
+    return Access(debate=debate, viewer=viewer)
 
 
 def _moderated(request, pk: int) -> Access:
@@ -108,7 +113,7 @@ def _moderated(request, pk: int) -> Access:
 
 def _managed(request, pk: int) -> Debate:
     access = _access(request, pk)
-    if not can_manage_debate(request.user, access.debate):
+    if not access.viewer.manager:
         raise PermissionDenied
     return access.debate
 
@@ -326,76 +331,24 @@ def debate_archive(request, pk):
 # --- The tree ---------------------------------------------------------------------------------
 
 
-@dataclass
-class PostActions:
-    """What the viewer may do on one post, as the page shows it (the services decide)."""
-
-    reply: bool = False  # an argument pour or contre in reply
-    comment: bool = False
-    mark: bool = False
-    report: bool = False
-    withdraw: bool = False
-    approve: bool = False
-    hide: bool = False
-    confirm_hide: bool = False  # hidden by reports: the teacher confirms or restores
-    restore: bool = False
-    draft: dict | None = None  # what was typed in this post's reply form, after a refusal
-
-
-def _blocked(access: Access, user) -> bool:
-    return (
-        access.pupil is not None
-        and PostingBlock.objects.filter(debate=access.debate, pupil_id=user.pk).exists()
-    )
-
-
 def _tree_context(request, access: Access, *, form=None, error=None, draft=None) -> dict:
-    debate, user = access.debate, request.user
-    tree = debate_tree(debate=debate, viewer=user)
-    writable = debate.is_open and not debate.is_archived
-    pupil_active = access.pupil is not None and not access.pupil.classroom.is_archived
-    blocked = _blocked(access, user)
-    can_post = writable and (access.moderator or (pupil_active and not blocked))
-    to_moderate = 0
-    for node in tree.walk():
-        actions = PostActions()
-        published = node.status == ArgumentStatus.PUBLISHED and not node.placeholder
-        is_argument = node.kind == ArgumentKind.ARGUMENT
-        if can_post and published and is_argument:
-            actions.reply = node.depth < debate.max_depth
-            actions.comment = True
-        if pupil_active and published and not node.mine:
-            actions.mark = writable and is_argument
-            actions.report = not debate.is_archived
-        actions.withdraw = (
-            node.mine
-            and writable
-            and node.status in (ArgumentStatus.PENDING, ArgumentStatus.PUBLISHED)
-            and not node.children
-        )
-        if access.moderator and not node.placeholder:
-            actions.approve = node.status == ArgumentStatus.PENDING
-            actions.hide = node.status == ArgumentStatus.PUBLISHED
-            # Only the reports' automatic hiding leaves reports open on a hidden post.
-            actions.confirm_hide = node.status == ArgumentStatus.HIDDEN and node.open_reports > 0
-            actions.restore = node.status in (ArgumentStatus.HIDDEN, ArgumentStatus.REJECTED)
-            if actions.approve or actions.confirm_hide or (published and node.open_reports):
-                to_moderate += 1
-        if draft and draft.get("parent") == node.id:
-            actions.draft = draft
-        node.actions = actions
+    """The tree with what the viewer may do on each post (debates.selectors.post_actions, as
+    the API's tree says it), and `draft`: what was typed in a reply form that was refused."""
+    debate = access.debate
+    tree = debate_tree(debate=debate, viewer=request.user, seen_as=access.viewer)
     return {
         "debate": debate,
         "tree": tree,
         "moderator": access.moderator,
-        "manager": access.moderator and can_manage_debate(user, debate),
+        "manager": access.viewer.manager,
         "pupil": access.pupil,
-        "can_post": can_post,
-        "blocked": blocked,
-        "blocked_message": services.ERROR_MESSAGES[services.PUPIL_BLOCKED],
+        "can_post": tree.can_post,
+        "blocked": access.viewer.blocked,
+        "blocked_message": services.DebateError(services.PUPIL_BLOCKED).message,
         "form": form or ArgumentForm(),
         "error": error,
-        "to_moderate": to_moderate,
+        "draft": draft,
+        "to_moderate": tree.to_moderate,
         "report_reasons": ReportReason.choices,
         "max_depth": debate.max_depth,
     }
@@ -713,7 +666,7 @@ def debate_moderation(request, pk):
         "classroom_votes/debates/debate_moderation.html",
         {
             "debate": debate,
-            "manager": can_manage_debate(request.user, debate),
+            "manager": access.viewer.manager,
             "queue_size": len(queue),
             "pending": _queue_rows(queue.pending),
             "held": _queue_rows(queue.held),
@@ -741,7 +694,7 @@ def debate_moderation(request, pk):
 
 def _debate_pupil_or_404(debate: Debate, user_pk: int) -> tuple[User, PupilProfile]:
     user = User.objects.filter(pk=user_pk).first()
-    profile = debate_pupil(user, debate) if user is not None else None
+    profile = component_pupil(user, debate) if user is not None else None
     if profile is None:
         raise Http404
     return user, profile

@@ -6,25 +6,10 @@ from rest_framework import serializers
 
 from courses.models import Assignment, CoursePage, LessonPage
 from courses.selectors import LessonStatus
-from courses.services import (
-    ASSIGNMENT_CLASSROOM_ARCHIVED,
-    ASSIGNMENT_DUE_DATE_PAST,
-    AssignmentError,
-)
 from school.models import Classroom
 from school.permissions import can_manage_classroom
 
 CLASSROOM_NOT_FOUND = _("Classe introuvable.")
-# Where each service error shows in a 400 response; the others are non-field errors.
-ASSIGNMENT_ERROR_FIELDS = {
-    ASSIGNMENT_CLASSROOM_ARCHIVED: "classroom",
-    ASSIGNMENT_DUE_DATE_PAST: "due_date",
-}
-
-
-def assignment_error_detail(error: AssignmentError) -> dict:
-    field = ASSIGNMENT_ERROR_FIELDS.get(error.code, "non_field_errors")
-    return {field: [serializers.ErrorDetail(error.message, code=error.code)]}
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

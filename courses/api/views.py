@@ -14,7 +14,7 @@ from courses.selectors import (
     pupil_profile_of,
     pupil_progress_detail,
 )
-from courses.services import AssignmentError, assignment_create, assignment_delete
+from courses.services import assignment_create, assignment_delete
 from school.api.permissions import API_AUTHENTICATION_CLASSES, FollowsClasswork
 from school.permissions import can_manage_classrooms, classrooms_managed_by
 
@@ -24,7 +24,6 @@ from .serializers import (
     AssignmentSerializer,
     ProgressFilterSerializer,
     ProgressRowSerializer,
-    assignment_error_detail,
     progress_entries,
 )
 
@@ -76,10 +75,7 @@ class AssignmentViewSet(
     def create(self, request, *args, **kwargs):
         data = AssignmentCreateInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        try:
-            assignment = assignment_create(teacher=request.user, **data.validated_data)
-        except AssignmentError as error:
-            raise exceptions.ValidationError(assignment_error_detail(error)) from error
+        assignment = assignment_create(teacher=request.user, **data.validated_data)
         return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):

@@ -46,6 +46,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from config.errors import DomainError
+
 H5P_NOT_A_ZIP = "h5p_not_a_zip"
 H5P_TOO_LARGE = "h5p_too_large"
 H5P_TOO_MANY_ENTRIES = "h5p_too_many_entries"
@@ -120,13 +122,11 @@ class H5PLimits:
         return cls(**getattr(settings, "HEMICYCLE_H5P_LIMITS", None) or {})
 
 
-class H5PPackageError(Exception):
+class H5PPackageError(DomainError):
     """A refused package: ``code`` is one of the H5P_* constants, ``message`` is French."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
 
 
 @dataclass(frozen=True)

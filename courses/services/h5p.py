@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.errors import DomainError, ErrorKind
 
 from ..models import H5PPackage, H5PUserState, LessonPage
 
@@ -123,11 +126,15 @@ def h5p_package_files_remove(*, package: H5PPackage) -> None:
         transaction.on_commit(lambda: shutil.rmtree(path, ignore_errors=True))
 
 
-class H5PStateError(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class H5PStateError(DomainError):
+    messages = {
+        H5P_STATE_UNKNOWN_ACTIVITY: gettext_lazy("Cette activité n'existe pas."),
+        H5P_STATE_TOO_LARGE: gettext_lazy("L'état enregistré dépasse %(max)s octets."),
+    }
+    kinds = {
+        H5P_STATE_UNKNOWN_ACTIVITY: ErrorKind.NOT_FOUND,
+        H5P_STATE_TOO_LARGE: ErrorKind.TOO_LARGE,
+    }
 
 
 def h5p_state_save(
@@ -143,7 +150,7 @@ def h5p_state_save(
 ) -> H5PUserState | None:
     """Store (or, for the protocol's data "0", delete) a user's state in an activity."""
     if activity_id not in lesson.h5p_activity_ids():
-        raise H5PStateError(H5P_STATE_UNKNOWN_ACTIVITY, _("Cette activité n'existe pas."))
+        raise H5PStateError(H5P_STATE_UNKNOWN_ACTIVITY)
     key = {
         "user": user,
         "lesson": lesson,
@@ -156,10 +163,7 @@ def h5p_state_save(
         return None
     limit = settings.HEMICYCLE_H5P_STATE_MAX_BYTES
     if len(data.encode()) > limit:
-        raise H5PStateError(
-            H5P_STATE_TOO_LARGE,
-            _("L'état enregistré dépasse %(max)s octets.") % {"max": limit},
-        )
+        raise H5PStateError(H5P_STATE_TOO_LARGE, max=limit)
     state, _created = H5PUserState.objects.update_or_create(
         **key, defaults={"data": data, "preload": preload, "invalidate": invalidate}
     )

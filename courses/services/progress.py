@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError, ErrorKind
 from school.models import Classroom
 
 from ..grading import QuizResult, quiz_answers_from_form, quiz_grade
@@ -103,14 +104,12 @@ ASSIGNMENT_ERROR_MESSAGES = {
 }
 
 
-class AssignmentError(ValueError):
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(str(ASSIGNMENT_ERROR_MESSAGES[code]))
-
-    @property
-    def message(self) -> str:
-        return str(ASSIGNMENT_ERROR_MESSAGES[self.code])
+class AssignmentError(DomainError):
+    messages = ASSIGNMENT_ERROR_MESSAGES
+    kinds = {
+        ASSIGNMENT_ALREADY_EXISTS: ErrorKind.CONFLICT,
+        ASSIGNMENT_CLASSROOM_ARCHIVED: ErrorKind.CONFLICT,
+    }
 
 
 def assignment_create(

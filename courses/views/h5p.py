@@ -10,8 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..models import H5PPackage, LessonPage
 from ..selectors import h5p_state_get
 from ..services import (
-    H5P_STATE_TOO_LARGE,
-    H5P_STATE_UNKNOWN_ACTIVITY,
     H5PStateError,
     h5p_content_dir,
     h5p_state_save,
@@ -113,9 +111,6 @@ def _protocol_error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"success": False, "message": message}, status=status)
 
 
-STATE_ERROR_STATUS = {H5P_STATE_UNKNOWN_ACTIVITY: 404, H5P_STATE_TOO_LARGE: 413}
-
-
 @require_http_methods(["GET", "POST"])
 def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
     """H5P's content-user-data protocol, for the logged-in user only. GET answers
@@ -152,5 +147,5 @@ def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
             invalidate=request.POST.get("invalidate") == "1",
         )
     except H5PStateError as error:
-        return _protocol_error(error.message, STATE_ERROR_STATUS[error.code])
+        return _protocol_error(error.message, error.status)
     return JsonResponse({"success": True})

@@ -14,7 +14,6 @@ CLASSROOM_NAME_TAKEN = _("Cet établissement a déjà une classe de ce nom pour 
 SCHOOL_YEAR_NOT_OPEN = _(
     "Choisissez l'année scolaire en cours ou la suivante : %(current)s ou %(next)s."
 )
-BAD_CREDENTIALS = _("Identifiant ou mot de passe incorrect.")
 
 
 class ClassroomSerializer(serializers.ModelSerializer):

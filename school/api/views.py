@@ -5,7 +5,7 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,6 +14,9 @@ from rest_framework.throttling import AnonRateThrottle
 from school.permissions import can_obtain_api_token
 from school.selectors import classroom_pupils, classrooms_for_manager
 from school.services import (
+    API_TOKEN_REFUSED,
+    CREDENTIALS_INVALID,
+    LOCKED_OUT,
     SchoolError,
     api_token_get_or_create,
     classroom_create,
@@ -22,7 +25,6 @@ from school.services import (
 
 from .permissions import API_AUTHENTICATION_CLASSES, ManagesClassrooms
 from .serializers import (
-    BAD_CREDENTIALS,
     ClassroomCreateInputSerializer,
     ClassroomSerializer,
     PupilCredentialsSerializer,
@@ -31,15 +33,6 @@ from .serializers import (
     TokenObtainInputSerializer,
     TokenSerializer,
 )
-
-TOKEN_REFUSED = _("Les jetons d'API sont réservés aux enseignants.")
-LOCKED_OUT = _("Trop de tentatives de connexion : réessayez dans quelques minutes.")
-
-
-class LockedOut(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = LOCKED_OUT
-    default_code = "locked_out"
 
 
 @extend_schema_view(
@@ -113,12 +106,7 @@ class ClassroomPupilsView(GenericAPIView):
         classroom = self.get_classroom()
         data = PupilsBulkCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            credentials = pupils_bulk_create(
-                classroom=classroom, count=data.validated_data["count"]
-            )
-        except SchoolError as error:
-            raise exceptions.ValidationError({"detail": [error.message]}) from error
+        credentials = pupils_bulk_create(classroom=classroom, count=data.validated_data["count"])
         response = Response(
             PupilCredentialsSerializer(credentials, many=True).data,
             status=status.HTTP_201_CREATED,
@@ -156,11 +144,11 @@ class TokenObtainView(GenericAPIView):
         data.is_valid(raise_exception=True)
         user = authenticate(request, **data.validated_data)
         if getattr(request, "axes_locked_out", False):
-            raise LockedOut()
+            raise SchoolError(LOCKED_OUT)
         if user is None:
-            raise exceptions.ValidationError({"non_field_errors": [BAD_CREDENTIALS]})
+            raise SchoolError(CREDENTIALS_INVALID)
         if not can_obtain_api_token(user):
-            raise exceptions.PermissionDenied(TOKEN_REFUSED)
+            raise SchoolError(API_TOKEN_REFUSED)
         token = api_token_get_or_create(user=user)
         response = Response(TokenSerializer(token).data)
         response["Cache-Control"] = "no-store"

@@ -112,13 +112,15 @@ def test_query_count_does_not_grow_with_the_class(world):
 @pytest.mark.parametrize("value", ["deux", "0", "-3", "1.5"])
 def test_bad_classroom_parameter_is_a_400(world, value):
     response = client_for(world.users["teacher"]).get(f"/api/progress/?classroom={value}")
-    assert response.status_code == 400 and "classroom" in response.json()
+    assert response.status_code == 400 and "classroom" in response.json()["fields"]
 
 
 def test_teacher_must_name_a_class(world):
     response = client_for(world.users["teacher"]).get("/api/progress/")
     assert response.status_code == 400
-    assert response.json() == {"classroom": ["Précisez la classe : ?classroom=<identifiant>."]}
+    assert response.json()["fields"] == {
+        "classroom": ["Précisez la classe : ?classroom=<identifiant>."]
+    }
 
 
 def test_unknown_class_is_a_404(world):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from config import errors
 from courses.models import ExerciseKind, LessonProgress, QuizAttempt, XAPIStatement
 from courses.selectors import class_progress_summary
 from courses.services import assignment_create
@@ -218,7 +219,7 @@ def test_empty_and_oversized_batches_are_refused(client, world, settings):
     assert response.status_code == 400 and response.json()["code"] == XAPI_TOO_MANY
     settings.HEMICYCLE_XAPI_MAX_BODY_BYTES = 1000
     response = post(client, [statement(world) for _ in range(3)])
-    assert response.status_code == 413 and response.json()["code"] == XAPI_TOO_LARGE
+    assert response.status_code == 413 and response.json()["code"] == errors.BODY_TOO_LARGE
     assert _rows() == (0, 0, 0)
 
 

@@ -12,9 +12,11 @@ from rest_framework.test import APIClient
 
 from courses.models import Assignment, LessonPage
 from courses.services import quiz_attempt_check_and_record
+from school import services
 from school.models import Classroom, PupilProfile, School, User
 from school.selectors import school_year_current
 from school.services import classroom_archive
+from tests.api_errors import refusal_text
 from tests.courses.factories import course_create, lesson_create
 from tests.courses.test_quiz import form_data, right_answers
 from tests.school.factories import (
@@ -325,9 +327,12 @@ def test_bad_credentials_and_bad_token(world):
         "/api/token/", {"username": username, "password": "faux"}, format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["Identifiant ou mot de passe incorrect."]}
+    assert response.json() == {
+        "code": services.CREDENTIALS_INVALID,
+        "detail": "Identifiant ou mot de passe incorrect.",
+    }
     missing = APIClient().post("/api/token/", {}, format="json")
-    assert missing.status_code == 400 and set(missing.json()) == {"username", "password"}
+    assert missing.status_code == 400 and set(missing.json()["fields"]) == {"username", "password"}
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token nope")
     assert client.get("/api/classes/").status_code == 401
@@ -344,7 +349,8 @@ def test_failed_token_requests_lock_the_account_out(world, settings):
     )
     assert response.status_code == 429
     assert response.json() == {
-        "detail": "Trop de tentatives de connexion : réessayez dans quelques minutes."
+        "code": services.LOCKED_OUT,
+        "detail": "Trop de tentatives de connexion : réessayez dans quelques minutes.",
     }
     assert not Token.objects.exists()
 
@@ -384,7 +390,7 @@ def test_class_creation_rejects_bad_input(world, body, field, message):
     before = Classroom.objects.count()
     response = client_for(world.users["teacher"]).post("/api/classes/", body, format="json")
     assert response.status_code == 400
-    assert message in " ".join(response.json()[field])
+    assert message in refusal_text(response.json(), field)
     assert Classroom.objects.count() == before
 
 
@@ -394,7 +400,7 @@ def test_bulk_pupils_rejects_bad_counts(world, count):
     response = client_for(world.users["teacher"]).post(
         f"/api/classes/{world.classroom.pk}/pupils/", {"count": count}, format="json"
     )
-    assert response.status_code == 400 and "count" in response.json()
+    assert response.status_code == 400 and "count" in response.json()["fields"]
     assert PupilProfile.objects.count() == before
 
 
@@ -404,27 +410,32 @@ def test_bulk_pupils_refused_in_an_archived_class(world):
     response = client_for(world.users["teacher"]).post(
         f"/api/classes/{world.classroom.pk}/pupils/", {"count": 2}, format="json"
     )
-    assert response.status_code == 400
-    assert response.json() == {"detail": ["Cette classe est archivée."]}
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": services.CLASSROOM_ARCHIVED,
+        "detail": "Cette classe est archivée.",
+    }
     assert PupilProfile.objects.count() == before
 
 
 @pytest.mark.parametrize(
-    ("case", "field", "message"),
+    ("case", "status", "field", "message"),
     [
-        ("both", "non_field_errors", "soit un cours entier, soit une seule leçon"),
-        ("neither", "non_field_errors", "Choisissez un cours ou une leçon"),
-        ("duplicate", "non_field_errors", "déjà donné"),
-        ("draft", "non_field_errors", "n'est pas publié"),
-        ("unknown_lesson", "lesson", "existe pas"),
-        ("other_class", "classroom", "Classe introuvable"),
-        ("unknown_class", "classroom", "Classe introuvable"),
-        ("bad_date", "due_date", "format"),
-        ("past_date", "due_date", "déjà passée"),
-        ("archived", "classroom", "archivée"),
+        # Input the serializer refuses, field by field...
+        ("unknown_lesson", 400, "lesson", "existe pas"),
+        ("other_class", 400, "classroom", "Classe introuvable"),
+        ("unknown_class", 400, "classroom", "Classe introuvable"),
+        ("bad_date", 400, "due_date", "format"),
+        # ...and what the service refuses, with its code and the status of its kind.
+        ("both", 400, None, "soit un cours entier, soit une seule leçon"),
+        ("neither", 400, None, "Choisissez un cours ou une leçon"),
+        ("duplicate", 409, None, "déjà donné"),
+        ("draft", 400, None, "n'est pas publié"),
+        ("past_date", 400, None, "déjà passée"),
+        ("archived", 409, None, "archivée"),
     ],
 )
-def test_assignment_creation_rejects_bad_input(world, case, field, message):
+def test_assignment_creation_rejects_bad_input(world, case, status, field, message):
     body = {"classroom": world.classroom.pk, "lesson": world.other_lesson.pk}
     body |= {
         "both": {"course": world.course.pk},
@@ -442,8 +453,8 @@ def test_assignment_creation_rejects_bad_input(world, case, field, message):
         classroom_archive(classroom=world.classroom)
     before = Assignment.objects.count()
     response = client_for(world.users["teacher"]).post("/api/assignments/", body, format="json")
-    assert response.status_code == 400
-    assert message in " ".join(response.json()[field]), response.json()
+    assert response.status_code == status
+    assert message in refusal_text(response.json(), field), response.json()
     assert Assignment.objects.count() == before
 
 

@@ -14,22 +14,6 @@ from classroom_votes.models import FIXED_ANSWERS, Consultation, Phase, SourcePan
 from classroom_votes.tallies import Grade, TallyResult, VotingMethod
 from school.models import Classroom
 
-# --- Errors -----------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("Code stable de l'erreur, pour les programmes."))
-    detail = serializers.CharField(help_text=_("Message en français, pour l'utilisateur."))
-
-
-class InputErrorSerializer(ErrorSerializer):
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Les champs mal formés et leurs erreurs."),
-    )
-
-
 # --- Consultations ----------------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ no name, nothing they did not publish. The one exception is the list of posting 
 debate's moderators only, which gives the pupil's id as the classes API does to their teachers
 (it is what unblocking takes)."""
 
+from dataclasses import asdict
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -163,6 +165,22 @@ class ModeratedArgumentSerializer(ArgumentSerializer):
         read_only_fields = fields
 
 
+class PostActionsSerializer(serializers.Serializer):
+    """What the user may do on this post now (the services check it again)."""
+
+    reply = serializers.BooleanField(help_text=_("Répondre par un argument pour ou contre."))
+    comment = serializers.BooleanField(help_text=_("Répondre par un commentaire."))
+    mark = serializers.BooleanField(help_text=_("Le trouver convaincant (ou ne plus)."))
+    report = serializers.BooleanField(help_text=_("Le signaler."))
+    withdraw = serializers.BooleanField(help_text=_("Le retirer (son auteur)."))
+    approve = serializers.BooleanField(help_text=_("Modérateurs : le valider ou le refuser."))
+    hide = serializers.BooleanField(help_text=_("Modérateurs : le masquer."))
+    confirm_hide = serializers.BooleanField(
+        help_text=_("Modérateurs : confirmer le masquage par les signalements.")
+    )
+    restore = serializers.BooleanField(help_text=_("Modérateurs : le rétablir."))
+
+
 class TreeNodeSerializer(serializers.Serializer):
     """One visible post. A placeholder keeps the place of a post the viewer may not see but
     that has visible replies: no text, no author."""
@@ -192,6 +210,7 @@ class TreeNodeSerializer(serializers.Serializer):
     held_words = serializers.CharField(
         allow_null=True, allow_blank=True, help_text=_("Modérateurs : mots surveillés trouvés.")
     )
+    actions = PostActionsSerializer()
 
 
 class DebateTreeSerializer(serializers.Serializer):
@@ -394,6 +413,7 @@ def node_entry(node: TreeNode, *, moderator: bool) -> dict:
     }
     for name in ("open_reports", "hold_reason", "held_words"):
         entry[name] = getattr(node, name) if moderator else None
+    entry["actions"] = asdict(node.actions)
     return entry
 
 

@@ -2,20 +2,11 @@
 arguments and the two columns, posting, the teacher's summary, moderation queue, audit log and
 posting blocks; and, per post, withdrawal, convincing marks, reports and moderation. Views
 validate, call one service or selector and serialise; the rules are debates.permissions' and
-debates.services'.
-
-Statuses. 401 without a login; 403 for a role that may never use the debates (an editor) or for
-a visible debate or post the user may not act on (a pupil moderating, a teacher marking); 404
-for a debate or post the user may not see, whatever the method (a route that does not take the
-method looks the object up before answering 405). Refusals of the services answer
-`{"code", "detail"}` with the status of debates.services.ERROR_STATUS: 400 for bad input, 409
-when the state refuses the action (closed, archived, already done), 429 past the rate limit
-(with Retry-After). Nothing is stored on a refusal.
+debates.services', statuses and the error body those of classroom_votes.api.common (429 past
+the rate limit, with Retry-After). Nothing is stored on a refusal.
 
 Pupils appear under their pseudonym only; nobody but moderators learns who marked or reported."""
 
-from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -23,20 +14,18 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from classroom_votes.api.common import (
-    INPUT_INVALID,
-    MESSAGES,
-    ROLE_REFUSED,
-    error_response,
-    route_action,
+from classroom_votes.api.common import ComponentAccess, ComponentViewSet
+from classroom_votes.components import (
+    CLASSROOM_NOT_MANAGED,
+    NOT_A_PUPIL,
+    component_classes_for,
+    component_pupil,
+    id_or_none,
 )
-from classroom_votes.consultations.api.serializers import ErrorSerializer, InputErrorSerializer
-from classroom_votes.consultations.services import id_or_none
 from classroom_votes.debates import services
 from classroom_votes.debates.permissions import (
     can_create_debate,
@@ -45,9 +34,9 @@ from classroom_votes.debates.permissions import (
     can_post_in_debate,
     can_view_debate,
     can_view_debate_summary,
-    debate_pupil,
 )
 from classroom_votes.debates.selectors import (
+    argument_visible,
     debate_blocks,
     debate_columns,
     debate_moderation_log,
@@ -56,10 +45,9 @@ from classroom_votes.debates.selectors import (
     debate_tree,
     debates_visible_to,
 )
-from classroom_votes.models import Argument, ArgumentStatus, Consultation, ConvincingMark, Debate
-from school.api.permissions import API_AUTHENTICATION_CLASSES
+from classroom_votes.models import Argument, Consultation, ConvincingMark, Debate
+from config.errors import ROLE_REFUSED
 from school.models import Classroom, PupilProfile, User
-from school.permissions import can_manage_classrooms, is_pupil_account
 
 from .serializers import (
     ArgumentPostInputSerializer,
@@ -90,33 +78,13 @@ from .serializers import (
 )
 
 
-def _input_error(serializer) -> Response:
-    return error_response(
-        INPUT_INVALID,
-        MESSAGES[INPUT_INVALID],
-        status_code=status.HTTP_400_BAD_REQUEST,
-        fields=serializer.errors,
-    )
-
-
-def _service_error(error: services.DebateError) -> Response:
-    response = error_response(error.code, error.message, status_code=error.status)
-    if error.code == services.RATE_LIMITED and "minutes" in error.params:
-        response["Retry-After"] = str(60 * int(error.params["minutes"]))
-    return response
-
-
-def _refusal(code: str) -> dict:
-    return {"code": code, "detail": str(services.ERROR_MESSAGES.get(code) or MESSAGES[code])}
-
-
 def _participates(user, debate: Debate) -> bool:
     """Its moderators and its pupils post; the service says why a post is refused."""
-    return can_moderate_debate(user, debate) or debate_pupil(user, debate) is not None
+    return can_moderate_debate(user, debate) or component_pupil(user, debate) is not None
 
 
 def _pupil_of(user, argument: Argument) -> bool:
-    return debate_pupil(user, argument.debate) is not None
+    return component_pupil(user, argument.debate) is not None
 
 
 def _author_of(user, argument: Argument) -> bool:
@@ -127,12 +95,11 @@ def _moderates(user, argument: Argument) -> bool:
     return can_moderate_debate(user, argument.debate)
 
 
-class DebateAccess(BasePermission):
-    """Roles first (has_permission), then the object's predicate: debates and posts the user may
-    not see are 404 before this runs. Refusals carry a code."""
+class DebateAccess(ComponentAccess):
+    """The object is the debate or the post."""
 
-    # action -> (predicate, refusal code); the object is the debate or the post.
-    OBJECT_RULES = {
+    role_rules = {"create": (can_create_debate, ROLE_REFUSED)}
+    object_rules = {
         "partial_update": (can_manage_debate, services.DEBATE_NOT_ALLOWED),
         "close": (can_manage_debate, services.DEBATE_NOT_ALLOWED),
         "reopen": (can_manage_debate, services.DEBATE_NOT_ALLOWED),
@@ -143,11 +110,11 @@ class DebateAccess(BasePermission):
         "blocks": (can_moderate_debate, services.MODERATION_NOT_ALLOWED),
         "block": (can_moderate_debate, services.MODERATION_NOT_ALLOWED),
         "unblock": (can_moderate_debate, services.MODERATION_NOT_ALLOWED),
-        "arguments": (_participates, services.NOT_A_PUPIL),
+        "arguments": (_participates, NOT_A_PUPIL),
         "withdraw": (_author_of, services.ARGUMENT_NOT_YOURS),
-        "convincing": (_pupil_of, services.NOT_A_PUPIL),
-        "convincing_unmark": (_pupil_of, services.NOT_A_PUPIL),
-        "report": (_pupil_of, services.NOT_A_PUPIL),
+        "convincing": (_pupil_of, NOT_A_PUPIL),
+        "convincing_unmark": (_pupil_of, NOT_A_PUPIL),
+        "report": (_pupil_of, NOT_A_PUPIL),
         "approve": (_moderates, services.MODERATION_NOT_ALLOWED),
         "reject": (_moderates, services.MODERATION_NOT_ALLOWED),
         "hide": (_moderates, services.MODERATION_NOT_ALLOWED),
@@ -155,90 +122,16 @@ class DebateAccess(BasePermission):
         "dismiss_reports": (_moderates, services.MODERATION_NOT_ALLOWED),
     }
 
-    def has_permission(self, request, view):
-        user = request.user
-        if not user.is_authenticated:
-            return False
-        if route_action(view) == "create":
-            allowed = can_create_debate(user)
-        else:  # those who have classes, as teachers or pupils
-            allowed = can_manage_classrooms(user) or is_pupil_account(user)
-        if not allowed:
-            self.message = _refusal(ROLE_REFUSED)
-        return allowed
 
-    def has_object_permission(self, request, view, obj):
-        rule = self.OBJECT_RULES.get(route_action(view))
-        if rule is None:
-            return True
-        predicate, code = rule
-        allowed = predicate(request.user, obj)
-        if not allowed:
-            self.message = _refusal(code)
-        return allowed
-
-
-class _DebateAPIViewSet(viewsets.GenericViewSet):
-    authentication_classes = API_AUTHENTICATION_CLASSES
+class _DebateAPIViewSet(ComponentViewSet):
     permission_classes = [DebateAccess]
-    pagination_class = None
-    lookup_value_regex = r"[0-9]+"
+    error_class = services.DebateError
     not_found_code = services.DEBATE_NOT_FOUND
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        if self.action is None and "pk" in kwargs:
-            # A method this route does not take: the object is still looked up first, so that
-            # one the user may not see answers 404 (and one they may not act on 403).
-            self.get_object()
 
-    def handle_exception(self, exc):
-        if isinstance(exc, exceptions.NotFound | Http404):
-            exc = exceptions.NotFound(_refusal(self.not_found_code))
-        elif isinstance(exc, exceptions.ParseError | exceptions.UnsupportedMediaType):
-            response = super().handle_exception(exc)
-            response.data = {"code": INPUT_INVALID, "detail": str(exc.detail)}
-            return response
-        return super().handle_exception(exc)
-
-    def _input(self, serializer_class):
-        """The validated data, or raise the 400 answer."""
-        data = serializer_class(data=self.request.data)
-        if not data.is_valid():
-            raise _InputInvalid(data)
-        return data.validated_data
-
-
-class _InputInvalid(exceptions.APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, serializer):
-        super().__init__(
-            {
-                "code": INPUT_INVALID,
-                "detail": str(MESSAGES[INPUT_INVALID]),
-                "fields": serializer.errors,
-            }
-        )
-
-
-ERRORS = {
-    401: OpenApiResponse(description=_("Non connecté.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("Rôle ou action non permis.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Débat introuvable pour vous.")),
-}
-ARGUMENT_ERRORS = ERRORS | {
-    404: OpenApiResponse(ErrorSerializer, description=_("Message introuvable pour vous.")),
-}
-BAD_INPUT = OpenApiResponse(
-    InputErrorSerializer,
-    description=_("Entrée invalide (code et message) ; rien n'est enregistré."),
-)
-CONFLICT = OpenApiResponse(
-    ErrorSerializer, description=_("L'état du débat ou du message refuse l'action.")
-)
+CONFLICT = OpenApiResponse(description=_("L'état du débat ou du message refuse l'action."))
 RATE_LIMITED = OpenApiResponse(
-    ErrorSerializer, description=_("Trop de messages en peu de temps (en-tête Retry-After).")
+    description=_("Trop de messages en peu de temps (en-tête Retry-After).")
 )
 ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 USER_PARAMETER = OpenApiParameter(
@@ -256,7 +149,7 @@ ARCHIVED_PARAMETER = OpenApiParameter(
             "Ceux que l'utilisateur peut voir : ceux de ses classes, tous pour un administrateur."
         ),
         parameters=[ARCHIVED_PARAMETER],
-        responses={200: DebateListSerializer(many=True), 400: BAD_INPUT, **ERRORS},
+        responses={200: DebateListSerializer(many=True)},
     ),
     retrieve=extend_schema(
         summary=_("Un débat"),
@@ -265,7 +158,7 @@ ARCHIVED_PARAMETER = OpenApiParameter(
             "gèrent ; ce que l'utilisateur peut y faire."
         ),
         parameters=[ID_PARAMETER],
-        responses={200: DebateSerializer, **ERRORS},
+        responses={200: DebateSerializer},
     ),
     create=extend_schema(
         summary=_("Lancer un débat"),
@@ -275,7 +168,7 @@ ARCHIVED_PARAMETER = OpenApiParameter(
             "rien n'est enregistré."
         ),
         request=DebateCreateInputSerializer,
-        responses={201: DebateSerializer, 400: BAD_INPUT, 409: CONFLICT, **ERRORS},
+        responses={201: DebateSerializer, 409: CONFLICT},
     ),
     partial_update=extend_schema(
         summary=_("Changer les réglages"),
@@ -285,32 +178,19 @@ ARCHIVED_PARAMETER = OpenApiParameter(
         ),
         parameters=[ID_PARAMETER],
         request=DebateSettingsInputSerializer,
-        responses={200: DebateSerializer, 400: BAD_INPUT, 409: CONFLICT, **ERRORS},
+        responses={200: DebateSerializer, 409: CONFLICT},
     ),
 )
 class DebateViewSet(_DebateAPIViewSet):
-    queryset = Debate.objects.none()  # for the schema; lookups go through debates_visible_to
+    queryset = Debate.objects.none()  # for the schema; lookups go through get_queryset
 
-    def get_object(self) -> Debate:
-        pk = id_or_none(self.kwargs["pk"])
-        debate = None
-        if pk is not None:
-            debate = (
-                debates_visible_to(user=self.request.user, include_archived=True)
-                .filter(pk=pk)
-                .first()
-            )
-        if debate is None:
-            raise exceptions.NotFound()
-        self.check_object_permissions(self.request, debate)
-        return debate
+    def get_queryset(self):
+        return debates_visible_to(user=self.request.user, include_archived=True)
 
     def _detail(self, debate: Debate) -> dict:
         user = self.request.user
         manager = can_manage_debate(user, debate)
-        classes = Classroom.objects.filter(debates=debate)
-        if not manager:
-            classes = classes.filter(Q(teachers=user) | Q(pupils__user=user)).distinct()
+        classes = component_classes_for(user, debate, manager=manager)
         entry = {
             **{
                 name: getattr(debate, name)
@@ -329,7 +209,7 @@ class DebateViewSet(_DebateAPIViewSet):
             },
             "consultation": debate.consultation_id,
             "archived": debate.is_archived,
-            "classes": list(classes.order_by("name", "pk")),
+            "classes": list(classes),
             "can_post": can_post_in_debate(user, debate),
             "can_moderate": can_moderate_debate(user, debate),
             "settings": (
@@ -351,8 +231,7 @@ class DebateViewSet(_DebateAPIViewSet):
 
     def list(self, request):
         filters = DebateListFilterSerializer(data=request.query_params)
-        if not filters.is_valid():
-            return _input_error(filters)
+        filters.is_valid(raise_exception=True)
         debates = debates_visible_to(
             user=request.user, include_archived=filters.validated_data["archived"]
         )
@@ -362,47 +241,38 @@ class DebateViewSet(_DebateAPIViewSet):
         return Response(self._detail(self.get_object()))
 
     def create(self, request):
-        data = self._input(DebateCreateInputSerializer)
+        data = self.input(DebateCreateInputSerializer)
         classroom_ids = list(dict.fromkeys(data.pop("classrooms")))
         classrooms = list(Classroom.objects.filter(pk__in=classroom_ids))
         consultation_id = data.pop("consultation", None)
-        try:
-            # An unknown id is refused as one the teacher may not use: nothing tells them apart.
-            if len(classrooms) != len(classroom_ids):
-                raise services.DebateError(services.DEBATE_CLASSROOM_NOT_MANAGED)
-            consultation = None
-            if consultation_id is not None:
-                consultation = Consultation.objects.filter(pk=consultation_id).first()
-                if consultation is None:
-                    raise services.DebateError(services.DEBATE_CONSULTATION_NOT_ALLOWED)
-            debate = services.debate_create(
-                owner=request.user, classrooms=classrooms, consultation=consultation, **data
-            )
-        except services.DebateError as error:
-            return _service_error(error)
+        # An unknown id is refused as one the teacher may not use: nothing tells them apart.
+        if len(classrooms) != len(classroom_ids):
+            raise services.DebateError(CLASSROOM_NOT_MANAGED)
+        consultation = None
+        if consultation_id is not None:
+            consultation = Consultation.objects.filter(pk=consultation_id).first()
+            if consultation is None:
+                raise services.DebateError(services.DEBATE_CONSULTATION_NOT_ALLOWED)
+        debate = services.debate_create(
+            owner=request.user, classrooms=classrooms, consultation=consultation, **data
+        )
         return Response(self._detail(debate), status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
         debate = self.get_object()
-        data = self._input(DebateSettingsInputSerializer)
-        try:
-            debate = services.debate_settings_update(debate=debate, by=request.user, **data)
-        except services.DebateError as error:
-            return _service_error(error)
+        data = self.input(DebateSettingsInputSerializer)
+        debate = services.debate_settings_update(debate=debate, by=request.user, **data)
         return Response(self._detail(debate))
 
     def _state_change(self, service) -> Response:
-        try:
-            debate = service(debate=self.get_object(), by=self.request.user)
-        except services.DebateError as error:
-            return _service_error(error)
+        debate = service(debate=self.get_object(), by=self.request.user)
         return Response(self._detail(debate))
 
     @extend_schema(
         summary=_("Clore le débat"),
         description=_("Plus de messages, de marques ni de retraits ; la modération continue."),
         request=None,
-        responses={200: DebateSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: DebateSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
@@ -411,7 +281,7 @@ class DebateViewSet(_DebateAPIViewSet):
     @extend_schema(
         summary=_("Rouvrir le débat"),
         request=None,
-        responses={200: DebateSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: DebateSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
@@ -423,7 +293,7 @@ class DebateViewSet(_DebateAPIViewSet):
             "Le clôt s'il est ouvert et le fige ; seule la modération s'applique encore."
         ),
         request=None,
-        responses={200: DebateSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: DebateSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
@@ -437,7 +307,7 @@ class DebateViewSet(_DebateAPIViewSet):
             "signalements. Liste plate dans l'ordre d'affichage ; `parent` donne l'arbre. Les "
             "élèves n'apparaissent que sous leur pseudonyme."
         ),
-        responses={200: DebateTreeSerializer, **ERRORS},
+        responses={200: DebateTreeSerializer},
     )
     @action(detail=True, methods=["get"])
     def tree(self, request, pk=None):
@@ -451,7 +321,7 @@ class DebateViewSet(_DebateAPIViewSet):
             "convaincants d'abord, avec le nombre de leurs réponses ; les commentaires sur la "
             "thèse."
         ),
-        responses={200: DebateColumnsSerializer, **ERRORS},
+        responses={200: DebateColumnsSerializer},
     )
     @action(detail=True, methods=["get"])
     def columns(self, request, pk=None):
@@ -465,7 +335,7 @@ class DebateViewSet(_DebateAPIViewSet):
             "Pour l'enseignant : messages par côté et par état, arguments les plus "
             "convaincants, ce que chaque élève a publié (jamais ce qu'il a marqué ou signalé)."
         ),
-        responses={200: DebateSummarySerializer, **ERRORS},
+        responses={200: DebateSummarySerializer},
     )
     @action(detail=True, methods=["get"])
     def summary(self, request, pk=None):
@@ -479,7 +349,7 @@ class DebateViewSet(_DebateAPIViewSet):
             "retenus (mots surveillés, coordonnées), masqués par les signalements, publiés et "
             "signalés. Les auteurs des signalements ne sont pas nommés."
         ),
-        responses={200: ModerationQueueSerializer, **ERRORS},
+        responses={200: ModerationQueueSerializer},
     )
     @action(detail=True, methods=["get"])
     def moderation(self, request, pk=None):
@@ -489,7 +359,7 @@ class DebateViewSet(_DebateAPIViewSet):
     @extend_schema(
         summary=_("Journal de modération"),
         description=_("Pour les modérateurs : les 200 dernières décisions, avec leur raison."),
-        responses={200: ModerationEventSerializer(many=True), **ERRORS},
+        responses={200: ModerationEventSerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def log(self, request, pk=None):
@@ -513,7 +383,7 @@ class DebateViewSet(_DebateAPIViewSet):
         description=_(
             "Pour les modérateurs : qui ne peut plus publier dans ce débat, et pourquoi."
         ),
-        responses={200: PostingBlockSerializer(many=True), **ERRORS},
+        responses={200: PostingBlockSerializer(many=True)},
     )
     @action(detail=True, methods=["get"])
     def blocks(self, request, pk=None):
@@ -529,19 +399,16 @@ class DebateViewSet(_DebateAPIViewSet):
             "entre au journal."
         ),
         request=BlockInputSerializer,
-        responses={201: PostingBlockSerializer, 400: BAD_INPUT, 409: CONFLICT, **ERRORS},
+        responses={201: PostingBlockSerializer, 409: CONFLICT},
     )
     @blocks.mapping.post
     def block(self, request, pk=None):
         debate = self.get_object()
-        data = self._input(BlockInputSerializer)
-        try:
-            pupil = self._block_target(debate, data)
-            block = services.pupil_block(
-                debate=debate, pupil=pupil, by=request.user, reason=data["reason"]
-            )
-        except services.DebateError as error:
-            return _service_error(error)
+        data = self.input(BlockInputSerializer)
+        pupil = self._block_target(debate, data)
+        block = services.pupil_block(
+            debate=debate, pupil=pupil, by=request.user, reason=data["reason"]
+        )
         block = next(row for row in debate_blocks(debate=debate) if row.pk == block.pk)
         return Response(
             PostingBlockSerializer(block_entry(block)).data, status=status.HTTP_201_CREATED
@@ -572,20 +439,17 @@ class DebateViewSet(_DebateAPIViewSet):
         ),
         parameters=[USER_PARAMETER],
         request=None,
-        responses={204: None, 409: CONFLICT, **ERRORS},
+        responses={204: None, 409: CONFLICT},
     )
     @action(detail=True, methods=["delete"], url_path=r"blocks/(?P<user_pk>[0-9]+)")
     def unblock(self, request, pk=None, user_pk=None):
         debate = self.get_object()
-        data = self._input(ReasonInputSerializer)
+        data = self.input(ReasonInputSerializer)
         pupil_id = id_or_none(user_pk)
         pupil = None if pupil_id is None else User.objects.filter(pk=pupil_id).first()
-        try:
-            if pupil is None:
-                raise services.DebateError(services.PUPIL_NOT_BLOCKED)
-            services.pupil_unblock(debate=debate, pupil=pupil, by=request.user, **data)
-        except services.DebateError as error:
-            return _service_error(error)
+        if pupil is None:
+            raise services.DebateError(services.PUPIL_NOT_BLOCKED)
+        services.pupil_unblock(debate=debate, pupil=pupil, by=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -602,50 +466,35 @@ class DebateViewSet(_DebateAPIViewSet):
         request=ArgumentPostInputSerializer,
         responses={
             201: ArgumentSerializer,
-            400: BAD_INPUT,
             409: CONFLICT,
             429: RATE_LIMITED,
-            **ERRORS,
         },
     )
     @action(detail=True, methods=["post"])
     def arguments(self, request, pk=None):
         debate = self.get_object()
-        data = self._input(ArgumentPostInputSerializer)
+        data = self.input(ArgumentPostInputSerializer)
         parent_id = data.get("parent")
-        try:
-            if parent_id is not None and not _visible_argument_exists(
-                parent_id, debate=debate, user=request.user
-            ):
-                raise services.DebateError(services.ARGUMENT_NOT_FOUND)
-            argument = services.argument_check_and_post(
-                author=request.user,
-                debate=debate,
-                text=data["text"],
-                kind=data["kind"],
-                side=data["side"],
-                parent_id=parent_id,
-            )
-        except services.DebateError as error:
-            return _service_error(error)
+        if parent_id is not None and not _visible_argument_exists(
+            parent_id, debate=debate, user=request.user
+        ):
+            raise services.DebateError(services.ARGUMENT_NOT_FOUND)
+        argument = services.argument_check_and_post(
+            author=request.user,
+            debate=debate,
+            text=data["text"],
+            kind=data["kind"],
+            side=data["side"],
+            parent_id=parent_id,
+        )
         return Response(ArgumentSerializer(argument).data, status=status.HTTP_201_CREATED)
-
-
-def _visible(argument: Argument, *, user, moderator: bool) -> bool:
-    """As in debates.selectors.debate_tree: withdrawn posts to nobody; published ones to all;
-    the others to moderators and their author."""
-    if argument.status == ArgumentStatus.WITHDRAWN:
-        return False
-    if moderator or argument.status == ArgumentStatus.PUBLISHED:
-        return True
-    return user.is_authenticated and argument.author_id == user.pk
 
 
 def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
     argument = Argument.objects.filter(pk=pk, debate=debate).only("status", "author_id").first()
     if argument is None:
         return False
-    return _visible(argument, user=user, moderator=can_moderate_debate(user, debate))
+    return argument_visible(argument, user=user, moderator=can_moderate_debate(user, debate))
 
 
 @extend_schema_view(
@@ -656,7 +505,7 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
             "et que personne n'y a répondu : le texte est effacé."
         ),
         request=None,
-        responses={200: ArgumentSerializer, 409: CONFLICT, **ARGUMENT_ERRORS},
+        responses={200: ArgumentSerializer, 409: CONFLICT},
     ),
     report=extend_schema(
         summary=_("Signaler un message"),
@@ -666,12 +515,12 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
             "jusqu'à la décision de l'enseignant."
         ),
         request=ReportInputSerializer,
-        responses={201: ReportReceiptSerializer, 400: BAD_INPUT, 409: CONFLICT, **ARGUMENT_ERRORS},
+        responses={201: ReportReceiptSerializer, 409: CONFLICT},
     ),
     approve=extend_schema(
         summary=_("Valider un message en attente"),
         request=None,
-        responses={200: ModeratedArgumentSerializer, 409: CONFLICT, **ARGUMENT_ERRORS},
+        responses={200: ModeratedArgumentSerializer, 409: CONFLICT},
     ),
     reject=extend_schema(
         summary=_("Refuser un message en attente"),
@@ -679,9 +528,7 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
         request=ReasonInputSerializer,
         responses={
             200: ModeratedArgumentSerializer,
-            400: BAD_INPUT,
             409: CONFLICT,
-            **ARGUMENT_ERRORS,
         },
     ),
     hide=extend_schema(
@@ -693,9 +540,7 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
         request=ReasonInputSerializer,
         responses={
             200: ModeratedArgumentSerializer,
-            400: BAD_INPUT,
             409: CONFLICT,
-            **ARGUMENT_ERRORS,
         },
     ),
     restore=extend_schema(
@@ -706,9 +551,7 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
         request=ReasonInputSerializer,
         responses={
             200: ModeratedArgumentSerializer,
-            400: BAD_INPUT,
             409: CONFLICT,
-            **ARGUMENT_ERRORS,
         },
     ),
     dismiss_reports=extend_schema(
@@ -717,9 +560,7 @@ def _visible_argument_exists(pk: int, *, debate: Debate, user) -> bool:
         request=ReasonInputSerializer,
         responses={
             200: ModeratedArgumentSerializer,
-            400: BAD_INPUT,
             409: CONFLICT,
-            **ARGUMENT_ERRORS,
         },
     ),
 )
@@ -738,7 +579,7 @@ class ArgumentViewSet(_DebateAPIViewSet):
         if (
             argument is None
             or not can_view_debate(user, argument.debate)
-            or not _visible(
+            or not argument_visible(
                 argument, user=user, moderator=can_moderate_debate(user, argument.debate)
             )
         ):
@@ -748,11 +589,8 @@ class ArgumentViewSet(_DebateAPIViewSet):
 
     def _call(self, service, serializer_class, input_class=None) -> Response:
         argument = self.get_object()
-        data = {} if input_class is None else self._input(input_class)
-        try:
-            argument = service(argument=argument, by=self.request.user, **data)
-        except services.DebateError as error:
-            return _service_error(error)
+        data = {} if input_class is None else self.input(input_class)
+        argument = service(argument=argument, by=self.request.user, **data)
         return Response(serializer_class(argument).data)
 
     @action(detail=True, methods=["post"])
@@ -772,40 +610,31 @@ class ArgumentViewSet(_DebateAPIViewSet):
             "ouvert. Le nombre est public, jamais qui l'a donné."
         ),
         request=None,
-        responses={201: ConvincingSerializer, 400: BAD_INPUT, 409: CONFLICT, **ARGUMENT_ERRORS},
+        responses={201: ConvincingSerializer, 409: CONFLICT},
     )
     @action(detail=True, methods=["post"])
     def convincing(self, request, pk=None):
         argument = self.get_object()
-        try:
-            services.convincing_mark(argument=argument, user=request.user)
-        except services.DebateError as error:
-            return _service_error(error)
+        services.convincing_mark(argument=argument, user=request.user)
         return self._convincing(argument, marked=True, status_code=status.HTTP_201_CREATED)
 
     @extend_schema(
         methods=["DELETE"],
         summary=_("Ne plus trouver l'argument convaincant"),
         request=None,
-        responses={200: ConvincingSerializer, 409: CONFLICT, **ARGUMENT_ERRORS},
+        responses={200: ConvincingSerializer, 409: CONFLICT},
     )
     @convincing.mapping.delete
     def convincing_unmark(self, request, pk=None):
         argument = self.get_object()
-        try:
-            services.convincing_unmark(argument=argument, user=request.user)
-        except services.DebateError as error:
-            return _service_error(error)
+        services.convincing_unmark(argument=argument, user=request.user)
         return self._convincing(argument, marked=False, status_code=status.HTTP_200_OK)
 
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
         argument = self.get_object()
-        data = self._input(ReportInputSerializer)
-        try:
-            report = services.argument_report(argument=argument, reporter=request.user, **data)
-        except services.DebateError as error:
-            return _service_error(error)
+        data = self.input(ReportInputSerializer)
+        report = services.argument_report(argument=argument, reporter=request.user, **data)
         return Response(ReportReceiptSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])

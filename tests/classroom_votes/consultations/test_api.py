@@ -11,11 +11,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from classroom_votes import tallies
+from classroom_votes import components, tallies
 from classroom_votes.consultations import services
 from classroom_votes.consultations.selectors import RESULTS_NOT_CLOSED, RESULTS_TOO_FEW_BALLOTS
 from classroom_votes.models import Consultation, ConsultationStatus, ResultsVisibility
 from classroom_votes.tallies import VotingMethod
+from config import errors
 from school.models import Classroom
 from school.services import classroom_archive
 from tests.school.factories import (
@@ -218,7 +219,7 @@ def test_teacher_creates_a_draft_with_options_and_sources(world):
         ({"options": [{"key": "x", "label": "X"}]}, tallies.OPTIONS_FIXED),
         ({"title": "  "}, services.CONSULTATION_TITLE_INVALID),
         ({"method": "tirage_au_sort"}, services.CONSULTATION_METHOD_INVALID),
-        ({"classrooms": []}, services.CONSULTATION_NO_CLASSROOM),
+        ({"classrooms": []}, components.NO_CLASSROOM),
         ({"min_ballots": 0}, services.CONSULTATION_MIN_BALLOTS_INVALID),
         ({"sources": [{"panel": "medias", "title": "Sans lien"}]}, services.SOURCE_URL_REQUIRED),
         ({"title": None}, "input_invalid"),
@@ -255,7 +256,8 @@ def test_a_teacher_of_the_class_who_does_not_manage_it_cannot_close(world):
         owner=world.users["teacher"], classrooms=[world.classroom, shared]
     )
     response = client_for(colleague).post(url(consultation, "close"))
-    assert response.status_code == 403 and response.json()["code"] == "action_refused"
+    assert response.status_code == 403
+    assert response.json()["code"] == services.CONSULTATION_NOT_ALLOWED
     assert client_for(colleague).get(url(consultation)).status_code == 200
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.OPEN
@@ -343,7 +345,7 @@ def _refusal_setup(world, case):
         ("not_yet_open", 409, services.CONSULTATION_NOT_OPEN),
         ("draft", 404, services.CONSULTATION_NOT_FOUND),
         ("other_class", 404, services.CONSULTATION_NOT_FOUND),
-        ("archived_class", 403, services.CLASSROOM_ARCHIVED),
+        ("archived_class", 409, components.CLASSROOM_ARCHIVED),
         ("invalid_option", 400, tallies.BALLOT_UNKNOWN_OPTION),
         ("incomplete_grades", 400, tallies.BALLOT_INCOMPLETE_GRADES),
         ("wrong_method", 400, tallies.BALLOT_WRONG_METHOD),
@@ -381,7 +383,7 @@ def test_oversized_ballot_is_refused_with_413(world):
         format="json",
     )
     assert response.status_code == 413
-    assert response.json()["code"] == "ballot_too_large"
+    assert response.json()["code"] == errors.BODY_TOO_LARGE
     assert rows_count() == before
 
 

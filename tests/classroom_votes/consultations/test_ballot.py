@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from classroom_votes import components
 from classroom_votes.consultations import services
 from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import (
@@ -341,7 +342,7 @@ def test_ballot_cast_rejects_archived_class(classroom, pupil):
         user=pupil,
         consultation_id=consultation.pk,
         content={"choice": "pour"},
-        code=services.CLASSROOM_ARCHIVED,
+        code=components.CLASSROOM_ARCHIVED,
     )
 
 
@@ -363,7 +364,7 @@ def test_ballot_cast_rejects_non_pupils(make_user, classroom):
         user=user,
         consultation_id=consultation.pk,
         content={"choice": "pour"},
-        code=services.NOT_A_PUPIL,
+        code=components.NOT_A_PUPIL,
     )
 
 
@@ -374,7 +375,7 @@ def test_ballot_cast_rejects_anonymous_and_profileless_users(classroom):
             user=user,
             consultation_id=consultation.pk,
             content={"choice": "pour"},
-            code=services.NOT_A_PUPIL,
+            code=components.NOT_A_PUPIL,
         )
 
 
@@ -500,7 +501,7 @@ def test_ballot_cast_stores_no_link_between_voter_and_ballot(classroom, pupil):
         # One the pupil sees: a malformed body first, then the state.
         ("closed", {"content": "pour"}, 400, BALLOT_MALFORMED),
         ("closed", {"content": {"choice": "pour"}}, 409, services.CONSULTATION_CLOSED),
-        ("archived", {"content": {"choice": "pour"}}, 403, services.CLASSROOM_ARCHIVED),
+        ("archived", {"content": {"choice": "pour"}}, 409, components.CLASSROOM_ARCHIVED),
         ("open", {"content": {"choice": "peut-etre"}}, 400, BALLOT_UNKNOWN_OPTION),
     ],
 )

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from classroom_votes import tallies
+from classroom_votes import components, tallies
 from classroom_votes.consultations import permissions, selectors, services
 from classroom_votes.models import (
     Consultation,
@@ -132,7 +132,7 @@ def test_consultation_create_by_admin_in_any_class(classroom):
 @pytest.mark.parametrize(
     ("overrides", "code"),
     [
-        ({"classrooms": []}, services.CONSULTATION_NO_CLASSROOM),
+        ({"classrooms": []}, components.NO_CLASSROOM),
         ({"title": "   "}, services.CONSULTATION_TITLE_INVALID),
         ({"title": "x" * 301}, services.CONSULTATION_TITLE_INVALID),
         ({"title": None}, services.CONSULTATION_TITLE_INVALID),
@@ -200,7 +200,7 @@ def test_consultation_create_only_in_classes_the_owner_teaches(teacher, classroo
     foreign = classroom_create()  # another teacher's
     with pytest.raises(services.ConsultationError) as caught:
         _create(teacher, [classroom, foreign])
-    assert caught.value.code == services.CONSULTATION_CLASSROOM_NOT_MANAGED
+    assert caught.value.code == components.CLASSROOM_NOT_MANAGED
     for user in (editor_create(), pupil_create(classroom=classroom).user):
         with pytest.raises(services.ConsultationError) as caught:
             _create(user, [classroom])
@@ -212,7 +212,7 @@ def test_consultation_create_refuses_archived_class(teacher, classroom):
     classroom_archive(classroom=classroom)
     with pytest.raises(services.ConsultationError) as caught:
         _create(teacher, [classroom])
-    assert caught.value.code == services.CLASSROOM_ARCHIVED
+    assert caught.value.code == components.CLASSROOM_ARCHIVED
 
 
 # --- Opening and closing ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ do each."""
 
 import pytest
 
+from classroom_votes import components
 from classroom_votes.debates import permissions as perms
 from classroom_votes.debates import services
 from classroom_votes.debates.selectors import debate_moderation_log, debate_moderation_queue
@@ -194,7 +195,7 @@ def test_report_refusals(world):
         ({"argument": argument, "reporter": world.pupil}, services.REPORT_OWN_POST),
         ({"argument": pending, "reporter": world.pupils[2]}, services.REPORT_NOT_PUBLISHED),
         ({"argument": argument, "reporter": world.outsider}, services.DEBATE_NOT_IN_YOUR_CLASS),
-        ({"argument": argument, "reporter": world.teacher}, services.NOT_A_PUPIL),
+        ({"argument": argument, "reporter": world.teacher}, components.NOT_A_PUPIL),
     ]
     for kwargs, code in cases:
         assert _code(services.argument_report, reason="insult", **kwargs) == code
@@ -370,7 +371,7 @@ def test_convincing_mark_refusals(world):
         (comment, world.pupils[3], services.CONVINCING_NOT_AN_ARGUMENT),
         (pending, world.pupils[3], services.CONVINCING_NOT_PUBLISHED),
         (argument, world.outsider, services.DEBATE_NOT_IN_YOUR_CLASS),
-        (argument, world.teacher, services.NOT_A_PUPIL),
+        (argument, world.teacher, components.NOT_A_PUPIL),
     ]
     for target, user, code in cases:
         assert _code(services.convincing_mark, argument=target, user=user) == code

@@ -152,7 +152,8 @@ def test_tree_query_count_does_not_grow_with_the_debate(
     for size in (5, 40):
         _grow(world, size=size)
         total = Argument.objects.filter(debate=world.debate).count()
-        with django_assert_num_queries(1) as captured:
+        # The posts; for a pupil, their profile and posting block too (what they may do).
+        with django_assert_num_queries(3 if viewer == "pupil" else 1) as captured:
             tree = debate_tree(debate=world.debate, viewer=user)
             columns = debate_columns(tree=tree)
             # Everything a page shows is in the nodes already: no lazy relation left.
@@ -163,7 +164,7 @@ def test_tree_query_count_does_not_grow_with_the_debate(
         assert len(columns.pour) + len(columns.contre) == len(
             [node for node in tree.roots if node.kind == ArgumentKind.ARGUMENT]
         )
-    assert counts[1][0] > 40 and counts[0][1] == counts[1][1] == 1
+    assert counts[1][0] > 40 and counts[0][1] == counts[1][1]
 
 
 def test_tree_query_count_for_a_colleague_teacher_is_fixed(moderated, django_assert_num_queries):

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, RestrictedError
 from django.utils import timezone
 
+from classroom_votes import components
 from classroom_votes.debates import moderation, services
 from classroom_votes.debates import permissions as perms
 from classroom_votes.debates.selectors import debate_tree
@@ -134,17 +135,17 @@ def test_debate_create_rejects_invalid_fields(fields, code):
 def test_debate_create_only_in_the_teachers_open_classes(world):
     with pytest.raises(services.DebateError) as error:
         debate_create(owner=world.teacher, classrooms=[world.other_classroom])
-    assert error.value.code == services.DEBATE_CLASSROOM_NOT_MANAGED
+    assert error.value.code == components.CLASSROOM_NOT_MANAGED
     with pytest.raises(services.DebateError) as error:
         debate_create(owner=world.teacher, classrooms=[])
-    assert error.value.code == services.DEBATE_NO_CLASSROOM
+    assert error.value.code == components.NO_CLASSROOM
     with pytest.raises(services.DebateError) as error:
         debate_create(owner=world.pupil, classrooms=[world.classroom])
     assert error.value.code == services.DEBATE_NOT_ALLOWED
     classroom_archive(classroom=world.classroom)
     with pytest.raises(services.DebateError) as error:
         debate_create(owner=world.teacher, classrooms=[world.classroom])
-    assert error.value.code == services.CLASSROOM_ARCHIVED
+    assert error.value.code == components.CLASSROOM_ARCHIVED
     assert Debate.objects.count() == 1
 
 
@@ -256,7 +257,7 @@ def test_premoderation_off_publishes_pupil_posts(open_world):
     ("who", "code"),
     [
         ("outsider", services.DEBATE_NOT_IN_YOUR_CLASS),
-        ("other_teacher", services.NOT_A_PUPIL),
+        ("other_teacher", components.NOT_A_PUPIL),
     ],
 )
 def test_post_refused_outside_the_debates_classes(world, who, code):
@@ -267,7 +268,7 @@ def test_post_refused_outside_the_debates_classes(world, who, code):
 def test_post_refused_to_anonymous(world):
     from django.contrib.auth.models import AnonymousUser
 
-    _refused(services.NOT_A_PUPIL, post, author=AnonymousUser(), debate=world.debate)
+    _refused(components.NOT_A_PUPIL, post, author=AnonymousUser(), debate=world.debate)
     assert not perms.can_view_debate(AnonymousUser(), world.debate)
 
 
@@ -280,7 +281,7 @@ def test_post_refused_when_closed_archived_or_class_archived(world):
     _refused(services.DEBATE_ARCHIVED, post, author=world.pupil, debate=world.debate)
     other = debate_world()
     classroom_archive(classroom=other.classroom)
-    _refused(services.CLASSROOM_ARCHIVED, post, author=other.pupil, debate=other.debate)
+    _refused(components.CLASSROOM_ARCHIVED, post, author=other.pupil, debate=other.debate)
 
 
 def test_post_refused_when_the_debate_closed_after_the_check(world, monkeypatch):
