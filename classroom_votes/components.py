@@ -79,6 +79,16 @@ def component_teacher(user, component: Model) -> bool:
     return is_teacher(user) and component.classrooms.filter(teachers=user).exists()
 
 
+def component_viewer(user, component: Model, *, pupils: bool = True) -> bool:
+    """Its managers, the teachers of its classes and, unless `pupils` is False (a component
+    not shown to pupils yet), the pupils of its classes."""
+    if component_manager(user, component):
+        return True
+    if is_teacher(user):
+        return component_teacher(user, component)
+    return pupils and component_pupil(user, component) is not None
+
+
 def component_pupil(user, component: Model) -> PupilProfile | None:
     """The user's pupil profile, with its class, when they are a pupil of one of its classes."""
     if not is_pupil_account(user):

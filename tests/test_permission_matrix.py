@@ -257,14 +257,13 @@ def _url_names() -> list[tuple[str, list[str]]]:
     """(namespace:name, kwarg names) of every pattern in the project's namespaces."""
     found = []
 
-    def walk(patterns, namespace=None):
+    def walk(patterns, namespace=None, outer=()):
         for pattern in patterns:
+            kwargs = (*outer, *pattern.pattern.regex.groupindex)  # an include's are its routes'
             if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, pattern.namespace or namespace)
+                walk(pattern.url_patterns, pattern.namespace or namespace, kwargs)
             elif isinstance(pattern, URLPattern) and namespace in NAMESPACES and pattern.name:
-                found.append(
-                    (f"{namespace}:{pattern.name}", list(pattern.pattern.regex.groupindex))
-                )
+                found.append((f"{namespace}:{pattern.name}", list(kwargs)))
 
     walk(get_resolver().url_patterns)
     return sorted({(name, tuple(kwargs)) for name, kwargs in found})

@@ -7,9 +7,9 @@ published only under the selectors' rules."""
 
 from django.utils import timezone
 
-from school.permissions import can_manage_classrooms, is_teacher
+from school.permissions import can_manage_classrooms
 
-from ..components import component_manager, component_pupil, component_teacher
+from ..components import component_manager, component_pupil, component_viewer
 from ..models import Consultation, ConsultationStatus, Participation, Phase
 
 
@@ -25,13 +25,9 @@ def can_manage_consultation(user, consultation: Consultation) -> bool:
 
 def can_view_consultation(user, consultation: Consultation) -> bool:
     """Pupils of its classes once it is opened; its managers and the teachers of its classes."""
-    if can_manage_consultation(user, consultation):
-        return True
-    if is_teacher(user):
-        return component_teacher(user, consultation)
-    if consultation.status == ConsultationStatus.DRAFT:
-        return False
-    return component_pupil(user, consultation) is not None
+    return component_viewer(
+        user, consultation, pupils=consultation.status != ConsultationStatus.DRAFT
+    )
 
 
 def can_vote(user, consultation: Consultation) -> bool:

@@ -1,8 +1,27 @@
 """The consultation pages, in the classroom_votes namespace (classroom_votes/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
+
+# /consultations/<pk>/…
+one_consultation = [
+    path("", views.consultation_detail, name="consultation_detail"),
+    path("voter/", views.consultation_vote, name="consultation_vote"),
+    path("a-vote/", views.consultation_voted, name="consultation_voted"),
+    path(
+        "participation/", views.consultation_participation_live, name="consultation_participation"
+    ),
+    path("ouvrir/", views.consultation_open, name="consultation_open"),
+    path("clore/", views.consultation_close, name="consultation_close"),
+    path("resultats/", views.consultation_results_page, name="consultation_results"),
+    path("resultats.csv", views.consultation_results_csv, name="consultation_results_csv"),
+    path(
+        "classes/<int:classroom_pk>/proces-verbal/",
+        views.consultation_pv_page,
+        name="consultation_pv",
+    ),
+]
 
 urlpatterns = [
     path("consultations/", views.consultation_list, name="consultation_list"),
@@ -12,29 +31,5 @@ urlpatterns = [
         views.national_question_launch,
         name="national_question_launch",
     ),
-    path("consultations/<int:pk>/", views.consultation_detail, name="consultation_detail"),
-    path("consultations/<int:pk>/voter/", views.consultation_vote, name="consultation_vote"),
-    path("consultations/<int:pk>/a-vote/", views.consultation_voted, name="consultation_voted"),
-    path(
-        "consultations/<int:pk>/participation/",
-        views.consultation_participation_live,
-        name="consultation_participation",
-    ),
-    path("consultations/<int:pk>/ouvrir/", views.consultation_open, name="consultation_open"),
-    path("consultations/<int:pk>/clore/", views.consultation_close, name="consultation_close"),
-    path(
-        "consultations/<int:pk>/resultats/",
-        views.consultation_results_page,
-        name="consultation_results",
-    ),
-    path(
-        "consultations/<int:pk>/resultats.csv",
-        views.consultation_results_csv,
-        name="consultation_results_csv",
-    ),
-    path(
-        "consultations/<int:pk>/classes/<int:classroom_pk>/proces-verbal/",
-        views.consultation_pv_page,
-        name="consultation_pv",
-    ),
+    path("consultations/<int:pk>/", include(one_consultation)),
 ]

@@ -7,9 +7,9 @@ arguments as convincing and report. The services check the same rules again, wit
 error for each refusal, and hold the locks; these predicates are what a page needs to decide
 which buttons to show."""
 
-from school.permissions import can_manage_classrooms, is_teacher
+from school.permissions import can_manage_classrooms
 
-from ..components import component_manager, component_pupil, component_teacher
+from ..components import component_manager, component_pupil, component_viewer
 from ..models import Argument, ArgumentKind, ArgumentStatus, Debate, PostingBlock
 
 
@@ -31,11 +31,7 @@ def can_moderate_debate(user, debate: Debate) -> bool:
 
 
 def can_view_debate(user, debate: Debate) -> bool:
-    if can_manage_debate(user, debate):
-        return True
-    if is_teacher(user):
-        return component_teacher(user, debate)
-    return component_pupil(user, debate) is not None
+    return component_viewer(user, debate)
 
 
 def can_post_in_debate(user, debate: Debate) -> bool:

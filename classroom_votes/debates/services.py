@@ -300,28 +300,47 @@ def debate_create(
         raise DebateError(DEBATE_CONTEXT_INVALID) from None
     if consultation is not None and not can_manage_consultation(owner, consultation):
         raise DebateError(DEBATE_CONSULTATION_NOT_ALLOWED)
-    if not _small_int(auto_hide_reports, low=1, high=AUTO_HIDE_REPORTS_MAX):
-        raise DebateError(DEBATE_AUTO_HIDE_INVALID)
-    if not _small_int(max_depth, low=1, high=MAX_DEPTH_LIMIT):
-        raise DebateError(DEBATE_MAX_DEPTH_INVALID)
-    extra_words = _words_clean(extra_words)
+    chosen = _settings_clean(
+        premoderation=premoderation,
+        links_allowed=links_allowed,
+        auto_hide_reports=auto_hide_reports,
+        max_depth=max_depth,
+        extra_words=extra_words,
+    )
     with transaction.atomic():
         debate = Debate.objects.create(
-            owner=owner,
-            thesis=thesis,
-            context=context,
-            consultation=consultation,
-            premoderation=bool(premoderation),
-            links_allowed=bool(links_allowed),
-            auto_hide_reports=auto_hide_reports,
-            max_depth=max_depth,
-            extra_words=extra_words,
+            owner=owner, thesis=thesis, context=context, consultation=consultation, **chosen
         )
         DebateClassroom.objects.bulk_create(
             DebateClassroom(debate=debate, classroom_id=classroom_id)
             for classroom_id in classroom_ids
         )
     return debate
+
+
+def _settings_clean(
+    *,
+    premoderation: bool | None,
+    links_allowed: bool | None,
+    auto_hide_reports: int | None,
+    max_depth: int | None,
+    extra_words: str | None,
+) -> dict[str, object]:
+    """The settings given (not None), checked and cleaned, for a new debate or a change."""
+    if auto_hide_reports is not None and not _small_int(
+        auto_hide_reports, low=1, high=AUTO_HIDE_REPORTS_MAX
+    ):
+        raise DebateError(DEBATE_AUTO_HIDE_INVALID)
+    if max_depth is not None and not _small_int(max_depth, low=1, high=MAX_DEPTH_LIMIT):
+        raise DebateError(DEBATE_MAX_DEPTH_INVALID)
+    given = {
+        "premoderation": None if premoderation is None else bool(premoderation),
+        "links_allowed": None if links_allowed is None else bool(links_allowed),
+        "auto_hide_reports": auto_hide_reports,
+        "max_depth": max_depth,
+        "extra_words": None if extra_words is None else _words_clean(extra_words),
+    }
+    return {name: value for name, value in given.items() if value is not None}
 
 
 _SETTING_LABELS = {
@@ -356,21 +375,13 @@ def debate_settings_update(
     smaller depth removes no reply."""
     if not can_manage_debate(by, debate):
         raise DebateError(DEBATE_NOT_ALLOWED)
-    changes: dict[str, object] = {}
-    if premoderation is not None:
-        changes["premoderation"] = bool(premoderation)
-    if links_allowed is not None:
-        changes["links_allowed"] = bool(links_allowed)
-    if auto_hide_reports is not None:
-        if not _small_int(auto_hide_reports, low=1, high=AUTO_HIDE_REPORTS_MAX):
-            raise DebateError(DEBATE_AUTO_HIDE_INVALID)
-        changes["auto_hide_reports"] = auto_hide_reports
-    if max_depth is not None:
-        if not _small_int(max_depth, low=1, high=MAX_DEPTH_LIMIT):
-            raise DebateError(DEBATE_MAX_DEPTH_INVALID)
-        changes["max_depth"] = max_depth
-    if extra_words is not None:
-        changes["extra_words"] = _words_clean(extra_words)
+    changes = _settings_clean(
+        premoderation=premoderation,
+        links_allowed=links_allowed,
+        auto_hide_reports=auto_hide_reports,
+        max_depth=max_depth,
+        extra_words=extra_words,
+    )
     with transaction.atomic():
         locked = Debate.objects.select_for_update(no_key=True).get(pk=debate.pk)
         if locked.is_archived:
