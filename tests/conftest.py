@@ -1,5 +1,6 @@
-"""Shared fixtures. HEMICYCLE_STRICT=1 (set by .ci/run) turns every skip of an integration or
-browser test into a failure: CI proves things against the real services, never skips them."""
+"""Shared fixtures. HEMICYCLE_STRICT=1 (set by .ci/run) turns every skip into a failure: CI
+proves things against the real services and the material kept beside the repository (../shared/:
+real H5P packages, reference data), never skips them. A lone clone skips those tests, saying why."""
 
 import os
 import shutil
@@ -18,6 +19,22 @@ def skip_or_fail(reason: str):
     if STRICT:
         pytest.fail(f"HEMICYCLE_STRICT=1 forbids skipping: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def shared_file(*parts: str) -> Path:
+    """A file of ../shared/, the material kept beside the repository (not in a clone); the test
+    asking for it is skipped where it is missing. Call it from the test, not at import."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        skip_or_fail(
+            f"needs ../shared/{'/'.join(parts)} (kept beside the repository in CI, not in a clone)"
+        )
+    return path
+
+
+def h5p_fixture(name: str) -> Path:
+    """One of the real H5P packages of ../shared/fixtures/h5p/."""
+    return shared_file("fixtures", "h5p", name)
 
 
 def _reachable(url: str, default_port: int) -> bool:

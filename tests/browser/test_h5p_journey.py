@@ -13,11 +13,10 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, H5PUserState, QuizAttempt
-from tests.conftest import ROOT, SHARED, skip_or_fail, wagtail_tree_ensure
+from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
 
-FIXTURES = SHARED / "fixtures" / "h5p"
 SAVED = re.compile(r"Ton résultat est enregistré : \d+ sur \d+\.")
 
 
@@ -25,7 +24,7 @@ def short_question_set(directory):
     """The hub's QuestionSet, its own libraries untouched, cut down to two true/false questions:
     the set's Finish button appears once every question is answered, and its nine questions
     include drag-and-drop ones that are no business of this test."""
-    source = FIXTURES / "H5P.QuestionSet.h5p"
+    source = h5p_fixture("H5P.QuestionSet.h5p")
     target = directory / "question-set-short.h5p"
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as short:
         for info in original.infolist():
@@ -62,7 +61,7 @@ def h5p_world(transactional_db, settings, tmp_path):
     from content.seeding import SeedReport, site_structure_ensure
 
     index = site_structure_ensure(report=SeedReport())
-    true_false = h5p_package_upload(path=FIXTURES / "H5P.TrueFalse.h5p", title="Oslo")
+    true_false = h5p_package_upload(path=h5p_fixture("H5P.TrueFalse.h5p"), title="Oslo")
     question_set = h5p_package_upload(path=short_question_set(tmp_path), title="Série")
     course = course_create(parent=index)
     lesson = lesson_create(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from courses.models import H5PPackage, H5PUserState
 from courses.services import h5p_content_dir, h5p_content_root, h5p_package_process
 from courses.views.h5p import H5P_FILE_CSP
-from tests.conftest import SHARED
+from tests.conftest import h5p_fixture
 
 from . import h5p_corpus
 from .factories import (
@@ -23,7 +23,6 @@ from .factories import (
     quiz_block,
 )
 
-FIXTURES = SHARED / "fixtures" / "h5p"
 PLAYABLE = [
     "H5P.TrueFalse.h5p",
     "H5P.MultiChoice.h5p",
@@ -41,7 +40,7 @@ def _files_under(folder) -> list:
 
 @pytest.mark.parametrize("name", PLAYABLE + VALIDATION_ONLY)
 def test_upload_of_each_fixture_is_extracted_and_ready(db, name):
-    package = h5p_package_upload(path=FIXTURES / name)
+    package = h5p_package_upload(path=h5p_fixture(name))
     assert package.status == H5PPackage.Status.READY, package.error
     folder = h5p_content_dir(key=package.content_key)
     metadata = json.loads((folder / "h5p.json").read_text())
@@ -84,7 +83,7 @@ def test_rejected_upload_keeps_the_error_and_nothing_else(db, tmp_path, settings
 
 
 def test_processing_is_idempotent(db):
-    package = h5p_package_upload(path=FIXTURES / "valid2.h5p")
+    package = h5p_package_upload(path=h5p_fixture("valid2.h5p"))
     key = package.content_key
     again = h5p_package_process(package_id=package.pk)
     assert again.content_key == key and again.status == H5PPackage.Status.READY
@@ -95,9 +94,9 @@ def test_processing_is_idempotent(db):
 def test_a_replaced_file_gets_a_new_folder_and_the_old_one_goes(
     db, django_capture_on_commit_callbacks
 ):
-    package = h5p_package_upload(path=FIXTURES / "valid2.h5p")
+    package = h5p_package_upload(path=h5p_fixture("valid2.h5p"))
     old = h5p_content_dir(key=package.content_key)
-    with open(FIXTURES / "greetingcard1.h5p", "rb") as handle:
+    with open(h5p_fixture("greetingcard1.h5p"), "rb") as handle:
         from django.core.files import File
 
         package.file.save("greetingcard1.h5p", File(handle), save=True)
@@ -125,7 +124,7 @@ def test_editor_uploads_in_the_admin_and_a_worker_makes_it_ready(
 
     client = _admin_client(editor_create())
     with (
-        open(FIXTURES / "H5P.TrueFalse.h5p", "rb") as handle,
+        open(h5p_fixture("H5P.TrueFalse.h5p"), "rb") as handle,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         response = client.post(
@@ -162,7 +161,7 @@ def test_admin_shows_the_error_of_a_rejected_upload(
 def test_deleting_a_package_in_the_admin_removes_its_files(db, django_capture_on_commit_callbacks):
     from tests.school.factories import editor_create
 
-    package = h5p_package_upload(path=FIXTURES / "valid2.h5p")
+    package = h5p_package_upload(path=h5p_fixture("valid2.h5p"))
     folder = h5p_content_dir(key=package.content_key)
     client = _admin_client(editor_create())
     with django_capture_on_commit_callbacks(execute=True):

@@ -23,10 +23,9 @@ from courses.h5p.package import (
     h5p_package_extract,
     h5p_package_validate,
 )
-from tests.conftest import SHARED
+from tests.conftest import h5p_fixture
 from tests.courses import h5p_corpus as corpus
 
-FIXTURES = SHARED / "fixtures" / "h5p"
 PLAYABLE = (
     "H5P.TrueFalse.h5p",
     "H5P.MultiChoice.h5p",
@@ -74,7 +73,7 @@ def tree(root: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize("name", PLAYABLE + VALIDATION_ONLY)
 def test_h5p_package_validate_accepts_hub_fixture(name):
-    path = FIXTURES / name
+    path = h5p_fixture(name)
     entries = file_entries(path)
 
     info = h5p_package_validate(source=path, limits=LIMITS)
@@ -92,7 +91,7 @@ def test_h5p_package_validate_accepts_hub_fixture(name):
 
 @pytest.mark.parametrize("name", PLAYABLE + VALIDATION_ONLY)
 def test_h5p_package_extract_writes_hub_fixture(name, parent):
-    path = FIXTURES / name
+    path = h5p_fixture(name)
     entries = file_entries(path)
     destination = parent / "content"
 
@@ -123,7 +122,7 @@ def test_h5p_package_extract_writes_hub_fixture(name, parent):
 
 def test_h5p_package_extract_reads_an_open_django_file(parent):
     """The task passes the FieldFile it opened, not a path."""
-    with (FIXTURES / "H5P.TrueFalse.h5p").open("rb") as handle:
+    with h5p_fixture("H5P.TrueFalse.h5p").open("rb") as handle:
         handle.read(100)  # a stream is read from its start, wherever it was left
         info = h5p_package_extract(
             source=File(handle), destination=parent / "content", limits=LIMITS
@@ -135,7 +134,7 @@ def test_h5p_package_extract_reads_an_open_django_file(parent):
 
 
 def test_h5p_package_validate_reads_a_bytes_buffer():
-    data = (FIXTURES / "valid2.h5p").read_bytes()
+    data = h5p_fixture("valid2.h5p").read_bytes()
 
     info = h5p_package_validate(source=io.BytesIO(data), limits=LIMITS)
 

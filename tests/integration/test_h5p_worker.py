@@ -9,15 +9,13 @@ from django.core.files import File
 from courses import tasks
 from courses.models import H5PPackage
 from courses.services import h5p_content_dir, h5p_package_submit
-from tests.conftest import SHARED
+from tests.conftest import h5p_fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-FIXTURES = SHARED / "fixtures" / "h5p"
-
 
 def _upload(name: str) -> H5PPackage:
-    with open(FIXTURES / name, "rb") as handle:
+    with open(h5p_fixture(name), "rb") as handle:
         package = H5PPackage(title=name)
         package.file.save(name, File(handle), save=True)
     return package
