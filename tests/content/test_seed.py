@@ -5,17 +5,45 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page, Revision
 
-from content.loader import SeedFormatError, load_course, load_courses
+from content.loader import DATA_DIR, SeedFormatError, load_course, load_courses
 from content.seeding import content_seed
 from courses.models import CoursePage, LessonPage
-from tests.conftest import SHARED
+from tests.conftest import shared_file
 
-CONSTITUTION = SHARED / "reference" / "constitution-1958.md"
+# The project's own copy of the official text, with its source in its header; CI holds it to the
+# reference copy kept beside the repository.
+CONSTITUTION = DATA_DIR / "reference" / "constitution-1958.md"
+ARTICLE_HEADING = re.compile(r"^## ARTICLE (?P<number>PREMIER|\d+(?:-\d+)?)\.?$")
 
 
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("’", "'").replace("\u00a0", " ")
     return re.sub(r"\s+", " ", text).strip()
+
+
+def _articles(path) -> dict[str, list[str]]:
+    """Article number ("1", "34", "61-1"), or "préambule", -> its alinéas, normalised; the front
+    matter and the titles' headings belong to none."""
+    text = path.read_text(encoding="utf-8")
+    if text.startswith("---\n"):
+        text = text.split("\n---\n", 1)[1]
+    articles: dict[str, list[str]] = {}
+    current = None
+    for block in text.split("\n\n"):
+        block = block.strip()
+        heading = ARTICLE_HEADING.match(block)
+        if heading:
+            current = "1" if heading["number"] == "PREMIER" else heading["number"]
+            assert current not in articles, f"{path}: article {current} twice"
+            articles[current] = []
+        elif block == "# PRÉAMBULE":
+            current = "préambule"
+            articles[current] = []
+        elif block.startswith("#"):
+            current = None
+        elif block and current is not None:
+            articles[current].append(_normalise(block))
+    return articles
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +62,8 @@ def test_first_course_has_ten_lessons_with_three_questions_each(courses):
 
 
 def test_quoted_articles_match_the_official_constitution(courses):
-    if not CONSTITUTION.exists():
-        pytest.fail(f"{CONSTITUTION} is missing")
-    official = _normalise(CONSTITUTION.read_text(encoding="utf-8"))
+    """Each quoted alinéa stands, word for word, in the article the lesson names."""
+    official = _articles(CONSTITUTION)
     quoted = [
         (lesson.slug, block["value"])
         for course in courses
@@ -46,9 +73,24 @@ def test_quoted_articles_match_the_official_constitution(courses):
     ]
     assert quoted
     for slug, article in quoted:
+        number = article["number"].removesuffix("er")
+        assert number in official, f"{slug}: no article {article['number']} in {CONSTITUTION}"
+        alineas = " ".join(official[number])
         for paragraph in article["text"].split("\n"):
             if paragraph.strip():
-                assert _normalise(paragraph) in official, f"{slug}, art. {article['number']}"
+                assert _normalise(paragraph) in alineas, f"{slug}, art. {article['number']}"
+
+
+def test_project_copy_of_the_constitution_is_the_reference_text():
+    """The reference copy is kept beside the repository: CI checks that the project's copy says
+    the same, article by article (a lone clone skips this)."""
+    reference = _articles(shared_file("reference", "constitution-1958.md"))
+    own = _articles(CONSTITUTION)
+    # The preamble, then ARTICLE PREMIER to 89 with those added since (34-1, 61-1, 88-7...).
+    assert len(reference) == 1 + 108
+    assert own.keys() == reference.keys()
+    differing = [number for number in reference if own[number] != reference[number]]
+    assert not differing, f"articles that differ from the reference text: {differing}"
 
 
 def test_seed_content_creates_the_site_and_is_idempotent(db, courses):
