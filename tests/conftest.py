@@ -69,6 +69,30 @@ def pytest_runtest_setup(item):
             skip_or_fail("browser test needs axe-core: run `npm ci`")
 
 
+def pytest_sessionfinish(session, exitstatus):
+    """Delete what this run wrote in Redis: the keys under its own prefix (see
+    config/settings/test.py), in the Redis of the cache and of Celery, and nothing else."""
+    from django.conf import settings
+
+    prefix = getattr(settings, "HEMICYCLE_TEST_KEY_PREFIX", "") if settings.configured else ""
+    if not (prefix and settings.REDIS_URL):
+        return
+    import redis
+
+    pattern = f"{prefix}:*"
+    urls = {settings.REDIS_URL, settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND}
+    for url in sorted(url for url in urls if url and url.startswith(("redis://", "rediss://"))):
+        client = redis.Redis.from_url(url)
+        try:
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            for start in range(0, len(keys), 1000):
+                client.delete(*keys[start : start + 1000])
+        except redis.RedisError as error:
+            session.config.get_terminal_writer().line(f"Redis keys {pattern} left: {error}")
+        finally:
+            client.close()
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     skipped = len(terminalreporter.stats.get("skipped", []))
     if STRICT and skipped:

@@ -1,9 +1,11 @@
 """Test run: the database comes from DATABASE_URL (PostgreSQL in CI, SQLite otherwise)."""
 
+import os
+import secrets
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -16,3 +18,14 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Unit tests run tasks inline; the integration tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+
+# Every key a test run writes in Redis (cache, sessions, Celery's queues and results) starts with
+# a prefix of its own, and tests/conftest.py deletes those keys at the end of the run. The
+# processes the tests start (a Celery worker, the served site) inherit it from the environment.
+HEMICYCLE_TEST_KEY_PREFIX = os.environ.setdefault(
+    "HEMICYCLE_TEST_KEY_PREFIX", f"hemicycle-test-{secrets.token_hex(4)}"
+)
+if REDIS_URL:
+    CACHES["default"]["KEY_PREFIX"] = HEMICYCLE_TEST_KEY_PREFIX  # noqa: F405
+CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}
