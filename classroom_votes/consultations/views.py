@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from school.models import Classroom
 from school.permissions import (
     can_manage_classrooms,
+    can_view_classroom,
     classrooms_managed_by,
     is_pupil_account,
 )
@@ -314,13 +315,22 @@ def consultation_close(request, pk):
 # --- Results ----------------------------------------------------------------------------------
 
 
-def _classroom_param(request, consultation) -> Classroom | None:
+def _classrooms_shown(request, consultation) -> list[Classroom]:
+    """The classes whose own result the user may see, as through the API's ?classroom=: all
+    of the consultation's for those who run the vote, otherwise the user's own among them."""
+    classrooms = list(consultation.classrooms.all())
+    if can_manage_consultation(request.user, consultation):
+        return classrooms
+    return [c for c in classrooms if can_view_classroom(request.user, c)]
+
+
+def _classroom_param(request, classrooms: list[Classroom]) -> Classroom | None:
     value = request.GET.get("classe")
     if not value:
         return None
     if not value.isdigit():
         raise Http404
-    classroom = next((c for c in consultation.classrooms.all() if c.pk == int(value)), None)
+    classroom = next((c for c in classrooms if c.pk == int(value)), None)
     if classroom is None:
         raise Http404
     return classroom
@@ -363,7 +373,8 @@ def _result_rows(consultation, result):
 
 
 def _results_context(request, consultation):
-    classroom = _classroom_param(request, consultation)
+    classrooms = _classrooms_shown(request, consultation)
+    classroom = _classroom_param(request, classrooms)
     results = consultation_results(consultation=consultation, classroom=classroom)
     labels = consultation.option_labels()
     result = results.result
@@ -372,7 +383,7 @@ def _results_context(request, consultation):
         "classroom": classroom,
         "results": results,
         "manager": can_manage_consultation(request.user, consultation),
-        "classrooms": list(consultation.classrooms.all()),
+        "classrooms": classrooms,
         "grades": tallies.Grade.choices,
     }
     if result is not None:

@@ -1,6 +1,8 @@
 """Builders for consultations and votes. They go through the services, so every test exercises
 the production code paths; schools, teachers, classes and pupils come from tests.school."""
 
+from dataclasses import dataclass
+
 from django.db.models import Sum
 
 from classroom_votes.consultations import services
@@ -102,6 +104,39 @@ def pupils_create(*, classroom: Classroom, count: int, prefix: str = "Eleve") ->
         pupil_create(classroom=classroom, pseudonym=f"{prefix}-{classroom.pk}-{n:02d}").user
         for n in range(count)
     ]
+
+
+@dataclass
+class TwoClasses:
+    """A consultation closed in two classes, A and B, whose results may each be published: run
+    by a teacher of both, with a colleague who teaches only A and one who teaches only B."""
+
+    consultation: Consultation
+    a: Classroom
+    b: Classroom
+    owner: User
+    teacher_a: User
+    teacher_b: User
+    pupil_a: User
+    pupil_b: User
+
+
+def two_classes_consultation() -> TwoClasses:
+    owner = teacher_create()
+    a = classroom_create(teacher=owner, name="2nde A")
+    b = classroom_create(teacher=owner, name="2nde B")
+    teacher_a, teacher_b = teacher_create(), teacher_create()
+    a.teachers.add(teacher_a)
+    b.teachers.add(teacher_b)
+    consultation = consultation_create(owner=owner, classrooms=[a, b])
+    voters_a = pupils_create(classroom=a, count=5, prefix="A")
+    voters_b = pupils_create(classroom=b, count=5, prefix="B")
+    ballots_cast(consultation=consultation, voters=voters_a, contents=[{"choice": "pour"}] * 5)
+    ballots_cast(consultation=consultation, voters=voters_b, contents=[{"choice": "contre"}] * 5)
+    services.consultation_close(consultation=consultation, by=owner)
+    return TwoClasses(
+        consultation, a, b, owner, teacher_a, teacher_b, pupil_a=voters_a[0], pupil_b=voters_b[0]
+    )
 
 
 def ballots_cast(*, consultation: Consultation, voters: list[User], contents: list[dict]) -> None:

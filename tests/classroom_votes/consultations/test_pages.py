@@ -29,6 +29,7 @@ from ..factories import (
     consultation_create,
     pupils_create,
     rows_count,
+    two_classes_consultation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -501,6 +502,26 @@ def test_results_for_one_class_of_several(classroom):
         client.get(_url("consultation_results", consultation) + "?classe=999999").status_code == 404
     )
     assert client.get(_url("consultation_results", consultation) + "?classe=x").status_code == 404
+
+
+def test_results_page_of_another_class_is_404_to_its_outsiders():
+    """?classe= shows only a class one may see: a pupil or a teacher of class A gets A's
+    result, and a 404 for B's, whose tag is not offered."""
+    two = two_classes_consultation()
+    page = _url("consultation_results", two.consultation)
+    for user, own, other, leader in (
+        (two.pupil_a, two.a, two.b, "Pour"),
+        (two.teacher_a, two.a, two.b, "Pour"),
+        (two.pupil_b, two.b, two.a, "Contre"),
+        (two.teacher_b, two.b, two.a, "Contre"),
+    ):
+        client = _client(user)
+        assert f"En tête : {leader}" in client.get(page + f"?classe={own.pk}").text
+        assert client.get(page + f"?classe={other.pk}").status_code == 404, user.pk
+        assert f"?classe={other.pk}" not in client.get(page).text
+    client = _client(two.owner)
+    assert "En tête : Pour" in client.get(page + f"?classe={two.a.pk}").text
+    assert "En tête : Contre" in client.get(page + f"?classe={two.b.pk}").text
 
 
 def test_draft_is_invisible_to_pupils(classroom, pupil):
