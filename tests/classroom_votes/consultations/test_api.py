@@ -35,6 +35,7 @@ from ..factories import (
     consultation_create,
     pupils_create,
     rows_count,
+    two_classes_consultation,
 )
 
 pytestmark = pytest.mark.django_db
@@ -466,6 +467,30 @@ def test_majority_judgment_results_show_the_mentions(world):
     assert {share["grade"] for share in rows["alice"]["grades"]} >= {"bien"}
     assert body["result"]["winner"] == "chloe"
     assert "tie_break_used" in body["result"]["details"]
+
+
+def test_results_of_another_class_of_the_consultation_are_404_to_its_outsiders():
+    """?classroom= is no way round the classes one may see: a pupil or a teacher of class A
+    gets A's result, and a 404 for B's (as for a class outside the consultation)."""
+    two = two_classes_consultation()
+    results = url(two.consultation, "results")
+    for user, own, other in (
+        (two.pupil_a, two.a, two.b),
+        (two.teacher_a, two.a, two.b),
+        (two.pupil_b, two.b, two.a),
+        (two.teacher_b, two.b, two.a),
+    ):
+        client = client_for(user)
+        mine = client.get(results, {"classroom": own.pk})
+        assert mine.status_code == 200 and mine.json()["published"] is True
+        assert mine.json()["classroom"]["id"] == own.pk
+        theirs = client.get(results, {"classroom": other.pk})
+        assert theirs.status_code == 404, (user.pk, theirs.content)
+        assert "result" not in theirs.json()
+    # Those who run the vote see each class's.
+    for classroom, winner in ((two.a, "pour"), (two.b, "contre")):
+        body = client_for(two.owner).get(results, {"classroom": classroom.pk}).json()
+        assert body["published"] is True and body["result"]["winner"] == winner
 
 
 def test_results_of_a_class_outside_the_consultation_are_404(world):
