@@ -17,6 +17,7 @@ from courses.h5p.package import (
     H5P_MALFORMED_H5P_JSON,
     H5P_TOO_LARGE,
     H5P_TOO_MANY_ENTRIES,
+    H5P_UNSAFE_PATH,
     H5P_ZIP_BOMB,
     H5PLimits,
     H5PPackageError,
@@ -305,6 +306,37 @@ def test_h5p_package_extract_cleans_up_after_unexpected_error(build, parent, mon
 
     assert len(calls) == 4
     assert list(parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "planted"),
+    [
+        # A plan that the name checks would never have let through.
+        ("../escaped.json", None),
+        # A clean name, through a link already in the folder written to, pointing outside.
+        ("content/escaped.json", "content"),
+    ],
+    ids=["parent-segment", "link-in-folder"],
+)
+def test_writing_refuses_a_file_outside_the_folder_whatever_the_plan(tmp_path, name, planted):
+    """The second line of defence: whatever the checks on names become, the writer itself
+    refuses a target that resolves outside its folder, with the package's own error."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = tmp_path / "root"
+    root.mkdir()
+    if planted:
+        (root / planted).symlink_to(outside, target_is_directory=True)
+    path = corpus.write_package(tmp_path, "plan.h5p", {name: b"{}"})
+
+    with zipfile.ZipFile(path) as archive, pytest.raises(H5PPackageError) as raised:
+        package._write_files(
+            archive=archive, files=tuple(archive.infolist()), root=root, limits=LIMITS
+        )
+
+    assert raised.value.code == H5P_UNSAFE_PATH
+    assert list(outside.iterdir()) == []
+    assert sorted(entry.name for entry in tmp_path.iterdir()) == ["outside", "plan.h5p", "root"]
 
 
 def test_entry_chunks_stops_past_the_declared_size():
