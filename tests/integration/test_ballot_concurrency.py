@@ -25,6 +25,8 @@ pytestmark = [
 ]
 
 PER_CLASS = 20
+# The close of the rush test takes its lock once this many votes are in.
+ACCEPTED_BEFORE_THE_CLOSE = 5
 GRADES_CYCLE = ["excellent", "bien", "passable", "a_rejeter"]
 
 
@@ -140,32 +142,118 @@ def test_simultaneous_votes_are_all_counted_once(method):
     invariants_assert()
 
 
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def _waiting_for_a_lock(pids) -> int:
+    """How many of these backends are waiting for a lock (read afresh: autocommit)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE pid = ANY(%s) AND wait_event_type = 'Lock'",
+            [list(pids)],
+        )
+        return cursor.fetchone()[0]
+
+
 def test_close_during_a_rush_of_votes_counts_exactly_the_accepted_ones():
+    """A close in the middle of a rush of votes, made certain rather than left to timing. Half
+    of the pupils rush in at once; once some are accepted, the close takes the consultation's
+    row as consultation_close does, the other half rush in, and the close goes on only when
+    every vote still running waits behind its lock. Those find the consultation closed and
+    store nothing; every vote accepted before is counted; nothing moves after the close."""
     consultation, voters = _world(VotingMethod.APPROVAL)
+    half = len(voters) // 2  # the first half rushes in before the close, the second during it
+    results: dict[int, object] = {}
+    pids: dict[int, int] = {}
+    running: set[int] = set()
+    state = threading.Condition()
+    locked, queued = threading.Event(), threading.Event()
+    start_first = threading.Barrier(half)
     snapshot = {}
 
-    def vote(user, n):
-        return lambda: services.ballot_check_and_cast(
-            user=user, consultation_id=consultation.pk, content=_content(VotingMethod.APPROVAL, n)
-        )
+    def vote(n, user):
+        try:
+            pid = _backend_pid()
+            if n < half:
+                start_first.wait(timeout=30)
+            else:
+                assert locked.wait(timeout=30), "the close never took its lock"
+            with state:
+                pids[n] = pid
+                running.add(n)
+            try:
+                result = services.ballot_check_and_cast(
+                    user=user,
+                    consultation_id=consultation.pk,
+                    content=_content(VotingMethod.APPROVAL, n),
+                )
+            except Exception as error:  # a refusal, or anything else: the asserts tell
+                result = error
+            with state:
+                results[n] = result
+                running.discard(n)
+                state.notify_all()
+        finally:
+            connection.close()  # this thread's own connection
 
     def close():
-        time.sleep(0.02)  # some votes in, some in flight, some still to come
-        services.consultation_close(
-            consultation=Consultation.objects.get(pk=consultation.pk), by=consultation.owner
-        )
-        snapshot.update(_counters_by_class(consultation))
-        return "closed"
+        try:
+            with state:
+                assert state.wait_for(
+                    lambda: (
+                        sum(isinstance(r, services.Receipt) for r in results.values())
+                        >= ACCEPTED_BEFORE_THE_CLOSE
+                    ),
+                    timeout=30,
+                ), "no vote was accepted before the close"
+            with transaction.atomic():
+                # What consultation_close takes first: the votes in progress commit before it
+                # has the row, the others queue behind it.
+                Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
+                locked.set()
+                assert queued.wait(timeout=60), "the votes never queued behind the close"
+                services.consultation_close(
+                    consultation=Consultation.objects.get(pk=consultation.pk),
+                    by=consultation.owner,
+                )
+            snapshot.update(_counters_by_class(consultation))
+        finally:
+            connection.close()
 
-    results = _run_together([vote(user, n) for n, user in enumerate(voters)] + [close])
+    threads = [threading.Thread(target=vote, args=(n, user)) for n, user in enumerate(voters)]
+    closer = threading.Thread(target=close)
+    for thread in [*threads, closer]:
+        thread.start()
+    try:
+        assert locked.wait(timeout=60), "the close never took its lock"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with state:
+                waiting = {pids[n] for n in running}
+                everyone_started = len(results) + len(running) == len(voters)
+            if everyone_started and _waiting_for_a_lock(waiting) == len(waiting):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the votes still running never all waited behind the close")
+    finally:
+        queued.set()
+        for thread in [*threads, closer]:
+            thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in [*threads, closer])
 
-    assert results[-1] == "closed"
-    receipts = [r for r in results[:-1] if isinstance(r, services.Receipt)]
-    refused = [r for r in results[:-1] if not isinstance(r, services.Receipt)]
-    assert {getattr(r, "code", repr(r)) for r in refused} <= {services.CONSULTATION_CLOSED}
-    assert len(receipts) + len(refused) == len(voters)
+    receipts = [n for n, r in results.items() if isinstance(r, services.Receipt)]
+    refused = {n: r for n, r in results.items() if not isinstance(r, services.Receipt)}
+    print(f"close during the rush: {len(receipts)} accepted, {len(refused)} refused as closed")
+    assert len(results) == len(voters)
+    assert {getattr(r, "code", repr(r)) for r in refused.values()} == {services.CONSULTATION_CLOSED}
+    assert len(receipts) >= ACCEPTED_BEFORE_THE_CLOSE
+    assert set(range(half, len(voters))) <= set(refused)
     accepted = len(receipts)
-    print(f"close during the rush: {accepted} accepted, {len(refused)} refused as closed")
     assert selectors.consultation_invariant(consultation=consultation) == (
         accepted,
         accepted,
