@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from classroom_votes import components, tallies
 from classroom_votes.consultations import services
@@ -19,14 +18,7 @@ from classroom_votes.tallies import VotingMethod
 from config import errors
 from school.models import Classroom
 from school.services import classroom_archive
-from tests.school.factories import (
-    admin_create,
-    classroom_create,
-    editor_create,
-    pupil_create,
-    school_create,
-    teacher_create,
-)
+from tests.school.factories import classroom_create, teacher_create
 
 from ..factories import (
     SOURCES,
@@ -37,10 +29,9 @@ from ..factories import (
     rows_count,
     two_classes_consultation,
 )
+from ..helpers import ROLES, client_for, documented_operations, json_keys, role_cases, roles_cast
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
 
 
 @dataclass
@@ -55,30 +46,12 @@ class World:
 @pytest.fixture
 def world() -> World:
     teacher = teacher_create()
-    other_teacher = teacher_create(school=school_create())
-    classroom = classroom_create(teacher=teacher, name="2nde A")
-    other_classroom = classroom_create(teacher=other_teacher, name="1re C")
-    users = {
-        "anonymous": None,
-        "pupil": pupil_create(classroom=classroom, pseudonym="Renard-Bleu-27").user,
-        "other_pupil": pupil_create(classroom=other_classroom, pseudonym="Loup-Vert-31").user,
-        "teacher": teacher,
-        "other_teacher": other_teacher,
-        "editor": editor_create(),
-        "admin": admin_create(),
-    }
+    classroom, other_classroom, users = roles_cast(teacher=teacher)
     consultation = consultation_create(owner=teacher, classrooms=[classroom])
     draft = consultation_create(
         owner=teacher, classrooms=[classroom], status=ConsultationStatus.DRAFT
     )
     return World(classroom, other_classroom, consultation, draft, users)
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def url(consultation: Consultation, action: str = "") -> str:
@@ -116,23 +89,11 @@ ENDPOINTS = [
     ("get",  "{c}/results/?classroom={k}",  None,     "401 200 404 200 404 403 200"),
 ]
 # fmt: on
-CASES = [
-    pytest.param(method, path, body, role, int(status), id=f"{method} {path} as {role}")
-    for method, path, body, statuses in ENDPOINTS
-    for role, status in zip(ROLES, statuses.split(), strict=True)
-]
+CASES = role_cases(ENDPOINTS)
 
 
 def test_access_table_covers_every_documented_operation():
-    from drf_spectacular.generators import SchemaGenerator
-
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    documented = {
-        (method, path)
-        for path, operations in schema["paths"].items()
-        for method in operations
-        if path.startswith("/api/consultations/")
-    }
+    documented = documented_operations("/api/consultations/")
     tested = {
         (method, PREFIX + path.split("?")[0].replace("{c}", "{id}").replace("{draft}", "{id}"))
         for method, path, _body, _statuses in ENDPOINTS
@@ -511,14 +472,6 @@ CONTENT_KEYS = {"content", "choice", "approved", "grades", "ranking"}
 PUPIL_KEYS = {"user", "user_id", "pupil", "pupil_id", "voter", "voters", "pseudonym"}
 
 
-def _keys(value) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {key for item in value.values() for key in _keys(item)}
-    if isinstance(value, list):
-        return {key for item in value for key in _keys(item)}
-    return set()
-
-
 def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
     consultation = consultation_create(
         owner=world.users["teacher"],
@@ -541,7 +494,7 @@ def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
 
     teacher = client_for(world.users["teacher"])
     participation = teacher.get(url(consultation, "participation")).json()
-    assert not _keys(participation) & CONTENT_KEYS
+    assert not json_keys(participation) & CONTENT_KEYS
     assert "chloe" not in json.dumps(participation)
     # Live results beside a live list of names would be one: the names wait for the close.
     assert (participation[0]["votants"], participation[0]["voters"]) == (1, [])
@@ -549,6 +502,6 @@ def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
     for client in (teacher, client_for(pupil)):
         results = client.get(url(consultation, "results")).json()
         assert results["published"] is True
-        assert not _keys(results) & PUPIL_KEYS
+        assert not json_keys(results) & PUPIL_KEYS
         text = json.dumps(results)
         assert "Renard-Bleu-27" not in text and pupil.username not in text

@@ -23,6 +23,7 @@ from classroom_votes.tallies import VotingMethod
 from tests.school.factories import classroom_create, editor_create, teacher_create
 
 from ..factories import CANDIDATES, SOURCES, national_question_create
+from ..helpers import page_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +32,10 @@ EDIT = "wagtailsnippets_classroom_votes_nationalquestion:edit"
 DELETE = "wagtailsnippets_classroom_votes_nationalquestion:delete"
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _admin_client(group: str) -> Client:
     editor = editor_create()
     editor.groups.add(Group.objects.get(name=group))
-    return _client(editor)
+    return page_client_for(editor)
 
 
 def _form(*, method="single", options=("Alice Martin", "Bruno Petit"), action=None, **extra):
@@ -234,9 +229,9 @@ def test_launch_outside_publication_or_period_is_refused(extra):
         )
     assert error.value.code == services.NATIONAL_QUESTION_NOT_RUNNABLE
     assert not Consultation.objects.exists()
-    page = _client(teacher).get(reverse("classroom_votes:consultation_list"))
+    page = page_client_for(teacher).get(reverse("classroom_votes:consultation_list"))
     assert question.title not in page.text
-    launch = _client(teacher).post(
+    launch = page_client_for(teacher).post(
         reverse("classroom_votes:national_question_launch", kwargs={"pk": question.pk}),
         {f"nq{question.pk}-classrooms": [classroom.pk]},
     )
@@ -247,7 +242,7 @@ def test_teacher_launches_in_two_clicks():
     question = national_question_create()
     teacher = teacher_create()
     classroom = classroom_create(teacher=teacher, name="1re G2")
-    client = _client(teacher)
+    client = page_client_for(teacher)
     listing = client.get(reverse("classroom_votes:consultation_list"))
     assert question.title in listing.text
     # The only class is already ticked: the button is the second click.
@@ -270,13 +265,13 @@ def test_launch_in_a_class_one_does_not_teach_is_refused():
     teacher = teacher_create()
     classroom_create(teacher=teacher)
     foreign = classroom_create(teacher=teacher_create())
-    response = _client(teacher).post(
+    response = page_client_for(teacher).post(
         reverse("classroom_votes:national_question_launch", kwargs={"pk": question.pk}),
         {f"nq{question.pk}-classrooms": [foreign.pk]},
     )
     assert response.status_code == 400
     assert not Consultation.objects.exists()
-    empty = _client(teacher).post(
+    empty = page_client_for(teacher).post(
         reverse("classroom_votes:national_question_launch", kwargs={"pk": question.pk}), {}
     )
     assert empty.status_code == 400

@@ -8,7 +8,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,18 +30,9 @@ from ..factories import (
     rows_count,
     two_classes_consultation,
 )
+from ..helpers import page_client_for, page_url
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _url(name, consultation, **kwargs):
-    return reverse(f"classroom_votes:{name}", kwargs={"pk": consultation.pk, **kwargs})
 
 
 # What the vote form posts for each method, and the ballot it must store.
@@ -81,8 +71,8 @@ def pupil(classroom):
 @pytest.mark.parametrize("method", list(VotingMethod))
 def test_pupil_votes_after_confirming_for_every_method(classroom, pupil, method):
     consultation = consultation_create(classrooms=[classroom], method=method)
-    client = _client(pupil)
-    page = client.get(_url("consultation_detail", consultation))
+    client = page_client_for(pupil)
+    page = client.get(page_url("consultation_detail", consultation))
     assert page.status_code == 200
     for panel in ("Les médias en parlent", "Ils sont pour", "Ils sont contre"):
         assert panel in page.text
@@ -90,25 +80,25 @@ def test_pupil_votes_after_confirming_for_every_method(classroom, pupil, method)
     assert "Vérifier mon vote" in page.text
 
     posted, stored = FORM_BALLOTS[method]
-    confirm = client.post(_url("consultation_vote", consultation), posted)
+    confirm = client.post(page_url("consultation_vote", consultation), posted)
     assert confirm.status_code == 200
     assert "Confirmer mon vote" in confirm.text
     assert rows_count() == (0, 0, 0), "the first step stores nothing"
 
-    done = client.post(_url("consultation_vote", consultation), {**posted, "confirm": "1"})
+    done = client.post(page_url("consultation_vote", consultation), {**posted, "confirm": "1"})
     assert done.status_code == 302
-    assert done["Location"] == _url("consultation_voted", consultation)
+    assert done["Location"] == page_url("consultation_voted", consultation)
     assert Participation.objects.filter(consultation=consultation, user=pupil).count() == 1
     assert list(Ballot.objects.values_list("content", flat=True)) == [stored]
     voted = client.get(done["Location"])
     assert "A voté" in voted.text
-    assert "Vérifier mon vote" not in client.get(_url("consultation_detail", consultation)).text
+    assert "Vérifier mon vote" not in client.get(page_url("consultation_detail", consultation)).text
 
 
 def test_vote_edit_returns_to_the_form_with_the_choice_kept(classroom, pupil):
     consultation = consultation_create(classrooms=[classroom])
-    page = _client(pupil).post(
-        _url("consultation_vote", consultation), {"choice": "contre", "edit": "1"}
+    page = page_client_for(pupil).post(
+        page_url("consultation_vote", consultation), {"choice": "contre", "edit": "1"}
     )
     assert page.status_code == 200
     checked = re.findall(r'<input type="radio" name="choice" value="(\w+)"[^>]* checked', page.text)
@@ -118,7 +108,9 @@ def test_vote_edit_returns_to_the_form_with_the_choice_kept(classroom, pupil):
 
 def test_vote_confirmation_summary_names_the_choice_only_to_the_voter(classroom, pupil):
     consultation = consultation_create(classrooms=[classroom], method=VotingMethod.SINGLE)
-    page = _client(pupil).post(_url("consultation_vote", consultation), {"choice": "bruno"})
+    page = page_client_for(pupil).post(
+        page_url("consultation_vote", consultation), {"choice": "bruno"}
+    )
     assert "Bruno Petit" in page.text
     assert "no-store" in page["Cache-Control"]
 
@@ -152,7 +144,9 @@ def test_invalid_ballot_form_is_refused_and_stores_nothing(
 ):
     consultation = consultation_create(classrooms=[classroom], method=method)
     for step in ({}, {"confirm": "1"}):
-        page = _client(pupil).post(_url("consultation_vote", consultation), {**posted, **step})
+        page = page_client_for(pupil).post(
+            page_url("consultation_vote", consultation), {**posted, **step}
+        )
         assert page.status_code == 400
         assert message in page.text
     assert rows_count() == (0, 0, 0)
@@ -160,11 +154,11 @@ def test_invalid_ballot_form_is_refused_and_stores_nothing(
 
 def test_second_vote_is_refused_and_stores_nothing(classroom, pupil):
     consultation = consultation_create(classrooms=[classroom])
-    client = _client(pupil)
-    client.post(_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"})
+    client = page_client_for(pupil)
+    client.post(page_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"})
     before = rows_count()
     again = client.post(
-        _url("consultation_vote", consultation), {"choice": "contre", "confirm": "1"}
+        page_url("consultation_vote", consultation), {"choice": "contre", "confirm": "1"}
     )
     assert again.status_code == 409
     assert "déjà voté" in again.text
@@ -174,11 +168,11 @@ def test_second_vote_is_refused_and_stores_nothing(classroom, pupil):
 @pytest.mark.parametrize("status", [ConsultationStatus.CLOSED])
 def test_vote_on_a_closed_consultation_is_refused(classroom, pupil, status):
     consultation = consultation_create(classrooms=[classroom], status=status)
-    page = _client(pupil).get(_url("consultation_detail", consultation))
+    page = page_client_for(pupil).get(page_url("consultation_detail", consultation))
     assert "Le vote est clos" in page.text
     assert "Vérifier mon vote" not in page.text
-    refused = _client(pupil).post(
-        _url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
+    refused = page_client_for(pupil).post(
+        page_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
     )
     assert refused.status_code == 409
     assert rows_count() == (0, 0, 0)
@@ -191,8 +185,8 @@ def test_vote_on_a_scheduled_consultation_not_yet_open_is_refused(classroom, pup
     Consultation.objects.filter(pk=consultation.pk).update(
         opens_at=timezone.now() + timedelta(hours=1)
     )
-    refused = _client(pupil).post(
-        _url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
+    refused = page_client_for(pupil).post(
+        page_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
     )
     assert refused.status_code == 409
     assert "pas encore ouvert" in refused.text
@@ -202,10 +196,10 @@ def test_vote_on_a_scheduled_consultation_not_yet_open_is_refused(classroom, pup
 def test_other_class_pupil_gets_404_and_stores_nothing(classroom):
     consultation = consultation_create(classrooms=[classroom])
     outsider = pupil_create(classroom=classroom_create(teacher=teacher_create())).user
-    client = _client(outsider)
-    assert client.get(_url("consultation_detail", consultation)).status_code == 404
+    client = page_client_for(outsider)
+    assert client.get(page_url("consultation_detail", consultation)).status_code == 404
     posted = client.post(
-        _url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
+        page_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
     )
     assert posted.status_code == 404
     assert rows_count() == (0, 0, 0)
@@ -214,8 +208,8 @@ def test_other_class_pupil_gets_404_and_stores_nothing(classroom):
 def test_teacher_cannot_vote(classroom):
     consultation = consultation_create(classrooms=[classroom])
     teacher = classroom.teachers.get()
-    refused = _client(teacher).post(
-        _url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
+    refused = page_client_for(teacher).post(
+        page_url("consultation_vote", consultation), {"choice": "pour", "confirm": "1"}
     )
     assert refused.status_code == 403
     assert rows_count() == (0, 0, 0)
@@ -226,13 +220,13 @@ def test_pupil_list_shows_where_each_vote_stands(classroom, pupil):
     voted = consultation_create(classrooms=[classroom], title="Question votée")
     consultation_create(classrooms=[classroom], title="Brouillon", status=ConsultationStatus.DRAFT)
     ballots_cast(consultation=voted, voters=[pupil], contents=[{"choice": "pour"}])
-    page = _client(pupil).get(reverse("classroom_votes:consultation_list"))
+    page = page_client_for(pupil).get(reverse("classroom_votes:consultation_list"))
     assert page.status_code == 200
     assert "Question ouverte" in page.text and "Question votée" in page.text
     assert "Brouillon" not in page.text
     assert page.text.count("À toi de voter") == 1
     assert page.text.count(">A voté<") == 1
-    assert _url("consultation_detail", to_vote) in page.text
+    assert page_url("consultation_detail", to_vote) in page.text
 
 
 # --- The teacher's pages ----------------------------------------------------------------------
@@ -261,7 +255,7 @@ def test_teacher_creates_a_consultation_with_panels_and_options(classroom):
         "sources-4-title": "Une élection de popularité",
         "sources-5-panel": "contre",
     }
-    response = _client(teacher).post(reverse("classroom_votes:consultation_create"), data)
+    response = page_client_for(teacher).post(reverse("classroom_votes:consultation_create"), data)
     assert response.status_code == 302, response.content
     consultation = Consultation.objects.get()
     assert consultation.status == ConsultationStatus.DRAFT
@@ -299,7 +293,7 @@ def test_consultation_form_errors_create_nothing(classroom, changes, message):
         "sources-0-url": "https://www.example.fr/",
         **changes,
     }
-    response = _client(teacher).post(reverse("classroom_votes:consultation_create"), data)
+    response = page_client_for(teacher).post(reverse("classroom_votes:consultation_create"), data)
     assert response.status_code == 200
     assert message in response.text
     assert not Consultation.objects.exists()
@@ -307,7 +301,7 @@ def test_consultation_form_errors_create_nothing(classroom, changes, message):
 
 def test_teacher_cannot_create_in_another_teachers_class(classroom):
     other = teacher_create()
-    response = _client(other).post(
+    response = page_client_for(other).post(
         reverse("classroom_votes:consultation_create"),
         {
             "classrooms": [classroom.pk],
@@ -327,37 +321,40 @@ def test_teacher_opens_follows_and_closes(classroom):
     teacher = classroom.teachers.get()
     pupils = pupils_create(classroom=classroom, count=6)
     consultation = consultation_create(classrooms=[classroom], status=ConsultationStatus.DRAFT)
-    client = _client(teacher)
-    assert "Ouvrir le vote maintenant" in client.get(_url("consultation_detail", consultation)).text
-    client.post(_url("consultation_open", consultation))
+    client = page_client_for(teacher)
+    assert (
+        "Ouvrir le vote maintenant"
+        in client.get(page_url("consultation_detail", consultation)).text
+    )
+    client.post(page_url("consultation_open", consultation))
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.OPEN
 
     ballots_cast(consultation=consultation, voters=pupils[:4], contents=[{"choice": "pour"}] * 4)
-    live = client.get(_url("consultation_participation", consultation), HTTP_HX_REQUEST="true")
+    live = client.get(page_url("consultation_participation", consultation), HTTP_HX_REQUEST="true")
     assert live.status_code == 200
     assert "<html" not in live.text, "htmx gets the fragment only"
     assert "Votants : 4 sur 6 inscrits" in live.text
     assert 'hx-trigger="every 5s"' in live.text
-    full = client.get(_url("consultation_participation", consultation))
+    full = client.get(page_url("consultation_participation", consultation))
     assert "<html" in full.text and "Votants : 4 sur 6 inscrits" in full.text
 
-    confirm = client.get(_url("consultation_close", consultation))
+    confirm = client.get(page_url("consultation_close", consultation))
     assert "ne peut pas être rouvert" in confirm.text
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.OPEN, "GET changes nothing"
-    client.post(_url("consultation_close", consultation))
+    client.post(page_url("consultation_close", consultation))
     consultation.refresh_from_db()
     assert consultation.status == ConsultationStatus.CLOSED
-    page = client.get(_url("consultation_detail", consultation))
+    page = client.get(page_url("consultation_detail", consultation))
     assert "hx-get" not in page.text, "no polling once closed"
     assert "Procès-verbal de la classe 2nde A" in page.text
 
 
 def test_closing_twice_says_so(classroom):
     consultation = consultation_create(classrooms=[classroom], status=ConsultationStatus.CLOSED)
-    client = _client(classroom.teachers.get())
-    response = client.post(_url("consultation_close", consultation), follow=True)
+    client = page_client_for(classroom.teachers.get())
+    response = client.post(page_url("consultation_close", consultation), follow=True)
     assert "Le vote est clos." in response.text
 
 
@@ -371,11 +368,11 @@ def test_results_after_close_with_numbers_and_accessible_table(classroom):
             {"choice": c} for c in ["pour", "pour", "pour", "contre", "contre", "blanc", "pour"]
         ],
     )
-    pupil_client = _client(pupils[0])
-    before = pupil_client.get(_url("consultation_results", consultation))
+    pupil_client = page_client_for(pupils[0])
+    before = pupil_client.get(page_url("consultation_results", consultation))
     assert "publiés à la clôture" in before.text
     consultation_close(consultation=consultation, by=classroom.teachers.get())
-    page = pupil_client.get(_url("consultation_results", consultation))
+    page = pupil_client.get(page_url("consultation_results", consultation))
     assert page.status_code == 200
     assert "<caption>" in page.text
     assert '<th scope="row">Pour</th>' in page.text
@@ -388,7 +385,9 @@ def test_results_hidden_below_min_ballots(classroom):
     consultation = consultation_create(classrooms=[classroom], status=ConsultationStatus.OPEN)
     ballots_cast(consultation=consultation, voters=pupils, contents=[{"choice": "pour"}] * 3)
     consultation_close(consultation=consultation, by=classroom.teachers.get())
-    page = _client(classroom.teachers.get()).get(_url("consultation_results", consultation))
+    page = page_client_for(classroom.teachers.get()).get(
+        page_url("consultation_results", consultation)
+    )
     assert "Trop peu de bulletins" in page.text
     assert '<th scope="row">Pour</th>' not in page.text
 
@@ -400,7 +399,7 @@ def test_results_page_renders_every_method(classroom, method):
     posted, stored = FORM_BALLOTS[method]
     ballots_cast(consultation=consultation, voters=pupils, contents=[stored] * 5)
     consultation_close(consultation=consultation, by=classroom.teachers.get())
-    page = _client(pupils[0]).get(_url("consultation_results", consultation))
+    page = page_client_for(pupils[0]).get(page_url("consultation_results", consultation))
     assert page.status_code == 200
     assert "<caption>" in page.text
     assert "Votants" in page.text
@@ -416,8 +415,8 @@ def test_pv_and_csv_give_the_count_and_never_a_pupil(classroom):
     )
     teacher = classroom.teachers.get()
     consultation_close(consultation=consultation, by=teacher)
-    client = _client(teacher)
-    pv = client.get(_url("consultation_pv", consultation, classroom_pk=classroom.pk))
+    client = page_client_for(teacher)
+    pv = client.get(page_url("consultation_pv", consultation, classroom_pk=classroom.pk))
     assert pv.status_code == 200
     text = pv.text
     for label, value in [("Inscrits", 6), ("Votants", 5), ("Blancs", 1), ("Exprimés", 4)]:
@@ -425,7 +424,7 @@ def test_pv_and_csv_give_the_count_and_never_a_pupil(classroom):
     assert "Alice Martin</th><td>3</td><td>75,0 %" in text
     assert classroom.name in text and classroom.school.name in text
 
-    export = client.get(_url("consultation_results_csv", consultation))
+    export = client.get(page_url("consultation_results_csv", consultation))
     assert export["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Portée", "Ligne", "Nombre"]
@@ -443,11 +442,11 @@ def test_pages_never_show_what_a_pupil_voted(classroom):
         classrooms=[classroom], method=VotingMethod.SINGLE, min_ballots=1
     )
     ballots_cast(consultation=consultation, voters=pupils[:1], contents=[{"choice": "chloe"}])
-    client = _client(classroom.teachers.get())
-    participation = client.get(_url("consultation_participation", consultation)).text
+    client = page_client_for(classroom.teachers.get())
+    participation = client.get(page_url("consultation_participation", consultation)).text
     assert pupils[0].pupil.pseudonym in participation
     assert "Chloé" not in participation and "chloe" not in participation
-    detail = client.get(_url("consultation_detail", consultation)).text
+    detail = client.get(page_url("consultation_detail", consultation)).text
     assert pupils[0].pupil.pseudonym in detail
     # The option labels appear only in the panels' sense: no line joins a name and a choice.
     assert f"{pupils[0].pupil.pseudonym}</td><td>Chlo" not in detail
@@ -459,7 +458,7 @@ def test_live_results_show_while_open(classroom):
         classrooms=[classroom], results_visibility=ResultsVisibility.LIVE
     )
     ballots_cast(consultation=consultation, voters=pupils, contents=[{"choice": "contre"}] * 5)
-    page = _client(pupils[0]).get(_url("consultation_results", consultation))
+    page = page_client_for(pupils[0]).get(page_url("consultation_results", consultation))
     assert "Résultats provisoires" in page.text
     assert "En tête : Contre" in page.text
 
@@ -471,17 +470,17 @@ def test_live_results_keep_the_names_of_voters_until_the_close(classroom):
         owner=teacher, classrooms=[classroom], results_visibility=ResultsVisibility.LIVE
     )
     ballots_cast(consultation=consultation, voters=pupils[:5], contents=[{"choice": "pour"}] * 5)
-    client = _client(teacher)
+    client = page_client_for(teacher)
     for page in (
-        client.get(_url("consultation_participation", consultation), HTTP_HX_REQUEST="true"),
-        client.get(_url("consultation_detail", consultation)),
+        client.get(page_url("consultation_participation", consultation), HTTP_HX_REQUEST="true"),
+        client.get(page_url("consultation_detail", consultation)),
     ):
         assert "Votants : 5 sur 6 inscrits" in page.text
         assert "s'afficheront à la clôture" in page.text
         assert not any(pupil.pupil.pseudonym in page.text for pupil in pupils)
-    assert "En tête : Pour" in client.get(_url("consultation_results", consultation)).text
+    assert "En tête : Pour" in client.get(page_url("consultation_results", consultation)).text
     consultation_close(consultation=consultation, by=teacher)
-    page = client.get(_url("consultation_participation", consultation))
+    page = client.get(page_url("consultation_participation", consultation))
     assert all(pupil.pupil.pseudonym in page.text for pupil in pupils[:5])
     assert pupils[5].pupil.pseudonym not in page.text
 
@@ -495,45 +494,55 @@ def test_results_for_one_class_of_several(classroom):
     ballots_cast(consultation=consultation, voters=a, contents=[{"choice": "pour"}] * 5)
     ballots_cast(consultation=consultation, voters=b, contents=[{"choice": "contre"}] * 5)
     consultation_close(consultation=consultation, by=teacher)
-    client = _client(teacher)
-    page = client.get(_url("consultation_results", consultation) + f"?classe={other.pk}")
+    client = page_client_for(teacher)
+    page = client.get(page_url("consultation_results", consultation) + f"?classe={other.pk}")
     assert "En tête : Contre" in page.text
     assert (
-        client.get(_url("consultation_results", consultation) + "?classe=999999").status_code == 404
+        client.get(page_url("consultation_results", consultation) + "?classe=999999").status_code
+        == 404
     )
-    assert client.get(_url("consultation_results", consultation) + "?classe=x").status_code == 404
+    assert (
+        client.get(page_url("consultation_results", consultation) + "?classe=x").status_code == 404
+    )
 
 
 def test_results_page_of_another_class_is_404_to_its_outsiders():
     """?classe= shows only a class one may see: a pupil or a teacher of class A gets A's
     result, and a 404 for B's, whose tag is not offered."""
     two = two_classes_consultation()
-    page = _url("consultation_results", two.consultation)
+    page = page_url("consultation_results", two.consultation)
     for user, own, other, leader in (
         (two.pupil_a, two.a, two.b, "Pour"),
         (two.teacher_a, two.a, two.b, "Pour"),
         (two.pupil_b, two.b, two.a, "Contre"),
         (two.teacher_b, two.b, two.a, "Contre"),
     ):
-        client = _client(user)
+        client = page_client_for(user)
         assert f"En tête : {leader}" in client.get(page + f"?classe={own.pk}").text
         assert client.get(page + f"?classe={other.pk}").status_code == 404, user.pk
         assert f"?classe={other.pk}" not in client.get(page).text
-    client = _client(two.owner)
+    client = page_client_for(two.owner)
     assert "En tête : Pour" in client.get(page + f"?classe={two.a.pk}").text
     assert "En tête : Contre" in client.get(page + f"?classe={two.b.pk}").text
 
 
 def test_draft_is_invisible_to_pupils(classroom, pupil):
     consultation = consultation_create(classrooms=[classroom], status=ConsultationStatus.DRAFT)
-    assert _client(pupil).get(_url("consultation_detail", consultation)).status_code == 404
-    assert _client(pupil).get(_url("consultation_results", consultation)).status_code == 404
+    assert (
+        page_client_for(pupil).get(page_url("consultation_detail", consultation)).status_code == 404
+    )
+    assert (
+        page_client_for(pupil).get(page_url("consultation_results", consultation)).status_code
+        == 404
+    )
 
 
 def test_teacher_list_counts_votants(classroom):
     pupils = pupils_create(classroom=classroom, count=3)
     consultation = consultation_create(classrooms=[classroom], title="Ma question")
     ballots_cast(consultation=consultation, voters=pupils[:2], contents=[{"choice": "pour"}] * 2)
-    page = _client(classroom.teachers.get()).get(reverse("classroom_votes:consultation_list"))
+    page = page_client_for(classroom.teachers.get()).get(
+        reverse("classroom_votes:consultation_list")
+    )
     assert "Ma question" in page.text
     assert "<td>2</td>" in page.text

@@ -28,22 +28,21 @@ from classroom_votes.models import (
 from config import errors
 from school.models import Classroom, User
 from school.services import classroom_archive
-from tests.school.factories import (
-    admin_create,
-    classroom_create,
-    editor_create,
-    pupil_create,
-    school_create,
-    teacher_create,
-)
+from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..debate_factories import debate_create, post, published
 from ..factories import consultation_create
+from ..helpers import (
+    PSEUDONYM,
+    ROLES,
+    client_for,
+    documented_operations,
+    json_keys,
+    role_cases,
+    roles_cast,
+)
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
-PSEUDONYM = "Renard-Bleu-27"
 
 
 @dataclass
@@ -73,18 +72,7 @@ class World:
 @pytest.fixture
 def world() -> World:
     teacher = teacher_create(first_name="Claire", last_name="Dupont")
-    other_teacher = teacher_create(school=school_create())
-    classroom = classroom_create(teacher=teacher, name="2nde A")
-    other_classroom = classroom_create(teacher=other_teacher, name="1re C")
-    users = {
-        "anonymous": None,
-        "pupil": pupil_create(classroom=classroom, pseudonym=PSEUDONYM).user,
-        "other_pupil": pupil_create(classroom=other_classroom, pseudonym="Loup-Vert-31").user,
-        "teacher": teacher,
-        "other_teacher": other_teacher,
-        "editor": editor_create(),
-        "admin": admin_create(),
-    }
+    classroom, other_classroom, users = roles_cast(teacher=teacher)
     classmates = [
         pupil_create(classroom=classroom, pseudonym=f"Chouette-{number:02d}").user
         for number in range(1, 4)
@@ -118,13 +106,6 @@ def world() -> World:
         marked,
         blocked,
     )
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def debate_url(debate: Debate, action: str = "") -> str:
@@ -209,11 +190,7 @@ ENDPOINTS = [
     ("post",   "/api/arguments/{o}/dismiss-reports/", None,   "401 403 404 200 404 403 200"),
 ]
 # fmt: on
-CASES = [
-    pytest.param(method, path, body, role, int(status), id=f"{method} {path} as {role}")
-    for method, path, body, statuses in ENDPOINTS
-    for role, status in zip(ROLES, statuses.split(), strict=True)
-]
+CASES = role_cases(ENDPOINTS)
 PLACEHOLDERS = {"{d}", "{closed}", "{a}", "{o}", "{m}", "{p}", "{h}"}
 
 
@@ -231,15 +208,7 @@ def _target(world: World, path: str) -> str:
 
 
 def test_access_table_covers_every_documented_operation():
-    from drf_spectacular.generators import SchemaGenerator
-
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    documented = {
-        (method, path)
-        for path, operations in schema["paths"].items()
-        for method in operations
-        if path.startswith(("/api/debates/", "/api/arguments/"))
-    }
+    documented = documented_operations("/api/debates/", "/api/arguments/")
     tested = set()
     for method, path, _body, _statuses in ENDPOINTS:
         for placeholder in PLACEHOLDERS:
@@ -291,14 +260,6 @@ def test_token_authentication_works(world):
 PRIVATE_KEYS = {"user", "user_id", "author_id", "reporter", "reporters", "username", "email"}
 
 
-def _keys(value) -> set[str]:
-    if isinstance(value, dict):
-        return set(value) | {key for item in value.values() for key in _keys(item)}
-    if isinstance(value, list):
-        return {key for item in value for key in _keys(item)}
-    return set()
-
-
 def _tree(client, debate) -> dict[int, dict]:
     response = client.get(debate_url(debate, "tree"))
     assert response.status_code == 200, response.content
@@ -321,7 +282,7 @@ def test_pupil_sees_published_posts_and_their_own_pending_one_only(world):
         assert node["held_words"] is None
     body = client.get(debate_url(world.debate, "tree")).json()
     assert body["moderator"] is False
-    assert not _keys(body) & PRIVATE_KEYS
+    assert not json_keys(body) & PRIVATE_KEYS
 
 
 def test_moderator_sees_every_post_with_its_state_and_reports(world):
@@ -393,7 +354,7 @@ def test_summary_counts_what_pupils_published_never_who_marked(world):
     assert body["top"]["pour"][0]["id"] == world.marked.pk
     assert body["top"]["pour"][0]["author"] == "Chouette-02"
     assert body["pupils"] == 4 and body["pupils_who_posted"] == 3 and body["open_reports"] == 1
-    assert not _keys(body) & PRIVATE_KEYS
+    assert not json_keys(body) & PRIVATE_KEYS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -836,7 +797,7 @@ def test_reports_hide_a_post_until_the_teacher_decides(world):
     assert item["argument"]["id"] == world.argument.pk and item["author"] == PSEUDONYM
     assert [report["reason"] for report in item["reports"]] == ["harassment", "harassment"]
     assert item["reports"][0]["reason_label"] and item["reports"][0]["note"]
-    assert not _keys(queue) & PRIVATE_KEYS  # reporters are never named
+    assert not json_keys(queue) & PRIVATE_KEYS  # reporters are never named
     log = teacher.get(debate_url(world.debate, "log")).json()
     assert log[0]["action"] == "auto_hide" and log[0]["actor"] is None
     restored = teacher.post(
@@ -1003,7 +964,7 @@ def test_log_names_pupils_by_pseudonym_only(world):
     text = json.dumps(log)
     for user in (world.pupil, world.blocked):
         assert user.username not in text
-    assert not _keys(log) & PRIVATE_KEYS
+    assert not json_keys(log) & PRIVATE_KEYS
 
 
 # ---------------------------------------------------------------------------------------------

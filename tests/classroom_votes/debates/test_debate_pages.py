@@ -7,7 +7,6 @@ query count does not grow with the number of posts."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -29,18 +28,13 @@ from tests.school.factories import classroom_create, pupil_create, teacher_creat
 
 from ..debate_factories import debate_create, debate_world, post, published
 from ..factories import consultation_create
+from ..helpers import page_client_for, page_url
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _url(name, debate, **kwargs):
-    return reverse(f"classroom_votes:debate_{name}", kwargs={"pk": debate.pk, **kwargs})
+    return page_url(f"debate_{name}", debate, **kwargs)
 
 
 def _arg_url(name, argument, **kwargs):
@@ -95,7 +89,7 @@ def test_pupil_list_shows_the_debates_of_their_class_with_status(world):
     archived = debate_create(owner=world.teacher, classrooms=[world.classroom], thesis="Vieux ?")
     services.debate_archive(debate=archived, by=world.teacher)
     debate_create(owner=world.other_teacher, classrooms=[world.other_classroom], thesis="Ailleurs")
-    page = _client(world.pupil).get(reverse("classroom_votes:debate_list"))
+    page = page_client_for(world.pupil).get(reverse("classroom_votes:debate_list"))
     assert page.status_code == 200
     assert world.debate.thesis in page.text and "Clos ?" in page.text
     assert "Vieux ?" not in page.text and "Ailleurs" not in page.text
@@ -106,7 +100,7 @@ def test_pupil_list_shows_the_debates_of_their_class_with_status(world):
 def test_teacher_list_counts_published_posts_and_what_waits(world):
     published(author=world.pupils[0], debate=world.debate)
     post(author=world.pupils[1], debate=world.debate, text="En attente")
-    page = _client(world.teacher).get(reverse("classroom_votes:debate_list"))
+    page = page_client_for(world.teacher).get(reverse("classroom_votes:debate_list"))
     assert page.status_code == 200
     assert "Nouveau débat" in page.text
     assert "1 à traiter" in page.text
@@ -116,7 +110,7 @@ def test_teacher_list_counts_published_posts_and_what_waits(world):
 
 def test_teacher_creates_a_debate_premoderated_by_default(world):
     consultation = consultation_create(owner=world.teacher, classrooms=[world.classroom])
-    client = _client(world.teacher)
+    client = page_client_for(world.teacher)
     form = client.get(reverse("classroom_votes:debate_create"))
     assert form.status_code == 200
     assert 'id="id_premoderation" checked' in form.text
@@ -152,7 +146,7 @@ def test_teacher_creates_a_debate_premoderated_by_default(world):
 
 
 def test_debate_creation_refusals_store_nothing(world):
-    client = _client(world.teacher)
+    client = page_client_for(world.teacher)
     url = reverse("classroom_votes:debate_create")
     base = {"thesis": "Une thèse", "auto_hide_reports": "3", "max_depth": "4"}
     page = client.post(url, base)
@@ -169,7 +163,7 @@ def test_debate_creation_refusals_store_nothing(world):
 
 
 def test_settings_update_is_logged_and_applies_to_new_posts(world):
-    client = _client(world.teacher)
+    client = page_client_for(world.teacher)
     url = _url("settings_update", world.debate)
     assert client.get(url).status_code == 200
     response = client.post(url, {"auto_hide_reports": "5", "max_depth": "2", "extra_words": ""})
@@ -178,15 +172,15 @@ def test_settings_update_is_logged_and_applies_to_new_posts(world):
     assert (world.debate.premoderation, world.debate.auto_hide_reports) == (False, 5)
     event = ModerationEvent.objects.get(action=ModerationAction.SETTINGS)
     assert "pré-modération : non" in event.reason
-    _client(world.pupil).post(
+    page_client_for(world.pupil).post(
         _url("argument_post", world.debate), {"position": "pour", "text": "Oui"}
     )
     assert Argument.objects.get().status == ArgumentStatus.PUBLISHED
-    assert _client(world.pupil).get(url).status_code == 403
+    assert page_client_for(world.pupil).get(url).status_code == 403
 
 
 def test_close_reopen_archive_through_confirmation_pages(world):
-    client = _client(world.teacher)
+    client = page_client_for(world.teacher)
     assert "Clore le débat" in client.get(_url("close", world.debate)).text
     assert client.post(_url("close", world.debate)).status_code == 302
     world.debate.refresh_from_db()
@@ -194,10 +188,10 @@ def test_close_reopen_archive_through_confirmation_pages(world):
     again = client.post(_url("close", world.debate))
     assert again.status_code == 409
     assert "Le débat est clos" in again.text
-    tree = _client(world.pupil).get(_url("detail", world.debate))
+    tree = page_client_for(world.pupil).get(_url("detail", world.debate))
     assert "Le débat est clos : on peut le relire" in tree.text
     _refused(
-        _client(world.pupil),
+        page_client_for(world.pupil),
         _url("argument_post", world.debate),
         {"position": "pour", "text": "Trop tard"},
         status=409,
@@ -217,7 +211,7 @@ def test_close_reopen_archive_through_confirmation_pages(world):
 
 def test_pupil_post_waits_under_premoderation_and_shows_as_pending_to_its_author(world):
     author, other = world.pupils[0], world.pupils[1]
-    client = _client(author)
+    client = page_client_for(author)
     response = client.post(
         _url("argument_post", world.debate), {"position": "pour", "text": "Voter à 16 ans."}
     )
@@ -226,14 +220,14 @@ def test_pupil_post_waits_under_premoderation_and_shows_as_pending_to_its_author
     page = client.get(response["Location"])
     assert "Ton argument sera visible après validation par ton professeur" in page.text
     assert "Voter à 16 ans." in page.text and "En attente de validation" in page.text
-    assert "Voter à 16 ans." not in _client(other).get(_url("detail", world.debate)).text
+    assert "Voter à 16 ans." not in page_client_for(other).get(_url("detail", world.debate)).text
     argument = Argument.objects.get()
     assert (argument.status, argument.side, argument.author) == (
         ArgumentStatus.PENDING,
         Side.POUR,
         author,
     )
-    teacher_page = _client(world.teacher).get(_url("detail", world.debate))
+    teacher_page = page_client_for(world.teacher).get(_url("detail", world.debate))
     assert "Voter à 16 ans." in teacher_page.text
     assert "Pré-modération" in teacher_page.text
     assert _arg_url("approve", argument) in teacher_page.text
@@ -242,21 +236,21 @@ def test_pupil_post_waits_under_premoderation_and_shows_as_pending_to_its_author
 def test_published_posts_show_pseudonyms_sides_replies_and_comments(open_world):
     world = open_world
     p1, p2, p3 = world.pupils[:3]
-    client = _client(p1)
+    client = page_client_for(p1)
     client.post(_url("argument_post", world.debate), {"position": "pour", "text": "Racine pour"})
     root = Argument.objects.get()
-    _client(p2).post(
+    page_client_for(p2).post(
         _url("argument_post", world.debate),
         {"position": "contre", "text": "Réponse contre", "parent": root.pk},
     )
-    _client(p3).post(
+    page_client_for(p3).post(
         _url("argument_post", world.debate),
         {"position": "comment", "text": "Une question", "parent": root.pk},
     )
     reply, comment = Argument.objects.exclude(pk=root.pk).order_by("pk")
     assert (reply.parent, reply.side, reply.depth) == (root, Side.CONTRE, 2)
     assert (comment.kind, comment.side) == ("comment", "")
-    page = _client(world.pupils[3]).get(_url("detail", world.debate))
+    page = page_client_for(world.pupils[3]).get(_url("detail", world.debate))
     for text in ("Racine pour", "Réponse contre", "Une question", "Pseudo-01", "Pseudo-02"):
         assert text in page.text
     assert "2 réponses" in page.text
@@ -267,12 +261,12 @@ def test_published_posts_show_pseudonyms_sides_replies_and_comments(open_world):
 
 def test_posted_text_is_sanitized_and_escaped(open_world):
     world = open_world
-    _client(world.pupil).post(
+    page_client_for(world.pupil).post(
         _url("argument_post", world.debate),
         {"position": "pour", "text": "<script>alert(1)</script>Bonjour <b>la classe</b>"},
     )
     assert Argument.objects.get().text == "Bonjour la classe"
-    page = _client(world.pupils[1]).get(_url("detail", world.debate))
+    page = page_client_for(world.pupils[1]).get(_url("detail", world.debate))
     assert "Bonjour la classe" in page.text and "alert(1)" not in page.text
 
 
@@ -288,7 +282,7 @@ def test_posted_text_is_sanitized_and_escaped(open_world):
 )
 def test_post_refusals_show_the_message_and_store_nothing(world, data, status, message):
     page = _refused(
-        _client(world.pupil),
+        page_client_for(world.pupil),
         _url("argument_post", world.debate),
         data,
         status=status,
@@ -301,11 +295,11 @@ def test_reply_beyond_the_maximum_depth_is_refused(open_world):
     world = open_world
     services.debate_settings_update(debate=world.debate, by=world.teacher, max_depth=1)
     root = published(author=world.pupils[0], debate=world.debate)
-    page = _client(world.pupils[1]).get(_url("detail", world.debate))
+    page = page_client_for(world.pupils[1]).get(_url("detail", world.debate))
     assert f'id="reply-{root.pk}-comment"' in page.text
     assert f'id="reply-{root.pk}-pour"' not in page.text
     refused = _refused(
-        _client(world.pupils[1]),
+        page_client_for(world.pupils[1]),
         _url("argument_post", world.debate),
         {"position": "pour", "text": "Trop profond", "parent": root.pk},
         status=400,
@@ -317,7 +311,7 @@ def test_reply_beyond_the_maximum_depth_is_refused(open_world):
 
 def test_rate_limit_refuses_the_fourth_post_in_a_minute(open_world):
     world = open_world
-    client = _client(world.pupil)
+    client = page_client_for(world.pupil)
     for number in range(3):
         client.post(_url("argument_post", world.debate), {"position": "pour", "text": f"N{number}"})
     _refused(
@@ -332,20 +326,23 @@ def test_rate_limit_refuses_the_fourth_post_in_a_minute(open_world):
 def test_word_filter_holds_a_post_for_review_with_the_words_shown(open_world):
     world = open_world
     services.debate_settings_update(debate=world.debate, by=world.teacher, extra_words="patate")
-    response = _client(world.pupil).post(
+    response = page_client_for(world.pupil).post(
         _url("argument_post", world.debate), {"position": "contre", "text": "Quelle patate !"}
     )
     assert "attend la validation" in _messages(response)[0]
     argument = Argument.objects.get()
     assert (argument.status, argument.held_words) == (ArgumentStatus.PENDING, "patate")
-    queue = _client(world.teacher).get(_url("moderation", world.debate))
+    queue = page_client_for(world.teacher).get(_url("moderation", world.debate))
     assert "Retenus par le filtre (1)" in queue.text
     assert "mots trouvés : patate" in queue.text
-    assert "Quelle patate !" not in _client(world.pupils[1]).get(_url("detail", world.debate)).text
+    assert (
+        "Quelle patate !"
+        not in page_client_for(world.pupils[1]).get(_url("detail", world.debate)).text
+    )
 
 
 def test_blocked_pupil_reads_but_cannot_post(world):
-    client = _client(world.teacher)
+    client = page_client_for(world.teacher)
     url = reverse(
         "classroom_votes:debate_pupil_block",
         kwargs={"pk": world.debate.pk, "user_pk": world.pupil.pk},
@@ -355,11 +352,11 @@ def test_blocked_pupil_reads_but_cannot_post(world):
     assert client.post(url, {"reason": "Moqueries répétées"}).status_code == 302
     again = client.post(url, {"reason": "Encore"})
     assert again.status_code == 409
-    page = _client(world.pupil).get(_url("detail", world.debate))
+    page = page_client_for(world.pupil).get(_url("detail", world.debate))
     assert "suspendu tes publications" in page.text
     assert 'name="text"' not in page.text
     _refused(
-        _client(world.pupil),
+        page_client_for(world.pupil),
         _url("argument_post", world.debate),
         {"position": "pour", "text": "Je reviens"},
         status=403,
@@ -387,7 +384,7 @@ def test_blocked_pupil_reads_but_cannot_post(world):
 def test_convincing_mark_and_unmark(open_world):
     world = open_world
     argument = published(author=world.pupils[0], debate=world.debate)
-    client = _client(world.pupils[1])
+    client = page_client_for(world.pupils[1])
     page = client.get(_url("detail", world.debate))
     assert 'aria-pressed="false"' in page.text
     assert client.post(_arg_url("convincing", argument), {"action": "mark"}).status_code == 302
@@ -399,14 +396,14 @@ def test_convincing_mark_and_unmark(open_world):
     assert client.post(_arg_url("convincing", argument), {"action": "unmark"}).status_code == 302
     assert not ConvincingMark.objects.exists()
     _refused(
-        _client(world.pupils[0]),
+        page_client_for(world.pupils[0]),
         _arg_url("convincing", argument),
         {"action": "mark"},
         status=400,
         message="ton propre argument",
     )
     _refused(
-        _client(world.teacher),
+        page_client_for(world.teacher),
         _arg_url("convincing", argument),
         {"action": "mark"},
         status=403,
@@ -419,20 +416,22 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     p1, p2, p3, p4 = world.pupils
     argument = published(author=p1, debate=world.debate, text="Message blessant")
     report = _arg_url("report", argument)
-    assert "Pourquoi signales-tu ce message ?" in _client(p2).get(report).text
-    _refused(_client(p2), report, {"reason": ""}, status=400, message="Choisis un motif")
-    _refused(_client(p1), report, {"reason": "insult"}, status=400, message="ton propre message")
-    first = _client(p2).post(report, {"reason": "insult", "note": "Pas sympa"})
+    assert "Pourquoi signales-tu ce message ?" in page_client_for(p2).get(report).text
+    _refused(page_client_for(p2), report, {"reason": ""}, status=400, message="Choisis un motif")
+    _refused(
+        page_client_for(p1), report, {"reason": "insult"}, status=400, message="ton propre message"
+    )
+    first = page_client_for(p2).post(report, {"reason": "insult", "note": "Pas sympa"})
     assert first.status_code == 302
     assert "transmis à ton professeur" in _messages(first)[0]
-    _refused(_client(p2), report, {"reason": "other"}, status=409, message="déjà signalé")
-    second = _client(p3).post(report, {"reason": "harassment"})
+    _refused(page_client_for(p2), report, {"reason": "other"}, status=409, message="déjà signalé")
+    second = page_client_for(p3).post(report, {"reason": "harassment"})
     assert "masqué en attendant" in _messages(second)[0]
     argument.refresh_from_db()
     assert (argument.status, argument.auto_hidden) == (ArgumentStatus.HIDDEN, True)
-    assert "Message blessant" not in _client(p4).get(_url("detail", world.debate)).text
+    assert "Message blessant" not in page_client_for(p4).get(_url("detail", world.debate)).text
 
-    teacher = _client(world.teacher)
+    teacher = page_client_for(world.teacher)
     queue = teacher.get(_url("moderation", world.debate))
     assert "Masqués par les signalements (1)" in queue.text
     assert "Insulte ou propos blessant (1)" in queue.text and "Pas sympa" in queue.text
@@ -449,7 +448,7 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     )
     assert restored.status_code == 302
     assert restored["Location"] == _url("moderation", world.debate)
-    assert "Message blessant" in _client(p4).get(_url("detail", world.debate)).text
+    assert "Message blessant" in page_client_for(p4).get(_url("detail", world.debate)).text
     hidden = teacher.post(_arg_url("hide", argument), {"reason": "Propos blessant"})
     assert hidden.status_code == 302
     argument.refresh_from_db()
@@ -465,8 +464,8 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
 def test_teacher_dismisses_reports_and_the_post_stays(open_world):
     world = open_world
     argument = published(author=world.pupils[0], debate=world.debate, text="Discutable")
-    _client(world.pupils[1]).post(_arg_url("report", argument), {"reason": "off_topic"})
-    teacher = _client(world.teacher)
+    page_client_for(world.pupils[1]).post(_arg_url("report", argument), {"reason": "off_topic"})
+    teacher = page_client_for(world.teacher)
     assert "Signalés, toujours visibles (1)" in teacher.get(_url("moderation", world.debate)).text
     assert teacher.post(_arg_url("reports_dismiss", argument), {"reason": ""}).status_code == 302
     assert not ArgumentReport.objects.filter(resolved_at__isnull=True).exists()
@@ -476,7 +475,7 @@ def test_teacher_dismisses_reports_and_the_post_stays(open_world):
 def test_teacher_approves_and_rejects_pending_posts(world):
     first = post(author=world.pupils[0], debate=world.debate, text="À valider")
     second = post(author=world.pupils[1], debate=world.debate, text="À refuser")
-    teacher = _client(world.teacher)
+    teacher = page_client_for(world.teacher)
     queue = teacher.get(_url("moderation", world.debate))
     assert "En attente de validation (2)" in queue.text
     assert "Valider" in teacher.get(_arg_url("approve", first)).text
@@ -486,22 +485,22 @@ def test_teacher_approves_and_rejects_pending_posts(world):
     statuses = dict(Argument.objects.values_list("pk", "status"))
     assert statuses == {first.pk: ArgumentStatus.PUBLISHED, second.pk: ArgumentStatus.REJECTED}
     _refused(teacher, _arg_url("approve", first), {}, status=409, message="état")
-    other = _client(world.pupils[2]).get(_url("detail", world.debate)).text
+    other = page_client_for(world.pupils[2]).get(_url("detail", world.debate)).text
     assert "À valider" in other and "À refuser" not in other
-    author_page = _client(world.pupils[1]).get(_url("detail", world.debate)).text
+    author_page = page_client_for(world.pupils[1]).get(_url("detail", world.debate)).text
     assert "À refuser" in author_page and "Refusé" in author_page
 
 
 def test_pupils_cannot_moderate_nor_see_others_pending_posts(world):
     pending = post(author=world.pupils[0], debate=world.debate, text="Secret")
-    other = _client(world.pupils[1])
+    other = page_client_for(world.pupils[1])
     for name in ("approve", "reject", "hide", "restore", "reports_dismiss"):
         _refused(other, _arg_url(name, pending), {"reason": "x"}, status=403, message="")
     assert other.get(_url("moderation", world.debate)).status_code == 403
     assert other.get(_url("summary", world.debate)).status_code == 403
     assert other.get(_arg_url("report", pending)).status_code == 404
     _refused(other, _arg_url("report", pending), {"reason": "insult"}, status=404, message="")
-    outsider = _client(world.outsider)
+    outsider = page_client_for(world.outsider)
     assert outsider.get(_url("detail", world.debate)).status_code == 404
     _refused(
         outsider,
@@ -510,7 +509,7 @@ def test_pupils_cannot_moderate_nor_see_others_pending_posts(world):
         status=404,
         message="",
     )
-    stranger = _client(world.other_teacher)
+    stranger = page_client_for(world.other_teacher)
     assert stranger.get(_url("moderation", world.debate)).status_code == 404
 
 
@@ -519,7 +518,7 @@ def test_author_withdraws_a_post_without_replies_only(open_world):
     lonely = published(author=world.pupils[0], debate=world.debate, text="Seul")
     answered = published(author=world.pupils[0], debate=world.debate, text="Répondu")
     published(author=world.pupils[1], debate=world.debate, parent=answered, text="Réponse")
-    client = _client(world.pupils[0])
+    client = page_client_for(world.pupils[0])
     assert "Retirer mon message" in client.get(_arg_url("withdraw", lonely)).text
     assert client.get(_arg_url("withdraw", answered)).status_code == 302
     assert client.post(_arg_url("withdraw", lonely)).status_code == 302
@@ -537,7 +536,7 @@ def test_columns_put_pour_and_contre_side_by_side(open_world):
     pour = published(author=world.pupils[0], debate=world.debate, text="Argument pour")
     published(author=world.pupils[1], debate=world.debate, side=Side.CONTRE, text="Argument contre")
     published(author=world.pupils[2], debate=world.debate, parent=pour, side=Side.CONTRE)
-    page = _client(world.pupils[3]).get(_url("columns", world.debate))
+    page = page_client_for(world.pupils[3]).get(_url("columns", world.debate))
     assert page.status_code == 200
     column_pour, column_contre = page.text.split('id="column-contre-title"')
     assert "Argument pour" in column_pour and "Argument contre" in column_contre
@@ -553,19 +552,21 @@ def test_summary_counts_published_posts_only(open_world):
     services.convincing_mark(argument=best, user=p3)
     services.debate_settings_update(debate=world.debate, by=world.teacher, extra_words="patate")
     post(author=p4, debate=world.debate, text="Une patate en attente")
-    page = _client(world.teacher).get(_url("summary", world.debate))
+    page = page_client_for(world.teacher).get(_url("summary", world.debate))
     assert page.status_code == 200
     assert "Le meilleur pour" in page.text and "convaincant pour 1 élève" in page.text
     assert "Une patate en attente" not in page.text
     assert "2 sur 4" in page.text
     assert "Pseudo-04" in page.text  # listed, with nothing published
-    assert _client(world.other_teacher).get(_url("summary", world.debate)).status_code == 404
+    assert (
+        page_client_for(world.other_teacher).get(_url("summary", world.debate)).status_code == 404
+    )
 
 
 def test_moderation_page_lists_the_log_and_the_pupils_to_block(world):
     first = post(author=world.pupils[0], debate=world.debate, text="Premier")
     services.argument_approve(argument=first, by=world.teacher)
-    page = _client(world.teacher).get(_url("moderation", world.debate))
+    page = page_client_for(world.teacher).get(_url("moderation", world.debate))
     assert page.status_code == 200
     assert "Journal de modération" in page.text and "Validé" in page.text
     assert "Bloquer Pseudo-02 (2nde 3)" in page.text
@@ -616,7 +617,7 @@ def test_tree_page_query_count_does_not_grow_with_the_debate(
     world, viewer, django_assert_num_queries, settings
 ):
     user = world.pupil if viewer == "pupil" else world.teacher
-    client = _client(user)
+    client = page_client_for(user)
     client.get(_url("detail", world.debate))  # with Redis, the session is then read from it
     session_from_cache = settings.SESSION_ENGINE.endswith("cached_db")
     queries = TREE_QUERIES[viewer] - (1 if session_from_cache else 0)
@@ -632,15 +633,15 @@ def test_tree_page_query_count_does_not_grow_with_the_debate(
 def test_other_class_teacher_and_colleague(world):
     colleague = teacher_create()
     world.classroom.teachers.add(colleague)
-    assert _client(colleague).get(_url("moderation", world.debate)).status_code == 200
+    assert page_client_for(colleague).get(_url("moderation", world.debate)).status_code == 200
     part_time = teacher_create()
     second = classroom_create(teacher=part_time)
     pupil_create(classroom=second)
     shared = debate_create(owner=world.teacher, classrooms=[world.classroom])
     shared.classrooms.add(second)
     # Teaches one of the classes only: reads, does not moderate.
-    assert _client(part_time).get(_url("detail", shared)).status_code == 200
-    assert _client(part_time).get(_url("moderation", shared)).status_code == 403
+    assert page_client_for(part_time).get(_url("detail", shared)).status_code == 200
+    assert page_client_for(part_time).get(_url("moderation", shared)).status_code == 403
 
 
 def _list_queries(client) -> int:
@@ -653,7 +654,7 @@ def _list_queries(client) -> int:
 @pytest.mark.parametrize("viewer", ["pupil", "teacher"])
 def test_list_page_query_count_does_not_grow_with_the_debates(world, viewer):
     user = world.pupil if viewer == "pupil" else world.teacher
-    client = _client(user)
+    client = page_client_for(user)
     _list_queries(client)  # with Redis, the session is then read from it
     one = _list_queries(client)
     for number in range(5):
