@@ -53,10 +53,8 @@ def can_manage_classroom(user, classroom: Classroom) -> bool:
 def can_view_classroom(user, classroom: Classroom) -> bool:
     if can_manage_classroom(user, classroom):
         return True
-    return bool(
-        user.is_authenticated
-        and PupilProfile.objects.filter(user_id=user.pk, classroom_id=classroom.pk).exists()
-    )
+    profile = user.pupil_profile if user.is_authenticated else None
+    return profile is not None and profile.classroom_id == classroom.pk
 
 
 def can_manage_pupil(user, pupil: PupilProfile) -> bool:

@@ -16,11 +16,12 @@ def exporter_register(name: str, exporter: Callable) -> None:
 
 
 def pupil_data_export(*, user) -> dict:
+    profile = user.pupil_profile
     data = {
         "compte": {
-            "pseudonyme": user.pupil.pseudonym if hasattr(user, "pupil") else None,
-            "classe": str(user.pupil.classroom) if hasattr(user, "pupil") else None,
-            "etablissement": user.pupil.classroom.school.name if hasattr(user, "pupil") else None,
+            "pseudonyme": profile.pseudonym if profile else None,
+            "classe": str(profile.classroom) if profile else None,
+            "etablissement": profile.classroom.school.name if profile else None,
             "cree_le": user.date_joined.isoformat(),
             "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
         }

@@ -11,7 +11,6 @@ from rest_framework.response import Response
 from courses.selectors import (
     assignment_list_visible,
     class_progress_summary,
-    pupil_profile_of,
     pupil_progress_detail,
 )
 from courses.services import assignment_create, assignment_delete
@@ -111,7 +110,7 @@ class ProgressView(GenericAPIView):
             classroom = get_object_or_404(classrooms_managed_by(request.user), pk=classroom_id)
             rows = class_progress_summary(classroom=classroom).rows
         else:
-            pupil = pupil_profile_of(user=request.user)
+            pupil = request.user.pupil_profile
             if classroom_id not in (None, getattr(pupil, "classroom_id", None)):
                 raise exceptions.NotFound()
             rows = [pupil_progress_detail(pupil=pupil)] if pupil else []

@@ -1,5 +1,7 @@
 """Accounts. Pupils are pseudonymous: no email and no real name are ever required."""
 
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
@@ -30,10 +32,20 @@ class User(AbstractUser):
     def is_teacher(self) -> bool:
         return self.role == self.Role.TEACHER
 
+    @cached_property
+    def pupil_profile(self) -> "PupilProfile | None":
+        """A pupil's profile with their class and its school, read at most once per user
+        object, hence once per request for request.user; None for every other role."""
+        if not self.is_pupil or self.pk is None:
+            return None
+        return (
+            PupilProfile.objects.select_related("classroom__school").filter(user_id=self.pk).first()
+        )
+
     @property
     def display_name(self) -> str:
-        if self.is_pupil and hasattr(self, "pupil"):
-            return self.pupil.pseudonym
+        if self.pupil_profile is not None:
+            return self.pupil_profile.pseudonym
         return self.get_full_name() or self.username
 
 
