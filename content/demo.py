@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from content.demo_classwork import classwork_ensure
 from courses.grading import FIELD_PREFIX, question_choices, quiz_questions
 from courses.models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
-from courses.selectors import lesson_list_for_course
 from courses.services import (
     assignment_create,
     lesson_progress_touch,
@@ -89,7 +88,7 @@ def demo_course_missing_message() -> str:
 def demo_build(*, today: date | None = None) -> DemoReport:
     """Build (or find) the demo; raise DemoCourseMissing when seed_content has not run."""
     course = CoursePage.objects.live().filter(slug=DEMO_COURSE_SLUG).first()
-    lessons = list(lesson_list_for_course(course=course)) if course else []
+    lessons = list(course.lessons()) if course else []
     if not lessons:
         raise DemoCourseMissing(demo_course_missing_message())
     created: list[str] = []

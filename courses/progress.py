@@ -27,3 +27,8 @@ def time_increment(*, last_seen, now) -> timedelta:
     if gap <= timedelta(0) or gap > SESSION_GAP:
         return timedelta(0)
     return min(gap, TIME_STEP_CAP)
+
+
+def percentage(part: int, whole: int) -> int | None:
+    """A share in whole percents, rounded; None when there is nothing to share."""
+    return round(100 * part / whole) if whole else None

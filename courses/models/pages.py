@@ -1,20 +1,26 @@
-"""Page types: home → course index → course → lesson."""
+"""Page types: home → course index → course → lesson.
+
+A page reads its own part of the tree (the courses below it, a course's lessons, a lesson's
+neighbours). What a lesson does for the person reading it (recording the visit, their scores,
+answering a quiz) is in courses.views.lesson, reached through the lesson's sub-URLs: a model
+imports no selector, service or view."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+from ..h5p.player import h5p_player_config
 
 
 class Level(models.TextChoices):
@@ -39,10 +45,8 @@ class HomePage(Page):
         verbose_name = _("page d'accueil")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_list_published
-
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_list_published(within=self)
+        context["courses"] = CoursePage.published_within(self)
         return context
 
 
@@ -57,10 +61,8 @@ class CourseIndexPage(Page):
         verbose_name = _("liste des cours")
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_list_published
-
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = course_list_published(within=self)
+        context["courses"] = CoursePage.published_within(self)
         return context
 
 
@@ -132,11 +134,24 @@ class CoursePage(Page):
             "end": self.get_level_max_display(),
         }
 
-    def get_context(self, request, *args, **kwargs):
-        from ..selectors import lesson_list_for_course
+    @classmethod
+    def published_within(cls, page: Page):
+        """The published courses below a page, in tree order, with their cover image."""
+        return (
+            cls.objects.live()
+            .public()
+            .descendant_of(page)
+            .select_related("cover_image")
+            .order_by("path")
+        )
 
+    def lessons(self):
+        """The course's published lessons, in tree order."""
+        return LessonPage.objects.live().public().child_of(self).order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = lesson_list_for_course(course=self)
+        context["lessons"] = self.lessons()
         return context
 
 
@@ -165,26 +180,37 @@ class LessonPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("leçon")
 
+    @classmethod
+    def get_subpage_urls(cls):
+        # The learner's side of a lesson (reading it, answering one of its quizzes) is a
+        # URLconf of views, named by its dotted path as Django names every URLconf.
+        return (path("", include("courses.urls_lesson")),)
+
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import lesson_navigation, quiz_attempt_summaries
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_navigation(lesson=self))
-        context["quiz_summaries"] = quiz_attempt_summaries(user=request.user, lesson=self)
+        context.update(self.navigation())
         if self.has_h5p:
-            from ..h5p.player import h5p_player_config
-            from ..selectors import h5p_states_for_lesson
-
             context["h5p_config"] = h5p_player_config(request=request)
-            context["h5p_states"] = h5p_states_for_lesson(user=request.user, lesson=self)
         return context
 
-    def serve(self, request, *args, **kwargs):
-        if request.method == "GET" and request.user.is_authenticated:
-            from ..services import lesson_progress_touch
-
-            lesson_progress_touch(user=request.user, lesson=self)
-        return super().serve(request, *args, **kwargs)
+    def navigation(self) -> dict:
+        """The lesson's course, its position and its neighbours, in two queries."""
+        course = self.get_parent().specific_deferred
+        siblings = list(
+            LessonPage.objects.live()
+            .public()
+            .sibling_of(self)
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth")
+        )
+        position = next((i for i, page in enumerate(siblings) if page.pk == self.pk), 0)
+        return {
+            "course": course,
+            "lesson_position": position + 1,
+            "lesson_count": len(siblings),
+            "previous_lesson": siblings[position - 1] if position > 0 else None,
+            "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
+        }
 
     def quiz_blocks(self):
         return {block.id: block.value for block in self.body if block.block_type == "quiz"}
@@ -200,15 +226,3 @@ class LessonPage(RoutablePageMixin, Page):
     @property
     def has_h5p(self) -> bool:
         return any(block["type"] == "h5p" for block in self.body.raw_data)
-
-    @path("quiz/<str:quiz_id>/", name="quiz")
-    def quiz_submit(self, request, quiz_id):
-        from ..views import quiz_submit
-
-        if request.method == "GET":
-            return HttpResponseRedirect(self.url + f"#quiz-{quiz_id}")
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        if quiz_id not in self.quiz_blocks():
-            raise Http404
-        return quiz_submit(request, lesson=self, quiz_id=quiz_id)

@@ -1,6 +1,2 @@
-"""Views of the courses app; lesson pages themselves are served by Wagtail."""
-
-from . import progress
-from .quiz import quiz_submit
-
-__all__ = ["progress", "quiz_submit"]
+"""Views of the courses app. Lesson pages are served by Wagtail, which routes their sub-URLs to
+courses.views.lesson."""

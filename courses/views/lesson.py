@@ -1,20 +1,41 @@
-"""Quiz submission: a plain form POST renders a feedback page; a fetch() asking for JSON gets the
-same feedback to show in place."""
+"""A lesson for the person reading it, routed by the lesson page (courses/urls_lesson.py): each
+view takes the lesson, then the request.
 
-from django.http import JsonResponse
+Reading records the visit (the progress of a pupil) and shows the reader's scores and saved H5P
+states. Answering a quiz: a plain form POST renders a feedback page; a fetch() asking for JSON
+gets the same feedback to show in place."""
+
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from ..grading import QuizSubmissionError
-from ..selectors import quiz_attempt_summaries
-from ..services import quiz_attempt_check_and_record
+from ..selectors import h5p_states_for_lesson, quiz_attempt_summaries
+from ..services import lesson_progress_touch, quiz_attempt_check_and_record
+
+
+def lesson_read(lesson, request):
+    """The lesson page itself (Wagtail's preview of it too)."""
+    request.is_preview = getattr(request, "is_preview", False)
+    if request.method == "GET" and request.user.is_authenticated:
+        lesson_progress_touch(user=request.user, lesson=lesson)
+    reader = {"quiz_summaries": quiz_attempt_summaries(user=request.user, lesson=lesson)}
+    if lesson.has_h5p:
+        reader["h5p_states"] = h5p_states_for_lesson(user=request.user, lesson=lesson)
+    return lesson.render(request, context_overrides=reader)
 
 
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def quiz_submit(request, *, lesson, quiz_id):
+def quiz_submit(lesson, request, quiz_id):
+    if request.method == "GET":
+        return HttpResponseRedirect(lesson.url + f"#quiz-{quiz_id}")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if quiz_id not in lesson.quiz_blocks():
+        raise Http404
     try:
         result = quiz_attempt_check_and_record(
             user=request.user, lesson=lesson, quiz_id=quiz_id, data=request.POST

@@ -1,0 +1,60 @@
+"""Reads for courses, by area. Each selector decides its own joins so that templates never query
+in a loop. The page tree's own reads (a course's lessons, a lesson's neighbours) are methods of
+the pages, in courses.models.pages."""
+
+from .assignments import (
+    AssignedLessons,
+    assignable_pages,
+    assigned_lessons,
+    assignment_list_for_classroom,
+    assignment_list_visible,
+    classroom_list_managed,
+)
+from .dashboards import AssignmentProgress, PupilDashboard, pupil_dashboard
+from .h5p import h5p_state_get, h5p_states_for_lesson
+from .progress import (
+    ClassProgressSummary,
+    LessonCell,
+    LessonColumn,
+    LessonStatus,
+    PupilProgressDetail,
+    PupilRow,
+    QuizProgress,
+    class_progress_summary,
+    pupil_progress_detail,
+)
+from .quiz import (
+    LessonQuestionStats,
+    QuestionSuccess,
+    QuizAttemptSummary,
+    lesson_question_stats,
+    quiz_attempt_summaries,
+)
+
+__all__ = [
+    "AssignedLessons",
+    "AssignmentProgress",
+    "ClassProgressSummary",
+    "LessonCell",
+    "LessonColumn",
+    "LessonQuestionStats",
+    "LessonStatus",
+    "PupilDashboard",
+    "PupilProgressDetail",
+    "PupilRow",
+    "QuestionSuccess",
+    "QuizAttemptSummary",
+    "QuizProgress",
+    "assignable_pages",
+    "assigned_lessons",
+    "assignment_list_for_classroom",
+    "assignment_list_visible",
+    "class_progress_summary",
+    "classroom_list_managed",
+    "h5p_state_get",
+    "h5p_states_for_lesson",
+    "lesson_question_stats",
+    "pupil_dashboard",
+    "pupil_progress_detail",
+    "quiz_attempt_summaries",
+]

@@ -1,0 +1,106 @@
+"""Assignments: what a teacher can give to a class, what a class was given and the lessons that
+covers, and the classes a teacher follows."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+
+from school.models import Classroom
+from school.permissions import classrooms_managed_by, is_administrator, is_teacher
+
+from ..models import Assignment, CoursePage, LessonPage
+
+
+@dataclass(frozen=True)
+class AssignedLessons:
+    """The live lessons of a class's assignments: per assignment, and as the class's list
+    (lessons of assigned courses in tree order, then lessons assigned alone)."""
+
+    assignments: tuple[Assignment, ...]
+    per_assignment: dict[int, tuple[LessonPage, ...]]
+    lessons: tuple[LessonPage, ...]
+
+    def items(self) -> list[tuple[Assignment, tuple[LessonPage, ...]]]:
+        return [(assignment, self.per_assignment[assignment.pk]) for assignment in self.assignments]
+
+
+def assignment_list_for_classroom(*, classroom: Classroom):
+    """A class's assignments, soonest due first (undated ones last), with their page."""
+    return _soonest_due_first(Assignment.objects.filter(classroom=classroom))
+
+
+def _soonest_due_first(assignments):
+    """With their page (its heavy fields left out), soonest due first, undated ones last."""
+    return (
+        assignments.select_related("course", "lesson")
+        .defer("lesson__body", "course__intro", "course__learning_objectives")
+        .order_by(F("due_date").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def _is_child_of(lesson: LessonPage, course: CoursePage) -> bool:
+    return lesson.depth == course.depth + 1 and lesson.path.startswith(course.path)
+
+
+def assigned_lessons(*, classroom: Classroom) -> AssignedLessons:
+    """Two queries: the assignments, then every live lesson they cover."""
+    assignments = tuple(assignment_list_for_classroom(classroom=classroom))
+    courses = [assignment.course for assignment in assignments if assignment.course_id]
+    condition = Q(
+        pk__in=[assignment.lesson_id for assignment in assignments if assignment.lesson_id]
+    )
+    for course in courses:
+        condition |= Q(path__startswith=course.path, depth=course.depth + 1)
+    found = (
+        list(LessonPage.objects.live().filter(condition).order_by("path")) if assignments else []
+    )
+
+    per_assignment = {}
+    for assignment in assignments:
+        if assignment.course_id:
+            covered = [lesson for lesson in found if _is_child_of(lesson, assignment.course)]
+        else:
+            covered = [lesson for lesson in found if lesson.pk == assignment.lesson_id]
+        per_assignment[assignment.pk] = tuple(covered)
+    in_courses = [lesson for lesson in found if any(_is_child_of(lesson, c) for c in courses)]
+    in_courses_ids = {lesson.pk for lesson in in_courses}
+    alone = [lesson for lesson in found if lesson.pk not in in_courses_ids]
+    return AssignedLessons(assignments, per_assignment, tuple(in_courses + alone))
+
+
+def classroom_list_managed(*, user):
+    """The classes a teacher (or an administrator) follows, with their pupils and assignments
+    counted in the same query."""
+    return (
+        classrooms_managed_by(user)
+        .select_related("school")
+        .annotate(
+            pupil_count=Count("pupils", distinct=True),
+            assignment_count=Count("assignments", distinct=True),
+        )
+        .order_by(F("archived_at").asc(nulls_first=True), "-school_year", "name")
+    )
+
+
+def assignable_pages() -> list[tuple[CoursePage, list[LessonPage]]]:
+    """Every published course with its published lessons, in tree order, in two queries: what a
+    teacher can give to a class."""
+    fields = ("id", "title", "path", "depth")
+    courses = list(CoursePage.objects.live().order_by("path").only(*fields))
+    lessons = list(LessonPage.objects.live().order_by("path").only(*fields))
+    return [
+        (course, [lesson for lesson in lessons if _is_child_of(lesson, course)])
+        for course in courses
+    ]
+
+
+def assignment_list_visible(*, user):
+    """The assignments of every class a teacher (or an administrator) manages; a pupil's own
+    class's. Each with its page, soonest due first."""
+    if not user.is_authenticated:
+        return Assignment.objects.none()
+    if is_teacher(user) or is_administrator(user):
+        scope = Q(classroom__in=classrooms_managed_by(user))
+    else:
+        scope = Q(classroom__pupils__user=user)
+    return _soonest_due_first(Assignment.objects.filter(scope))

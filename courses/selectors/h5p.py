@@ -1,0 +1,32 @@
+"""A user's saved states in H5P activities (H5P's content-user-data protocol)."""
+
+from ..models import H5PUserState, LessonPage
+
+
+def h5p_states_for_lesson(*, user, lesson: LessonPage) -> dict[str, str]:
+    """Activity id → the user's saved main state, for every H5P activity of a lesson, in one
+    query: H5P core restores a state only if the page hands it over with the player."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        H5PUserState.objects.filter(
+            user=user, lesson=lesson, data_type="state", sub_content_id="0"
+        ).values_list("activity_id", "data")
+    )
+
+
+def h5p_state_get(
+    *, user, lesson: LessonPage, activity_id: str, data_type: str, sub_content_id: str
+) -> str | None:
+    """A user's saved state in an H5P activity, as the content-user-data protocol returns it."""
+    return (
+        H5PUserState.objects.filter(
+            user=user,
+            lesson=lesson,
+            activity_id=activity_id,
+            data_type=data_type,
+            sub_content_id=sub_content_id,
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
