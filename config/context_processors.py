@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
+
+from .navigation import site_navigation
 
 
 def site(request):
@@ -9,3 +12,8 @@ def site(request):
             "site_tagline": settings.HEMICYCLE_SITE_TAGLINE,
         }
     }
+
+
+def navigation(request):
+    """The header's links for this request (config.navigation), built when a page shows them."""
+    return {"navigation": SimpleLazyObject(lambda: site_navigation(request))}

@@ -11,5 +11,7 @@ class CoursesConfig(AppConfig):
         from school.privacy import exporter_register
 
         from .privacy import courses_data_export
+        from .signals import course_signals_connect
 
         exporter_register("cours", courses_data_export)
+        course_signals_connect()

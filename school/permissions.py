@@ -37,6 +37,15 @@ def is_pupil_account(user) -> bool:
     return bool(user.is_authenticated and user.is_pupil and not is_administrator(user))
 
 
+def can_use_admin(user) -> bool:
+    """The Wagtail admin is for content editors and administrators (it checks its own
+    permissions on every screen)."""
+    return bool(
+        user.is_authenticated
+        and (user.is_staff or user.role == User.Role.EDITOR or is_administrator(user))
+    )
+
+
 def can_create_classroom(user, school: School) -> bool:
     if is_administrator(user):
         return True

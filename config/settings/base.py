@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "config.context_processors.site",
+                "config.context_processors.navigation",
             ],
         },
     },
@@ -243,6 +244,8 @@ SPECTACULAR_SETTINGS = {
 # Hémicycle
 HEMICYCLE_SITE_TITLE = "Hémicycle"
 HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocratie en classe")
+# Where a pupil lands after joining or logging in (a URL name: school does not know courses).
+HEMICYCLE_PUPIL_HOME = "courses:dashboard"
 # Retention: pupils of archived classes are erased after this many days (CNIL guidance).
 HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
 # Each quiz submission is small; anything larger is tampering.

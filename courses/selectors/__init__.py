@@ -10,6 +10,7 @@ from .assignments import (
     assignment_list_visible,
     classroom_list_managed,
 )
+from .catalogue import course_index_url
 from .dashboards import AssignmentProgress, PupilDashboard, pupil_dashboard
 from .h5p import h5p_state_get, h5p_states_for_lesson
 from .progress import (
@@ -51,6 +52,7 @@ __all__ = [
     "assignment_list_visible",
     "class_progress_summary",
     "classroom_list_managed",
+    "course_index_url",
     "h5p_state_get",
     "h5p_states_for_lesson",
     "lesson_question_stats",

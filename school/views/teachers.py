@@ -1,5 +1,6 @@
 """Teacher sign-up, and the landing page after any login."""
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
@@ -7,8 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.debug import sensitive_post_parameters
 
 from ..forms import TeacherSignupForm
-from ..permissions import is_administrator, is_pupil_account, is_teacher
-from .pupils import PUPIL_HOME_URL
+from ..permissions import can_use_admin, is_administrator, is_pupil_account, is_teacher
 
 TEACHER_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -31,7 +31,7 @@ def account_home(request):
     if is_teacher(user) or is_administrator(user):
         return redirect("school:classroom_list")
     if is_pupil_account(user):
-        return redirect(PUPIL_HOME_URL)
-    if user.is_staff or user.role == user.Role.EDITOR:
-        return redirect("/admin/")
+        return redirect(settings.HEMICYCLE_PUPIL_HOME)
+    if can_use_admin(user):
+        return redirect("wagtailadmin_home")
     return redirect("/")
