@@ -30,11 +30,12 @@ def schools_for_classroom_create(*, user) -> QuerySet[School]:
 
 
 def classrooms_for_manager(*, user) -> QuerySet[Classroom]:
-    """The classes `user` manages, active first, each with its school and pupil count."""
+    """The classes `user` manages, active first, each with its school and pupil count (distinct,
+    so that callers may count other relations alongside)."""
     return (
         classrooms_managed_by(user)
         .select_related("school")
-        .annotate(pupil_count=Count("pupils"))
+        .annotate(pupil_count=Count("pupils", distinct=True))
         .order_by(F("archived_at").asc(nulls_first=True), "-school_year", "name")
     )
 

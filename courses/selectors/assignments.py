@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q
 
 from school.models import Classroom
 from school.permissions import classrooms_managed_by, is_administrator, is_teacher
+from school.selectors import classrooms_for_manager
 
 from ..models import Assignment, CoursePage, LessonPage
 
@@ -69,16 +70,10 @@ def assigned_lessons(*, classroom: Classroom) -> AssignedLessons:
 
 
 def classroom_list_managed(*, user):
-    """The classes a teacher (or an administrator) follows, with their pupils and assignments
-    counted in the same query."""
-    return (
-        classrooms_managed_by(user)
-        .select_related("school")
-        .annotate(
-            pupil_count=Count("pupils", distinct=True),
-            assignment_count=Count("assignments", distinct=True),
-        )
-        .order_by(F("archived_at").asc(nulls_first=True), "-school_year", "name")
+    """The classes a teacher (or an administrator) follows, as school lists them, with their
+    assignments counted in the same query."""
+    return classrooms_for_manager(user=user).annotate(
+        assignment_count=Count("assignments", distinct=True)
     )
 
 

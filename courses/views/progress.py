@@ -13,9 +13,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from school.models import Classroom, PupilProfile
-from school.permissions import can_manage_classroom, is_administrator, is_teacher
+from school.permissions import can_manage_classrooms
 from school.spreadsheets import csv_response, csv_text
+from school.views.access import classroom_managed_or_404, classroom_pupil_or_404
 
 from ..models import Assignment, CoursePage, LessonPage
 from ..progress import COMPLETION_RULE, TIME_SPENT_RULE
@@ -33,14 +33,6 @@ from ..services import AssignmentError, assignment_create, assignment_delete
 TARGET_UNKNOWN = gettext_lazy("Ce cours ou cette leçon n'existe pas.")
 
 
-def _managed_classroom(request, pk: int) -> Classroom:
-    """The class, or 404 for anyone who may not manage it (its existence stays hidden)."""
-    classroom = get_object_or_404(Classroom.objects.select_related("school"), pk=pk)
-    if not can_manage_classroom(request.user, classroom):
-        raise Http404
-    return classroom
-
-
 def _rules() -> dict:
     return {"completion_rule": COMPLETION_RULE, "time_spent_rule": TIME_SPENT_RULE}
 
@@ -48,7 +40,7 @@ def _rules() -> dict:
 @login_required
 def dashboard(request):
     user = request.user
-    if is_teacher(user) or is_administrator(user):
+    if can_manage_classrooms(user):
         return redirect("courses:classroom_list")
     if not user.is_pupil:
         if user.has_perm("wagtailadmin.access_admin"):
@@ -61,7 +53,7 @@ def dashboard(request):
 
 @login_required
 def classroom_list(request):
-    if not (is_teacher(request.user) or is_administrator(request.user)):
+    if not can_manage_classrooms(request.user):
         raise Http404
     return TemplateResponse(
         request,
@@ -72,11 +64,16 @@ def classroom_list(request):
 
 class AssignmentForm(forms.Form):
     # "course:<id>" or "lesson:<id>", from a <select> grouped by course.
-    target = forms.CharField(label=gettext_lazy("Cours ou leçon à donner"), required=False)
+    target = forms.CharField(
+        label=gettext_lazy("Cours ou leçon à donner"),
+        help_text=gettext_lazy("Un cours entier donne toutes ses leçons publiées, dans l'ordre."),
+        required=False,
+    )
     due_date = forms.DateField(
         label=gettext_lazy("À faire pour le (facultatif)"),
+        help_text=gettext_lazy("Laisser vide pour un devoir sans date limite."),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, assignable=(), **kwargs):
@@ -88,7 +85,7 @@ class AssignmentForm(forms.Form):
                 (f"lesson:{lesson.pk}", _("Leçon : %s") % lesson.title) for lesson in lessons
             ]
             choices.append((course.title, options))
-        self.fields["target"].widget = forms.Select(attrs={"class": "fr-select"}, choices=choices)
+        self.fields["target"].widget = forms.Select(choices=choices)
         self.fields["due_date"].widget.attrs["min"] = timezone.localdate().isoformat()
 
     def clean_target(self) -> dict:
@@ -105,7 +102,7 @@ class AssignmentForm(forms.Form):
 
 @login_required
 def assignments(request, pk: int):
-    classroom = _managed_classroom(request, pk)
+    classroom = classroom_managed_or_404(request, pk)
     form = AssignmentForm(request.POST or None, assignable=assignable_pages())
     if request.method == "POST" and form.is_valid():
         try:
@@ -138,7 +135,7 @@ def assignments(request, pk: int):
 @login_required
 def assignment_remove(request, pk: int, assignment_pk: int):
     # Access first, then the method: a GET reveals nothing to someone who may not manage the class.
-    classroom = _managed_classroom(request, pk)
+    classroom = classroom_managed_or_404(request, pk)
     assignment = get_object_or_404(
         Assignment.objects.select_related("course", "lesson"), pk=assignment_pk, classroom=classroom
     )
@@ -154,7 +151,7 @@ def assignment_remove(request, pk: int, assignment_pk: int):
 
 @login_required
 def class_dashboard(request, pk: int):
-    classroom = _managed_classroom(request, pk)
+    classroom = classroom_managed_or_404(request, pk)
     return TemplateResponse(
         request,
         "courses/progress/class_dashboard.html",
@@ -168,10 +165,8 @@ def class_dashboard(request, pk: int):
 
 @login_required
 def pupil_detail(request, pk: int, user_pk: int):
-    classroom = _managed_classroom(request, pk)
-    pupil = get_object_or_404(
-        PupilProfile.objects.select_related("classroom"), user_id=user_pk, classroom=classroom
-    )
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = classroom_pupil_or_404(classroom, user_pk)
     return TemplateResponse(
         request,
         "courses/progress/pupil_detail.html",
@@ -181,7 +176,7 @@ def pupil_detail(request, pk: int, user_pk: int):
 
 @login_required
 def lesson_questions(request, pk: int, lesson_pk: int):
-    classroom = _managed_classroom(request, pk)
+    classroom = classroom_managed_or_404(request, pk)
     lesson = get_object_or_404(LessonPage, pk=lesson_pk)
     return TemplateResponse(
         request,
@@ -231,7 +226,7 @@ def _csv_rows(summary):
 
 @login_required
 def class_export_csv(request, pk: int):
-    classroom = _managed_classroom(request, pk)
+    classroom = classroom_managed_or_404(request, pk)
     summary = class_progress_summary(classroom=classroom)
     filename = f"suivi-{slugify(classroom.name) or 'classe'}-{classroom.school_year_label}.csv"
     return csv_response(filename=filename, rows=_csv_rows(summary))

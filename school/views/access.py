@@ -10,12 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Classroom
-from ..permissions import (
-    can_manage_classroom,
-    can_manage_classrooms,
-    can_manage_pupil,
-    is_pupil_account,
-)
+from ..permissions import can_manage_classroom, can_manage_classrooms, is_pupil_account
 from ..selectors import classroom_pupil
 
 
@@ -40,14 +35,18 @@ pupil_required = _role_required(is_pupil_account)
 
 
 def classroom_managed_or_404(request, pk: int) -> Classroom:
+    """The class of a teacher's class page (school's and courses'), or 404 for anyone who may
+    not manage it."""
     classroom = get_object_or_404(Classroom.objects.select_related("school"), pk=pk)
     if not can_manage_classroom(request.user, classroom):
         raise Http404
     return classroom
 
 
-def pupil_managed_or_404(request, classroom: Classroom, user_id: int):
+def classroom_pupil_or_404(classroom: Classroom, user_id: int):
+    """A pupil of a class that classroom_managed_or_404 has let through: whoever manages the
+    class manages its pupils (permissions.can_manage_pupil)."""
     pupil = classroom_pupil(classroom=classroom, user_id=user_id)
-    if pupil is None or not can_manage_pupil(request.user, pupil):
+    if pupil is None:
         raise Http404
     return pupil

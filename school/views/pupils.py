@@ -3,10 +3,11 @@ and logging in with class code, pseudonym and secret.
 
 Secrets appear in clear only in the response that creates them, which is never cached."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,10 +19,9 @@ from .. import services
 from ..forms import PupilJoinForm, PupilLoginForm, PupilMoveForm, PupilsBulkCreateForm
 from ..pseudonyms import join_code_normalise
 from ..selectors import pupil_move_targets
-from .access import classroom_managed_or_404, pupil_managed_or_404, teacher_required
+from .access import classroom_managed_or_404, classroom_pupil_or_404, teacher_required
 from .classrooms import refuse_if_archived
 
-PUPIL_HOME_URL = "/suivi/"
 PUPIL_BACKEND = "school.backends.PupilBackend"
 
 
@@ -64,7 +64,7 @@ def pupils_bulk_create(request, pk):
 @teacher_required
 def pupil_secret_reset(request, pk, user_id):
     classroom = classroom_managed_or_404(request, pk)
-    pupil = pupil_managed_or_404(request, classroom, user_id)
+    pupil = classroom_pupil_or_404(classroom, user_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if refused := refuse_if_archived(request, classroom):
@@ -81,7 +81,7 @@ def pupil_secret_reset(request, pk, user_id):
 @teacher_required
 def pupil_move(request, pk, user_id):
     classroom = classroom_managed_or_404(request, pk)
-    pupil = pupil_managed_or_404(request, classroom, user_id)
+    pupil = classroom_pupil_or_404(classroom, user_id)
     form = PupilMoveForm(
         request.POST or None, targets=pupil_move_targets(user=request.user, pupil=pupil)
     )
@@ -106,7 +106,7 @@ def pupil_move(request, pk, user_id):
 @teacher_required
 def pupil_delete(request, pk, user_id):
     classroom = classroom_managed_or_404(request, pk)
-    pupil = pupil_managed_or_404(request, classroom, user_id)
+    pupil = classroom_pupil_or_404(classroom, user_id)
     if request.method == "POST":
         services.pupils_erase(user_ids={pupil.user_id})
         messages.success(
@@ -142,7 +142,7 @@ def pupil_join(request):
                     "classroom": credentials.pupil.classroom,
                     "credentials": [credentials],
                     "login_url": request.build_absolute_uri(reverse("school:pupil_login")),
-                    "pupil_home_url": PUPIL_HOME_URL,
+                    "pupil_home_url": resolve_url(settings.HEMICYCLE_PUPIL_HOME),
                 },
             )
     return TemplateResponse(request, "school/pupil_join.html", {"form": form})
@@ -163,7 +163,7 @@ def pupil_login(request):
     form = PupilLoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
-        return redirect(_safe_next(request) or PUPIL_HOME_URL)
+        return redirect(_safe_next(request) or settings.HEMICYCLE_PUPIL_HOME)
     return TemplateResponse(
         request,
         "school/pupil_login.html",

@@ -114,7 +114,9 @@ def teacher_signs_up_and_creates_the_class(page, axe):
     axe.check(page, "mes classes")
     row.get_by_role("link", name=CLASS_NAME).click()
 
-    page.get_by_role("link", name="Devoirs : donner un cours ou une leçon à la classe").click()
+    page.get_by_role("navigation", name=f"Pages de la classe {CLASS_NAME}").get_by_role(
+        "link", name="Devoirs"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Devoirs de la classe {CLASS_NAME}")
     expect(page.locator("main")).to_contain_text("Aucun cours ni aucune leçon n'est encore donné")
     axe.check(page, "devoirs (aucun)")
@@ -196,7 +198,9 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     page.get_by_role("link", name=CLASS_NAME).click()
     expect(page.get_by_role("heading", name="1 élève")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile(pseudonym))).to_be_visible()
-    page.get_by_role("link", name="Suivi de la classe : progression des élèves").click()
+    page.get_by_role("navigation", name=f"Pages de la classe {CLASS_NAME}").get_by_role(
+        "link", name="Suivi"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Suivi de la classe {CLASS_NAME}")
     table = page.get_by_role("table", name="Progression des élèves, leçon par leçon")
     lesson_columns = table.get_by_role("columnheader").filter(has=page.get_by_role("link"))

@@ -104,6 +104,20 @@ def test_class_tabs_mark_the_current_page_and_its_section(classroom):
     assert current(move)["La classe"] == "true"
 
 
+def test_class_pages_of_both_apps_show_the_same_tabs(client, classroom):
+    client.force_login(classroom.teachers.get())
+    tabs = [
+        reverse("school:classroom_detail", args=[classroom.pk]),
+        reverse("courses:assignments", args=[classroom.pk]),
+        reverse("courses:class_dashboard", args=[classroom.pk]),
+    ]
+    for path in tabs:
+        html = client.get(path).content.decode()
+        nav = html.split(f'aria-label="Pages de la classe {classroom.name}"')[1].split("</nav>")[0]
+        for url in tabs:
+            assert f'href="{url}"' in nav, path
+
+
 def test_courses_link_follows_the_course_index_and_its_changes(site_tree):
     course_index_url_forget()
     assert course_index_url() == site_tree.url
