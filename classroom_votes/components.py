@@ -100,6 +100,13 @@ def component_pupil(user, component: Model) -> PupilProfile | None:
     )
 
 
+def component_active_pupil(user, component: Model) -> PupilProfile | None:
+    """component_pupil, unless their class is archived: a class that is archived takes part in
+    nothing any more."""
+    pupil = component_pupil(user, component)
+    return pupil if pupil is not None and not pupil.classroom.is_archived else None
+
+
 def component_classes_for(user, component: Model, *, manager: bool) -> QuerySet[Classroom]:
     """The classes of the component that `user` is shown: all of them for its managers, else
     those they teach or belong to."""

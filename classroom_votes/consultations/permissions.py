@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from school.permissions import can_manage_classrooms
 
-from ..components import component_manager, component_pupil, component_viewer
+from ..components import component_active_pupil, component_manager, component_viewer
 from ..models import Consultation, ConsultationStatus, Participation, Phase
 
 
@@ -35,8 +35,7 @@ def can_vote(user, consultation: Consultation) -> bool:
     the database has the last word on double votes."""
     if consultation.phase(now=timezone.now()) != Phase.OPEN:
         return False
-    pupil = component_pupil(user, consultation)
-    if pupil is None or pupil.classroom.is_archived:
+    if component_active_pupil(user, consultation) is None:
         return False
     return not Participation.objects.filter(consultation=consultation, user_id=user.pk).exists()
 

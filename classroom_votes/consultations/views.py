@@ -8,9 +8,11 @@ Access: anonymous visitors go to the login page; a consultation the user may not
 The ballot's content never reaches a log, a message or a URL: it travels in POST bodies only,
 and the confirmation step re-sends it as hidden fields."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -31,6 +33,7 @@ from school.views.access import signed_in, teacher_required
 from .. import tallies
 from ..models import ConsultationClassroom, ConsultationStatus, Participation
 from ..models.consultations import sources_by_panel
+from ..pages import confirm_then_act
 from . import services
 from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
 from .permissions import (
@@ -277,17 +280,9 @@ def consultation_participation_live(request, pk):
 
 def _state_change(request, pk, *, service, done, template):
     consultation = _managed(request, pk)
-    if request.method == "POST":
-        try:
-            service(consultation=consultation, by=request.user)
-        except services.ConsultationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, done)
-        return redirect("classroom_votes:consultation_detail", pk=pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return TemplateResponse(request, template, {"consultation": consultation})
+    act = partial(service, consultation=consultation, by=request.user)
+    context = {"consultation": consultation}
+    return confirm_then_act(request, template, context, act, done=done, back=consultation)
 
 
 @signed_in

@@ -9,7 +9,12 @@ which buttons to show."""
 
 from school.permissions import can_manage_classrooms
 
-from ..components import component_manager, component_pupil, component_viewer
+from ..components import (
+    component_active_pupil,
+    component_manager,
+    component_pupil,
+    component_viewer,
+)
 from ..models import Argument, ArgumentKind, ArgumentStatus, Debate, PostingBlock
 
 
@@ -41,8 +46,7 @@ def can_post_in_debate(user, debate: Debate) -> bool:
         return False
     if can_moderate_debate(user, debate):
         return True
-    pupil = component_pupil(user, debate)
-    if pupil is None or pupil.classroom.is_archived:
+    if component_active_pupil(user, debate) is None:
         return False
     return not PostingBlock.objects.filter(debate=debate, pupil_id=user.pk).exists()
 

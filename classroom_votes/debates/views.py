@@ -15,12 +15,13 @@ debate_tree in one query, and what each post offers (reply, mark, report, withdr
 worked out from the tree's nodes and from what was read once about the viewer."""
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -44,6 +45,7 @@ from ..models import (
     ReportReason,
     Side,
 )
+from ..pages import confirm_then_act
 from . import services
 from .forms import (
     ArgumentForm,
@@ -72,6 +74,7 @@ from .selectors import (
 )
 
 TREE = "classroom_votes/debates/debate_detail.html"
+STATE_CONFIRM = "classroom_votes/debates/debate_state_confirm.html"
 COMMENT = "comment"
 
 
@@ -258,28 +261,9 @@ def debate_settings_update(request, pk):
 
 def _state_change(request, pk, *, service, done, title, explanation, button):
     debate = _managed(request, pk)
-    context = {
-        "debate": debate,
-        "title": title,
-        "explanation": explanation,
-        "button": button,
-    }
-    if request.method == "POST":
-        try:
-            service(debate=debate, by=request.user)
-        except services.DebateError as error:
-            context["error"] = error.message
-            return TemplateResponse(
-                request,
-                "classroom_votes/debates/debate_state_confirm.html",
-                context,
-                status=error.status,
-            )
-        messages.success(request, done)
-        return redirect("classroom_votes:debate_detail", pk=pk)
-    if request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
-    return TemplateResponse(request, "classroom_votes/debates/debate_state_confirm.html", context)
+    act = partial(service, debate=debate, by=request.user)
+    context = {"debate": debate, "title": title, "explanation": explanation, "button": button}
+    return confirm_then_act(request, STATE_CONFIRM, context, act, done=done, back=debate)
 
 
 @signed_in

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..tallies import BALLOTS, BLANK, Scale5Level, VotingMethod, YesNoChoice
@@ -167,6 +168,9 @@ class Consultation(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("classroom_votes:consultation_detail", kwargs={"pk": self.pk})
 
     def phase(self, *, now: datetime) -> Phase:
         """Whether a ballot may be cast at `now`: the status, then the scheduled window (the

@@ -16,6 +16,7 @@ only and goes with them (CASCADE)."""
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,9 @@ class Debate(models.Model):
 
     def __str__(self):
         return self.thesis
+
+    def get_absolute_url(self) -> str:
+        return reverse("classroom_votes:debate_detail", kwargs={"pk": self.pk})
 
     @property
     def is_archived(self) -> bool:

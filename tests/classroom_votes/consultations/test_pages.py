@@ -354,8 +354,9 @@ def test_teacher_opens_follows_and_closes(classroom):
 def test_closing_twice_says_so(classroom):
     consultation = consultation_create(classrooms=[classroom], status=ConsultationStatus.CLOSED)
     client = page_client_for(classroom.teachers.get())
-    response = client.post(page_url("consultation_close", consultation), follow=True)
-    assert "Le vote est clos." in response.text
+    response = client.post(page_url("consultation_close", consultation))
+    # The confirmation page again, with the refusal and the status of its kind (a conflict).
+    assert response.status_code == 409 and "Le vote est clos." in response.text
 
 
 def test_results_after_close_with_numbers_and_accessible_table(classroom):
