@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, ErrorKind
+from school.errors import DomainError, ErrorKind
 from school.models import Classroom, PupilProfile
 from school.permissions import (
     classrooms_managed_by,

@@ -7,7 +7,7 @@ from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from config.errors import DomainError
+from school.errors import DomainError
 
 
 def confirm_then_act(

@@ -46,7 +46,7 @@ from itertools import accumulate
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError
+from school.errors import DomainError
 
 BLANK = "blanc"
 BALLOTS = "ballots"

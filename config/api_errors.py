@@ -15,7 +15,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from .errors import (
+from school.errors import (
     AUTHENTICATION_FAILED,
     BODY_MALFORMED,
     INPUT_INVALID,

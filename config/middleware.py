@@ -6,7 +6,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.http import JsonResponse
 
-from .errors import BODY_TOO_DEEP, BODY_TOO_LARGE, RequestError
+from school.errors import BODY_TOO_DEEP, BODY_TOO_LARGE, RequestError
 
 API_PREFIX = "/api/"
 

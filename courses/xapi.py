@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError
+from school.errors import DomainError
 
 XAPI_MALFORMED = "xapi_malformed"
 XAPI_TOO_LARGE = "xapi_too_large"

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, ErrorKind
+from school.errors import DomainError, ErrorKind
 
 from .models import Classroom, PupilProfile, School, User
 from .pseudonyms import (
@@ -43,7 +43,7 @@ ERROR_MESSAGES = {
     API_TOKEN_REFUSED: _("Les jetons d'API sont réservés aux enseignants."),
     LOCKED_OUT: _("Trop de tentatives de connexion : réessayez dans quelques minutes."),
 }
-# What kind of refusal each code is (config.errors); the others are bad input.
+# What kind of refusal each code is (school.errors); the others are bad input.
 ERROR_KINDS = {
     JOIN_CLOSED: ErrorKind.CONFLICT,
     CLASSROOM_ARCHIVED: ErrorKind.CONFLICT,

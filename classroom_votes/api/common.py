@@ -5,15 +5,15 @@ Statuses. 401 without a login; 403 for a role that may never do this (an editor 
 pupil moderating, a teacher voting) or for a visible object the user may not act on; 404 for an
 object the user may not see, whatever the method (a route that does not take the method looks
 the object up before answering 405). Every refusal answers the API's one error body
-(config.api_errors), with the HTTP status of its kind (config.errors)."""
+(config.api_errors), with the HTTP status of its kind (school.errors)."""
 
 from collections.abc import Callable
 
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
 
-from config.errors import ROLE_REFUSED, DomainError, RequestError
 from school.api.permissions import API_AUTHENTICATION_CLASSES
+from school.errors import ROLE_REFUSED, DomainError, RequestError
 from school.permissions import can_manage_classrooms, is_pupil_account
 
 from ..components import id_or_none

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError
+from school.errors import DomainError
 
 TEXT_EMPTY = "text_empty"
 TEXT_TOO_LONG = "text_too_long"

@@ -38,7 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, ErrorKind
+from school.errors import DomainError, ErrorKind
 from school.models import Classroom
 
 from ..components import (
@@ -177,7 +177,7 @@ ERROR_MESSAGES = {
 }
 
 
-# What kind of refusal each code is (config.errors: the kind decides the HTTP status); the
+# What kind of refusal each code is (school.errors: the kind decides the HTTP status); the
 # others are bad input.
 ERROR_KINDS = {
     DEBATE_NOT_FOUND: ErrorKind.NOT_FOUND,

@@ -46,7 +46,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError
+from school.errors import DomainError
 
 H5P_NOT_A_ZIP = "h5p_not_a_zip"
 H5P_TOO_LARGE = "h5p_too_large"

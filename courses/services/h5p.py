@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.errors import DomainError, ErrorKind
+from school.errors import DomainError, ErrorKind
 
 from ..models import H5PPackage, H5PUserState, LessonPage
 

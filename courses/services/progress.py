@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, ErrorKind
+from school.errors import DomainError, ErrorKind
 from school.models import Classroom
 
 from ..grading import QuizResult, quiz_answers_from_form, quiz_grade

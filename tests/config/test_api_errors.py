@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from config import errors
 from config.middleware import json_depth
 from courses.models import Assignment
+from school import errors
 from tests.classroom_votes.debate_factories import debate_create, published
 from tests.classroom_votes.factories import consultation_create
 from tests.courses.factories import course_create

@@ -7,7 +7,6 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from config import errors
 from courses.models import ExerciseKind, LessonProgress, QuizAttempt, XAPIStatement
 from courses.selectors import class_progress_summary
 from courses.services import assignment_create
@@ -20,6 +19,7 @@ from courses.xapi import (
     XAPI_TOO_MANY,
     XAPI_UNKNOWN_ACTIVITY,
 )
+from school import errors
 
 from .factories import course_create, h5p_block, h5p_package_ready, lesson_create, quiz_block
 from .progress_factories import (

@@ -36,7 +36,7 @@ from classroom_votes.consultations.selectors import (
     consultations_visible_to,
 )
 from classroom_votes.models import Consultation, Participation
-from config.errors import ROLE_REFUSED
+from school.errors import ROLE_REFUSED
 from school.permissions import can_manage_classrooms, can_view_classroom, is_pupil_account
 
 from .serializers import (

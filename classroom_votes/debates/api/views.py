@@ -46,7 +46,7 @@ from classroom_votes.debates.selectors import (
     debates_visible_to,
 )
 from classroom_votes.models import Argument, Consultation, ConvincingMark, Debate
-from config.errors import ROLE_REFUSED
+from school.errors import ROLE_REFUSED
 from school.models import Classroom, PupilProfile, User
 
 from .serializers import (

@@ -15,7 +15,7 @@ from classroom_votes.consultations import services
 from classroom_votes.consultations.selectors import RESULTS_NOT_CLOSED, RESULTS_TOO_FEW_BALLOTS
 from classroom_votes.models import Consultation, ConsultationStatus, ResultsVisibility
 from classroom_votes.tallies import VotingMethod
-from config import errors
+from school import errors
 from school.models import Classroom
 from school.services import classroom_archive
 from tests.school.factories import classroom_create, teacher_create

@@ -25,7 +25,7 @@ from classroom_votes.models import (
     PostingBlock,
     Side,
 )
-from config import errors
+from school import errors
 from school.models import Classroom, User
 from school.services import classroom_archive
 from tests.school.factories import classroom_create, pupil_create, teacher_create

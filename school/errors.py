@@ -8,8 +8,9 @@ statuses. Each service module declares its codes' messages and kinds beside the 
 DomainError subclass; a service that knows better in one place (a date that was valid when it
 was typed but no longer is) passes the kind when it raises.
 
-This module imports nothing of the project: every app may use it (`school` at the bottom
-included), and it is here because it belongs to no app in particular."""
+It lives in `school` because every other app builds on `school` (and `config`, which wires the
+site, reads it: config.api_errors answers the API's refusals with it); it imports nothing of the
+project."""
 
 from collections.abc import Mapping
 from enum import StrEnum
