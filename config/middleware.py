@@ -4,7 +4,8 @@ import re
 from itertools import accumulate
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse
+from rest_framework.renderers import JSONRenderer
 
 from school.errors import BODY_TOO_DEEP, BODY_TOO_LARGE, RequestError
 
@@ -39,9 +40,11 @@ def _body_limit(view_func) -> int:
     return limit or settings.HEMICYCLE_API_MAX_BODY_BYTES
 
 
-def _refusal(request, error: RequestError) -> JsonResponse:
+def _refusal(request, error: RequestError) -> HttpResponse:
+    """The API's error body, written as DRF writes it (config.api_errors)."""
     request.refusal_code = error.code  # for the log line (config.log_filters)
-    return JsonResponse(error.body(), status=error.status)
+    body = JSONRenderer().render(error.body())
+    return HttpResponse(body, status=error.status, content_type="application/json")
 
 
 class ApiBodyGuardMiddleware:
