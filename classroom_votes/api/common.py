@@ -9,6 +9,7 @@ the object up before answering 405). Every refusal answers the API's one error b
 
 from collections.abc import Callable
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, viewsets
 from rest_framework.permissions import BasePermission
 
@@ -20,6 +21,8 @@ from ..components import id_or_none
 
 # action -> (predicate, refusal code)
 Rule = tuple[Callable[..., bool], str]
+# The `id` of a component's or a post's address, documented as the integer it is.
+ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 
 
 def route_action(view) -> str | None:

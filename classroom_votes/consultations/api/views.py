@@ -19,7 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from classroom_votes import tallies
-from classroom_votes.api.common import ComponentAccess, ComponentViewSet
+from classroom_votes.api.common import ID_PARAMETER, ComponentAccess, ComponentViewSet
 from classroom_votes.components import NOT_A_PUPIL, component_classes_for
 from classroom_votes.consultations import services
 from classroom_votes.consultations.permissions import (
@@ -74,7 +74,6 @@ class ConsultationAccess(ComponentAccess):
 
 
 STATE_CONFLICT = OpenApiResponse(description=_("L'état de la consultation refuse l'action."))
-ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 CLASSROOM_PARAMETER = OpenApiParameter(
     "classroom",
     int,

@@ -18,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from classroom_votes.api.common import ComponentAccess, ComponentViewSet
+from classroom_votes.api.common import ID_PARAMETER, ComponentAccess, ComponentViewSet
 from classroom_votes.components import (
     CLASSROOM_NOT_MANAGED,
     NOT_A_PUPIL,
@@ -133,7 +133,6 @@ CONFLICT = OpenApiResponse(description=_("L'état du débat ou du message refuse
 RATE_LIMITED = OpenApiResponse(
     description=_("Trop de messages en peu de temps (en-tête Retry-After).")
 )
-ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
 USER_PARAMETER = OpenApiParameter(
     "user_pk", int, OpenApiParameter.PATH, description=_("L'identifiant de l'élève bloqué.")
 )
