@@ -12,3 +12,16 @@ def consultations_apply_schedule() -> dict[str, list[int]]:
     minute by beat)."""
     opened, closed = services.consultations_apply_schedule()
     return {"opened": opened, "closed": closed}
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def ballots_mix_pending() -> list[int]:
+    """Mix the sealed ballots of open consultations into the urn, by batches (idempotent; run by
+    beat every HEMICYCLE_BALLOT_MIX_SECONDS)."""
+    return services.ballots_mix_pending()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def urn_vacuum() -> bool:
+    """After a close: the dead row versions of the urn removed (idempotent)."""
+    return services.urn_vacuum()

@@ -68,6 +68,8 @@ def production_environment() -> dict:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        # The same keys as the tests: what the served site seals, they mix and count.
+        "HEMICYCLE_BALLOT_SEAL_KEYS": ",".join(settings.HEMICYCLE_BALLOT_SEAL_KEYS),
     }
 
 

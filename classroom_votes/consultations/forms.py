@@ -9,6 +9,7 @@ from school.models import Classroom
 
 from .. import tallies
 from ..models import FIXED_ANSWERS, Consultation, ResultsVisibility, SourcePanel
+from ..models.consultations import MIN_BALLOTS_FLOOR, MIN_BALLOTS_MAX
 from ..models.national import option_key_from_label
 
 NATIONAL_OPTIONS_MIN = 2
@@ -224,9 +225,9 @@ class ConsultationCreateForm(forms.Form):
     min_ballots = forms.IntegerField(
         label=_("Nombre minimal de bulletins pour publier les résultats"),
         help_text=_("En dessous, les résultats restent cachés pour protéger le secret du vote."),
-        min_value=1,
-        max_value=1000,
-        initial=5,
+        min_value=MIN_BALLOTS_FLOOR,
+        max_value=MIN_BALLOTS_MAX,
+        initial=MIN_BALLOTS_FLOOR,
     )
     results_visibility = forms.ChoiceField(
         label=_("Résultats visibles"),

@@ -26,8 +26,10 @@ from ..models import (
     NationalQuestion,
     Participation,
     ResultsVisibility,
+    SealedBallot,
     Tally,
 )
+from . import sealing
 
 RESULTS_NOT_CLOSED = "results_not_closed"
 RESULTS_TOO_FEW_BALLOTS = "results_too_few_ballots"
@@ -163,6 +165,37 @@ def _counters_by_class(consultation: Consultation) -> dict[int, dict[str, int]]:
     return counters
 
 
+def _sealed_by_class(consultation: Consultation) -> dict[int, list[dict]]:
+    """The ballots still sealed, opened in memory only: after the close, those of the classes
+    with fewer than a batch of ballots (services: the close keeps them sealed). One query."""
+    sealed: dict[int, list[dict]] = defaultdict(list)
+    for classroom_id, blob in SealedBallot.objects.filter(consultation=consultation).values_list(
+        "classroom_id", "sealed"
+    ):
+        sealed[classroom_id].append(
+            sealing.ballot_unseal(blob, consultation_id=consultation.pk, classroom_id=classroom_id)
+        )
+    return sealed
+
+
+def _counted(consultation: Consultation) -> tuple[dict[int, dict[str, int]], dict[int, list]]:
+    """Per class, the counters, and the ballots only memory counts (see _sealed_by_class) added
+    to them once the vote is closed: while it is open, results move with the mixing alone, a
+    batch at a time. Also the sealed ballots themselves, for the methods that read ballots."""
+    counters = _counters_by_class(consultation)
+    if consultation.status != ConsultationStatus.CLOSED:
+        return counters, {}
+    sealed = _sealed_by_class(consultation)
+    options = consultation.option_keys() if sealed else ()
+    for classroom_id, ballots in sealed.items():
+        for content in ballots:
+            for key, step in tallies.tally_counts(
+                method=consultation.method, options=options, content=content
+            ).items():
+                counters[classroom_id][key] = counters[classroom_id].get(key, 0) + step
+    return counters, sealed
+
+
 def _unpublished_reason(
     *,
     consultation: Consultation,
@@ -190,9 +223,10 @@ def _unpublished_reason(
 def consultation_results(
     *, consultation: Consultation, classroom: Classroom | None = None
 ) -> ConsultationResults:
-    """The consultation's result, or one class's, when it may be published. Two queries (three
-    for ranked choice, which reads the ballots of the consultation or class)."""
-    counters = _counters_by_class(consultation)
+    """The consultation's result, or one class's, when it may be published. Two queries, one
+    more once closed (the ballots kept sealed), one more for ranked choice (which reads the
+    ballots of the consultation or class)."""
+    counters, sealed = _counted(consultation)
     ballots_by_class = {
         classroom_id: tallies.tally_ballot_total(method=consultation.method, counts=counts)
         for classroom_id, counts in counters.items()
@@ -210,12 +244,14 @@ def consultation_results(
     options = consultation.option_keys()
     if consultation.method in tallies.METHODS_NEEDING_BALLOTS:
         urne = Ballot.objects.filter(consultation=consultation)
+        kept = sealed.values()
         if classroom is not None:
             urne = urne.filter(classroom=classroom)
+            kept = [sealed.get(classroom.pk, [])]
         result = tallies.result_compute(
             method=consultation.method,
             options=options,
-            ballots=urne.values_list("content", flat=True),
+            ballots=[*urne.values_list("content", flat=True), *(b for bs in kept for b in bs)],
         )
     else:
         counts = (
@@ -326,13 +362,28 @@ def consultation_pv(*, consultation: Consultation, classroom: Classroom) -> Proc
 
 
 def consultation_invariant(*, consultation: Consultation) -> tuple[int, int, int]:
-    """(participations, ballots, ballots the counters record): the three are equal in a sound
-    consultation. Every class's counters are read with the method's rule (tally_ballot_total)."""
+    """(participations, ballots, ballots counted): the three are equal in a sound consultation,
+    at every moment. Ballots are those of the urn and those still sealed; counted, what the
+    counters record (every class's read with the method's rule, tally_ballot_total) and the
+    sealed ballots that open and count (a ballot that would not open would fail here)."""
     participations = Participation.objects.filter(consultation=consultation).count()
-    ballots = Ballot.objects.filter(consultation=consultation).count()
+    ballots = (
+        Ballot.objects.filter(consultation=consultation).count()
+        + SealedBallot.objects.filter(consultation=consultation).count()
+    )
+    options = consultation.option_keys()
     counted = sum(
         tallies.tally_ballot_total(method=consultation.method, counts=counts)
         for counts in _counters_by_class(consultation).values()
+    ) + sum(
+        tallies.tally_ballot_total(
+            method=consultation.method,
+            counts=tallies.tally_counts(
+                method=consultation.method, options=options, content=content
+            ),
+        )
+        for ballots in _sealed_by_class(consultation).values()
+        for content in ballots
     )
     return participations, ballots, counted
 

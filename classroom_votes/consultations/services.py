@@ -1,26 +1,28 @@
 """The only code that writes consultation state: creation, opening and closing (by hand or on
-schedule), and casting ballots.
+schedule), casting ballots and mixing them into the urn.
 
-Secret ballot. `ballot_cast` writes, all or nothing, the participation row (who; unique per
-pupil and consultation, so the database refuses a second vote), the ballot (what; no author, no
-time, a random id) and the counters: on PostgreSQL in one statement, elsewhere (SQLite, for a
-first run) in one transaction. Two more precautions go beyond the application's own reads:
+Secret ballot, for everyone who can read the database, its dumps, replicas and WAL, and the logs
+(the threat model is in the package docstring). `ballot_cast` writes, all or nothing, the
+participation row (who; unique per pupil and consultation, so the database refuses a second
+vote) and a sealed ballot (what, encrypted with a key kept outside the database; no author, no
+time, a random id): on PostgreSQL in one statement, elsewhere (SQLite, for a first run) in one
+transaction. The two share that transaction, which is why the ballot is sealed. `ballots_mix`
+then opens sealed ballots of a class in batches of at least k = HEMICYCLE_BALLOT_BATCH, in a
+transaction of its own, and writes them in random order into the urn and the counters (see
+"Mixing the urn" below); the close mixes what remains and rewrites the whole urn. So nothing
+stored or logged narrows a pupil's vote below a batch of k.
 
 - Every counter row is created at zero with the consultation. A row appearing with the first
-  vote for an option would date that vote.
-- Closing shakes the urne: the consultation's ballots are rewritten in random order in the
-  closing transaction. Until then their storage order (SQLite's rowid, PostgreSQL's ctid and
-  therefore a pg_dump, the transaction id in each row's xmin) follows the order of the votes,
-  like the participation rows'; after it, a database dump no longer lines the two lists up.
+  batch for an option would date that batch.
+- No counter moves in a vote's transaction: results, live ones included, move by batches.
 
 Locking (PostgreSQL). A vote takes a share lock on the consultation's row, checking the status
-and dates as it does, and holds it until it commits; it then locks the counter rows it
-increments (several, in key order, for approval and majority judgment). Closing locks the
-consultation's row for update before changing the status: it waits for the votes in progress,
-and the votes that come meanwhile wait for it, then read the row again, find it closed and store
-nothing. So a vote either commits before the close starts counting or stores nothing; votes never
-wait for each other, except two for the same counter, one after the other. On SQLite the one
-writer at a time does all this.
+and dates as it does, and holds it until it commits. A mixing takes a share lock on it too, and
+an advisory lock of its own (one mixing at a time). Closing locks the consultation's row for
+update before changing the status: it waits for the votes and the mixing in progress, and the
+votes that come meanwhile wait for it, then read the row again, find it closed and store nothing.
+So a vote either commits before the close starts mixing or stores nothing; votes never wait for
+each other. On SQLite the one writer at a time does all this.
 """
 
 import contextlib
@@ -30,7 +32,9 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, connection, transaction
@@ -62,11 +66,14 @@ from ..models import (
     NationalQuestion,
     Phase,
     ResultsVisibility,
+    SealedBallot,
     SourcePanel,
     Tally,
 )
 from ..models.consultations import (
     CONTEXT_MAX_LENGTH,
+    MIN_BALLOTS_FLOOR,
+    MIN_BALLOTS_MAX,
     OPTION_DESCRIPTION_MAX_LENGTH,
     OPTION_LABEL_MAX_LENGTH,
     SOURCE_SUMMARY_MAX_LENGTH,
@@ -74,6 +81,7 @@ from ..models.consultations import (
     SOURCE_URL_MAX_LENGTH,
     TITLE_MAX_LENGTH,
 )
+from . import sealing
 from .permissions import can_create_consultation, can_manage_consultation
 
 logger = logging.getLogger(__name__)
@@ -100,7 +108,6 @@ SOURCES_TOO_MANY = "sources_too_many"
 NATIONAL_QUESTION_NOT_RUNNABLE = "national_question_not_runnable"
 BALLOT_ALREADY_CAST = "ballot_already_cast"
 
-MIN_BALLOTS_MAX = 1000
 SOURCES_MAX = 30
 
 ERROR_MESSAGES = {
@@ -119,7 +126,7 @@ ERROR_MESSAGES = {
     ),
     CONSULTATION_SECOND_ROUND_SINGLE_ONLY: _("Le second tour n'existe que pour le choix unique."),
     CONSULTATION_MIN_BALLOTS_INVALID: _(
-        "Le nombre minimal de bulletins pour publier les résultats va de 1 à 1 000."
+        "Le nombre minimal de bulletins pour publier les résultats va de 5 à 1 000."
     ),
     CONSULTATION_VISIBILITY_INVALID: _("Ce choix d'affichage des résultats n'existe pas."),
     CONSULTATION_DATES_ORDER: _("La clôture doit venir après l'ouverture."),
@@ -310,7 +317,7 @@ def consultation_create(
     sources = _sources_clean(sources=sources)
     if (
         type(min_ballots) is not int  # True is an int, and so would be accepted
-        or not 1 <= min_ballots <= MIN_BALLOTS_MAX
+        or not MIN_BALLOTS_FLOOR <= min_ballots <= MIN_BALLOTS_MAX
     ):
         raise ConsultationError(CONSULTATION_MIN_BALLOTS_INVALID)
     if results_visibility not in ResultsVisibility.values:
@@ -409,6 +416,26 @@ def _consultation_open(*, consultation_id: int, now: datetime) -> Consultation:
     return locked
 
 
+def _urn_vacuum_soon() -> None:
+    from ..tasks import urn_vacuum  # tasks call services: imported when needed
+
+    urn_vacuum.delay()
+
+
+def urn_vacuum() -> bool:
+    """After a close, have PostgreSQL remove the dead row versions of the urn, the sealed
+    ballots and the counters (what a page inspection of the tables would still read), instead
+    of waiting for autovacuum. Outside any transaction (VACUUM's rule); on SQLite, nothing to
+    do. Returns whether it ran."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "VACUUM classroom_votes_ballot, classroom_votes_sealedballot, classroom_votes_tally"
+        )
+    return True
+
+
 def _ballot_box_shake(*, consultation_id: int) -> None:
     """Rewrite the urne in random order, in the caller's transaction: new row ids (SQLite),
     new storage order and transaction ids (PostgreSQL), unrelated to the order of the votes.
@@ -454,7 +481,8 @@ def _consultation_close(*, consultation_id: int, now: datetime) -> Consultation:
         for link in links:
             link.registered_count = link.pupils
         ConsultationClassroom.objects.bulk_update(links, ["registered_count"])
-        _ballot_box_shake(consultation_id=consultation_id)
+        _ballots_mix_final(consultation=locked)
+        transaction.on_commit(_urn_vacuum_soon)
     logger.info("consultation %s closed", consultation_id)
     return locked
 
@@ -546,43 +574,32 @@ LEFT JOIN school_classroom k ON k.id = p.classroom_id
 WHERE c.id = %s"""  # noqa: S608
 
 # PostgreSQL: the whole vote in one statement (one round trip, no transaction to open and commit),
-# all or nothing like any statement: a second vote fails on the participation's unique constraint
-# and nothing of it stays. v: the counters' increments. c: the consultation, if it is open and
-# this class's counters are all there, share-locked until the statement commits (see Locking);
-# when it is not, no part writes anything (and when it is, c has counted every counter row that t
-# updates). l: the counter rows, locked in key order, so that two votes never wait for each other
-# in a cycle. PostgreSQL runs every part to its end; the last line says whether c let them write.
-_CAST_SQL = f"""WITH v("key", step) AS (VALUES {{values}}),
-c AS MATERIALIZED (
+# all or nothing like any statement. c: the consultation, if it is open, share-locked until the
+# statement commits (see Locking); when it is not, no part writes anything. p: the participation,
+# unless the pupil has one already: ON CONFLICT refuses a second vote without an error, which the
+# database's log would otherwise keep with the pupil's id and the time. s: the sealed ballot,
+# beside a new participation only. No counter moves: the mixing counts, a batch at a time.
+_CAST_SQL = f"""WITH c AS MATERIALIZED (
     SELECT c.id FROM classroom_votes_consultation c
     WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'
-    AND (SELECT count(*) FROM classroom_votes_tally t JOIN v ON t."key" = v."key"
-         WHERE t.consultation_id = c.id AND t.classroom_id = %s) = %s
     FOR SHARE OF c
 ), p AS (
     INSERT INTO classroom_votes_participation (id, consultation_id, user_id, classroom_id, voted_on)
-    SELECT %s, c.id, %s, %s, %s FROM c RETURNING 1
-), l AS MATERIALIZED (
-    SELECT t.id FROM classroom_votes_tally t JOIN c ON t.consultation_id = c.id
-    WHERE t.classroom_id = %s AND t."key" IN (SELECT "key" FROM v)
-    ORDER BY t."key" FOR UPDATE OF t
-), t AS (
-    UPDATE classroom_votes_tally t SET "count" = t."count" + v.step
-    FROM l, v WHERE t.id = l.id AND t."key" = v."key"
-), b AS (
-    INSERT INTO classroom_votes_ballot (id, consultation_id, classroom_id, content)
-    SELECT %s, c.id, %s, %s FROM c
+    SELECT %s, c.id, %s, %s, %s FROM c
+    ON CONFLICT (consultation_id, user_id) DO NOTHING
+    RETURNING 1
+), s AS (
+    INSERT INTO classroom_votes_sealedballot (id, consultation_id, classroom_id, sealed)
+    SELECT %s, c.id, %s, %s FROM c WHERE EXISTS (SELECT 1 FROM p)
 )
-SELECT count(*) FROM p"""  # noqa: S608
+SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM p)"""  # noqa: S608
 
 # Elsewhere (SQLite), one transaction, which holds the database's one write lock from its first
-# statement: the participation, the counters, then the ballot if the consultation is still open.
+# statement: the participation, then the sealed ballot if the consultation is still open.
 _PARTICIPATION_INSERT_SQL = """INSERT INTO classroom_votes_participation
 (id, consultation_id, user_id, classroom_id, voted_on) VALUES (%s, %s, %s, %s, %s)"""
-_COUNTERS_INCREMENT_SQL = """UPDATE classroom_votes_tally SET "count" = "count" + %s
-WHERE consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})"""
-_BALLOT_INSERT_SQL = f"""INSERT INTO classroom_votes_ballot
-(id, consultation_id, classroom_id, content)
+_SEALED_INSERT_SQL = f"""INSERT INTO classroom_votes_sealedballot
+(id, consultation_id, classroom_id, sealed)
 SELECT %s, c.id, %s, %s FROM classroom_votes_consultation c
 WHERE c.id = %s AND {_PHASE_SQL} = '{Phase.OPEN}'"""  # noqa: S608
 
@@ -651,53 +668,40 @@ class _Vote:
     classroom_id: int
     user_id: int
     voted_on: object
-    content: object
-    increments: Mapping[str, int]
+    sealed: bytes
     now: object
 
 
 class _NotWritten(Exception):
-    """The vote found the consultation closed (or gone), or counters missing: nothing written."""
-
-
-_UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE
+    """The vote found the consultation closed (or gone): nothing written."""
 
 
 def _vote_write_one_statement(vote: _Vote) -> None:
-    keys = sorted(vote.increments)
     params = [
-        *(value for key in keys for value in (key, vote.increments[key])),
         vote.consultation_id,
         vote.now,
         vote.now,
-        vote.classroom_id,
-        len(keys),
         _uuid_for_sql(),
         vote.user_id,
         vote.classroom_id,
         vote.voted_on,
-        vote.classroom_id,
         _uuid_for_sql(),
         vote.classroom_id,
-        vote.content,
+        vote.sealed,
     ]
     # One statement is all or nothing by itself; within a caller's transaction, a savepoint
     # keeps that transaction usable after a refusal.
     block = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    try:
-        with block, connection.cursor() as cursor:
-            cursor.execute(_CAST_SQL.format(values=", ".join(["(%s, %s)"] * len(keys))), params)
-            (written,) = cursor.fetchone()
-    except IntegrityError as error:
-        if getattr(error.__cause__, "sqlstate", None) == _UNIQUE_VIOLATION:
-            raise BallotError(BALLOT_ALREADY_CAST) from None
-        raise
-    if not written:
+    with block, connection.cursor() as cursor:
+        cursor.execute(_CAST_SQL, params)
+        opened, written = cursor.fetchone()
+    if not opened:
         raise _NotWritten
+    if not written:
+        raise BallotError(BALLOT_ALREADY_CAST)
 
 
 def _vote_write_transaction(vote: _Vote) -> None:
-    where = [vote.consultation_id, vote.classroom_id]
     with transaction.atomic(), connection.cursor() as cursor:
         try:
             # First: a second vote fails here, and SQLite takes its write lock before any read.
@@ -715,20 +719,12 @@ def _vote_write_transaction(vote: _Vote) -> None:
             # Foreign keys are checked at commit: the only immediate failure is the unique
             # (consultation, user) constraint. Raising out of the block rolls everything back.
             raise BallotError(BALLOT_ALREADY_CAST) from None
-        updated = 0
-        for step in sorted(set(vote.increments.values())):
-            keys = [key for key, key_step in vote.increments.items() if key_step == step]
-            placeholders = ", ".join(["%s"] * len(keys))
-            cursor.execute(_COUNTERS_INCREMENT_SQL.format(keys=placeholders), [step, *where, *keys])
-            updated += cursor.rowcount
-        if updated != len(vote.increments):
-            raise _NotWritten
         cursor.execute(
-            _BALLOT_INSERT_SQL,
+            _SEALED_INSERT_SQL,
             [
                 _uuid_for_sql(),
                 vote.classroom_id,
-                vote.content,
+                vote.sealed,
                 vote.consultation_id,
                 vote.now,
                 vote.now,
@@ -739,13 +735,15 @@ def _vote_write_transaction(vote: _Vote) -> None:
 
 
 def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content: dict) -> Receipt:
-    """Write one vote: participation, ballot and counters, all or nothing. The caller has
+    """Write one vote: the participation and the sealed ballot, all or nothing. The caller has
     checked that `user` is a pupil of class `classroom_id`, one of the consultation's classes,
     and that `content` is valid (ballot_check_and_cast). Nothing needs to be locked beforehand:
-    the write reads the status and dates again after taking its locks (see Locking), so a
-    ballot never lands in a closed consultation."""
+    the write reads the status and dates again after taking its lock (see Locking), so a ballot
+    never lands in a closed consultation. The ballot reaches the urn and the counters with the
+    next mixing (ballots_mix), a batch at a time."""
     try:
-        increments = tallies.tally_counts(
+        # What the mixing will count, checked now: a ballot accepted is a ballot counted.
+        tallies.tally_counts(
             method=consultation.method, options=consultation.option_keys(), content=content
         )
     except tallies.BallotInvalid as error:
@@ -756,8 +754,9 @@ def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content:
         classroom_id=classroom_id,
         user_id=user.pk,
         voted_on=connection.ops.adapt_datefield_value(voted_on),
-        content=Ballot._meta.get_field("content").get_db_prep_save(content, connection),
-        increments=increments,
+        sealed=sealing.ballot_seal(
+            content, consultation_id=consultation.pk, classroom_id=classroom_id
+        ),
         now=_now_for_sql(),
     )
     write = (
@@ -771,12 +770,165 @@ def ballot_cast(*, user, classroom_id: int, consultation: Consultation, content:
             row = cursor.fetchone()
         if row is None:
             raise BallotError(CONSULTATION_NOT_FOUND) from None
-        if row[0] != Phase.OPEN:
-            raise BallotError(_PHASE_ERRORS[Phase(row[0])]) from None
-        # Counters are created with the consultation: a missing one is a bug, not a vote.
-        raise tallies.TallyInconsistent(
-            f"consultation {consultation.pk}: counter rows missing for a ballot"
-        ) from None
-    # Never the pupil and the choice together; not even the pupil.
-    logger.debug("ballot cast in consultation %s", consultation.pk)
+        raise BallotError(_PHASE_ERRORS.get(Phase(row[0]), CONSULTATION_CLOSED)) from None
+    if settings.HEMICYCLE_BALLOT_MIX_INLINE:
+        # No worker to mix by the clock (a first run): mix after the vote, in a transaction
+        # of its own, when a class has enough sealed ballots.
+        transaction.on_commit(partial(ballots_mix, consultation_id=consultation.pk))
+    # No log line: one with the time of a vote would sit beside the requests' logs.
     return Receipt(consultation_id=consultation.pk, voted_on=voted_on)
+
+
+# --- Mixing the urn ---------------------------------------------------------------------------
+#
+# The mixing opens sealed ballots of one class, shuffles them and writes them into the urn and
+# the counters, in a transaction of its own, never fewer than k = HEMICYCLE_BALLOT_BATCH at a
+# time: whoever sets that transaction beside the participations (their transaction ids, the order
+# of the rows, two dumps, the dead row versions, the WAL) learns which k pupils voted these k
+# ballots, no more. While the vote is open, a class is mixed once 2k ballots wait, all but k of
+# them (drawn at random), so that at least k always wait and the close never mixes fewer. The
+# close mixes what waits in classes of k ballots or more; a class with fewer keeps its ballots
+# sealed (counted in memory, selectors.consultation_results), and rewrites the whole urn.
+
+_COUNTERS_INCREMENT_SQL = """UPDATE classroom_votes_tally SET "count" = "count" + %s
+WHERE consultation_id = %s AND classroom_id = %s AND "key" IN ({keys})"""
+_MIX_LOCK_SPACE = 1 << 62  # pg_try_advisory_xact_lock keys: this space, plus the consultation id
+
+
+def _batch() -> int:
+    return max(1, settings.HEMICYCLE_BALLOT_BATCH)
+
+
+def _mix_lock(consultation_id: int) -> bool:
+    """One mixing of a consultation at a time (PostgreSQL; SQLite writes one at a time)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_MIX_LOCK_SPACE + consultation_id])
+        return cursor.fetchone()[0]
+
+
+def _waiting(consultation_id: int) -> dict[int, list[tuple]]:
+    """The sealed ballots of each class: (id, classroom_id, sealed) rows."""
+    rows: dict[int, list[tuple]] = {}
+    for row in SealedBallot.objects.filter(consultation_id=consultation_id).values_list(
+        "id", "classroom_id", "sealed"
+    ):
+        rows.setdefault(row[1], []).append(row)
+    return rows
+
+
+def _unsealed(consultation_id: int, rows: Iterable[tuple]) -> list[tuple[int, dict]]:
+    return [
+        (
+            classroom_id,
+            sealing.ballot_unseal(
+                sealed, consultation_id=consultation_id, classroom_id=classroom_id
+            ),
+        )
+        for _id, classroom_id, sealed in rows
+    ]
+
+
+def _mix(*, consultation: Consultation, classroom_id: int, rows: list[tuple]) -> None:
+    """Move `rows` (sealed ballots of one class) into the urn and the counters. The caller
+    holds the consultation and the mixing lock, in its transaction."""
+    ballots = [content for _class, content in _unsealed(consultation.pk, rows)]
+    random = secrets.SystemRandom()
+    random.shuffle(ballots)
+    options = consultation.option_keys()
+    increments: dict[str, int] = {}
+    for content in ballots:
+        for key, step in tallies.tally_counts(
+            method=consultation.method, options=options, content=content
+        ).items():
+            increments[key] = increments.get(key, 0) + step
+    Ballot.objects.bulk_create(
+        Ballot(consultation_id=consultation.pk, classroom_id=classroom_id, content=content)
+        for content in ballots
+    )
+    with connection.cursor() as cursor:
+        for step in sorted(set(increments.values())):
+            keys = sorted(key for key, key_step in increments.items() if key_step == step)
+            placeholders = ", ".join(["%s"] * len(keys))
+            cursor.execute(
+                _COUNTERS_INCREMENT_SQL.format(keys=placeholders),
+                [step, consultation.pk, classroom_id, *keys],
+            )
+            if cursor.rowcount != len(keys):
+                # Counters are created with the consultation: a missing one is a bug.
+                raise tallies.TallyInconsistent(
+                    f"consultation {consultation.pk}: counter rows missing for a batch"
+                )
+    SealedBallot.objects.filter(pk__in=[row[0] for row in rows]).delete()
+
+
+def ballots_mix(*, consultation_id: int) -> int:
+    """Mix, while the vote is open, the classes where 2k sealed ballots or more wait (all but k,
+    drawn at random). Idempotent and safe beside votes, another mixing (skipped) and the close
+    (which waits, or finds nothing left to mix). Returns the number of ballots mixed."""
+    k = _batch()
+    with transaction.atomic():
+        if not _mix_lock(consultation_id):
+            return 0
+        # Shared with the votes, exclusive of the close: the vote stays open while this runs.
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",))
+            .filter(pk=consultation_id, status=ConsultationStatus.OPEN)
+            .first()
+        )
+        if consultation is None:
+            return 0
+        waiting = _waiting(consultation_id)
+        random = secrets.SystemRandom()
+        mixed = 0
+        for classroom_id, rows in sorted(waiting.items()):
+            if len(rows) < 2 * k:
+                continue
+            chosen = random.sample(rows, len(rows) - k)
+            _mix(consultation=consultation, classroom_id=classroom_id, rows=chosen)
+            mixed += len(chosen)
+    if mixed:
+        logger.info("consultation %s: %s ballots mixed", consultation_id, mixed)
+    return mixed
+
+
+def ballots_mix_pending() -> list[int]:
+    """The open consultations where a class has 2k sealed ballots or more, mixed (run by
+    beat every HEMICYCLE_BALLOT_MIX_SECONDS). Returns their ids."""
+    due = (
+        SealedBallot.objects.filter(consultation__status=ConsultationStatus.OPEN)
+        .order_by()  # the model's ordering (by id) would break the grouping
+        .values("consultation_id", "classroom_id")
+        .annotate(waiting=Count("pk"))
+        .filter(waiting__gte=2 * _batch())
+        .values_list("consultation_id", flat=True)
+        .distinct()
+    )
+    return [pk for pk in sorted(set(due)) if ballots_mix(consultation_id=pk)]
+
+
+def _ballots_mix_final(*, consultation: Consultation) -> None:
+    """The close's mixing, in the close's transaction (which holds the consultation's row):
+    every class with k sealed ballots or more is mixed whole; a smaller class keeps its ballots
+    sealed, sealed again (new ids and nonces, new storage order) so that nothing stored still
+    dates them. Then the whole urn is rewritten in random order."""
+    k = _batch()
+    for classroom_id, rows in sorted(_waiting(consultation.pk).items()):
+        if len(rows) >= k:
+            _mix(consultation=consultation, classroom_id=classroom_id, rows=rows)
+            continue
+        kept = _unsealed(consultation.pk, rows)
+        secrets.SystemRandom().shuffle(kept)
+        SealedBallot.objects.filter(pk__in=[row[0] for row in rows]).delete()
+        SealedBallot.objects.bulk_create(
+            SealedBallot(
+                consultation_id=consultation.pk,
+                classroom_id=classroom_id,
+                sealed=sealing.ballot_seal(
+                    content, consultation_id=consultation.pk, classroom_id=classroom_id
+                ),
+            )
+            for classroom_id, content in kept
+        )
+    _ballot_box_shake(consultation_id=consultation.pk)

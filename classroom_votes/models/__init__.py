@@ -1,4 +1,4 @@
-from .ballots import Ballot, Participation, Tally
+from .ballots import Ballot, Participation, SealedBallot, Tally
 from .consultations import (
     FIXED_ANSWERS,
     Consultation,
@@ -55,6 +55,7 @@ __all__ = [
     "PostingBlock",
     "ReportReason",
     "ResultsVisibility",
+    "SealedBallot",
     "Side",
     "SourcePanel",
     "Tally",

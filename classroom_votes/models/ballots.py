@@ -1,9 +1,16 @@
 """The secret ballot, as in a French polling station: the *liste d'émargement* (Participation:
 who voted, on which day) and the *urne* (Ballot: what was voted, by no one in particular) never
-meet. Nothing here links the two: no ballot has an author, a time or an order, and no model
-points at both. Tally holds the counters, incremented in the ballot's transaction.
+meet, not even for whoever reads the database, its dumps, its replicas or its WAL.
 
-Invariant, checked by the tests: participations = ballots = sum of tallies
+A vote writes the participation and a SealedBallot in one statement (they share a transaction
+id, and are stored side by side): the sealed ballot is unreadable without a key the database
+does not hold. The mixing (consultations.services) later opens sealed ballots of one class by
+batches of at least HEMICYCLE_BALLOT_BATCH, in a transaction of its own, and writes them into
+the urn in shuffled order and into the counters (Tally): what the urn and the counters record,
+and when, narrows no pupil's vote below such a batch. The close mixes what remains and rewrites
+the whole urn; a class with fewer ballots than a batch stays sealed, counted only in memory.
+
+Invariant, checked by the tests: participations = ballots (sealed or mixed) = ballots counted
 (see selectors.consultation_invariant)."""
 
 import uuid
@@ -77,10 +84,33 @@ class Ballot(models.Model):
         return str(self.pk)
 
 
+class SealedBallot(models.Model):
+    """A ballot as cast, sealed (consultations.sealing) until it is mixed into the urn. No
+    author, no time, a random UUID as key; what it says needs the seal key, kept outside the
+    database."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    consultation = models.ForeignKey(
+        "classroom_votes.Consultation", on_delete=models.CASCADE, related_name="sealed_ballots"
+    )
+    classroom = models.ForeignKey(
+        "school.Classroom", on_delete=models.PROTECT, related_name="consultation_sealed_ballots"
+    )
+    sealed = models.BinaryField(_("bulletin scellé"))
+
+    class Meta:
+        verbose_name = _("bulletin scellé")
+        verbose_name_plural = _("bulletins scellés")
+        ordering = ["id"]
+
+    def __str__(self):
+        return str(self.pk)
+
+
 class Tally(models.Model):
-    """One counter of one class in one consultation (keys as tallies.tally_counts gives them).
-    Services create every counter at zero with the consultation: a row appearing at the first
-    vote for an option would date that vote."""
+    """One counter of one class in one consultation (keys as tallies.tally_counts gives them),
+    moved only by the mixing, a batch at a time. Services create every counter at zero with the
+    consultation: a row appearing at the first batch for an option would date that batch."""
 
     consultation = models.ForeignKey(
         "classroom_votes.Consultation", on_delete=models.CASCADE, related_name="tallies"

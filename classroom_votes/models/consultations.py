@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from ..tallies import BALLOTS, BLANK, Scale5Level, VotingMethod, YesNoChoice
 
 TITLE_MAX_LENGTH = 300
+# Results are published above this many ballots at the least: fewer, and the count would come
+# too close to each pupil's vote (the secret ballot's floor, for consultations and national
+# questions alike).
+MIN_BALLOTS_FLOOR = 5
+MIN_BALLOTS_MAX = 1000
 CONTEXT_MAX_LENGTH = 5000
 OPTION_LABEL_MAX_LENGTH = 200
 OPTION_DESCRIPTION_MAX_LENGTH = 1000
@@ -93,7 +98,7 @@ class Consultation(models.Model):
     opened_at = models.DateTimeField(_("ouverte le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
     min_ballots = models.PositiveSmallIntegerField(
-        _("nombre minimal de bulletins pour publier les résultats"), default=5
+        _("nombre minimal de bulletins pour publier les résultats"), default=MIN_BALLOTS_FLOOR
     )
     results_visibility = models.CharField(
         _("résultats visibles"),
@@ -140,7 +145,8 @@ class Consultation(models.Model):
                 name="consultation_second_round_single_only",
             ),
             models.CheckConstraint(
-                condition=models.Q(min_ballots__gte=1), name="consultation_min_ballots_positive"
+                condition=models.Q(min_ballots__gte=MIN_BALLOTS_FLOOR),
+                name="consultation_min_ballots_floor",
             ),
             models.CheckConstraint(
                 condition=models.Q(opens_at__isnull=True)

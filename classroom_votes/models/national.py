@@ -25,6 +25,8 @@ from wagtail.search import index
 from ..tallies import BALLOTS, BLANK, OPTION_KEY_PATTERN, VotingMethod
 from .consultations import (
     CONTEXT_MAX_LENGTH,
+    MIN_BALLOTS_FLOOR,
+    MIN_BALLOTS_MAX,
     OPTION_DESCRIPTION_MAX_LENGTH,
     OPTION_LABEL_MAX_LENGTH,
     SOURCE_SUMMARY_MAX_LENGTH,
@@ -63,8 +65,8 @@ class NationalQuestion(
     )
     min_ballots = models.PositiveSmallIntegerField(
         _("nombre minimal de bulletins pour publier les résultats d'une classe"),
-        default=5,
-        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        default=MIN_BALLOTS_FLOOR,
+        validators=[MinValueValidator(MIN_BALLOTS_FLOOR), MaxValueValidator(MIN_BALLOTS_MAX)],
         help_text=_("En dessous, les résultats de la classe restent cachés (secret du vote)."),
     )
     opens_at = models.DateTimeField(
@@ -105,8 +107,8 @@ class NationalQuestion(
                 name="national_question_closes_after_opens",
             ),
             models.CheckConstraint(
-                condition=models.Q(min_ballots__gte=1),
-                name="national_question_min_ballots_positive",
+                condition=models.Q(min_ballots__gte=MIN_BALLOTS_FLOOR),
+                name="national_question_min_ballots_floor",
             ),
         ]
 

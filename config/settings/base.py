@@ -1,5 +1,7 @@
 """Everything Hémicycle needs, driven by environment variables (see README.md)."""
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -201,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "classroom_votes.tasks.consultations_apply_schedule",
         "schedule": 60.0,
     },
+    "ballots-mix": {
+        "task": "classroom_votes.tasks.ballots_mix_pending",
+        "schedule": env.float("HEMICYCLE_BALLOT_MIX_SECONDS", default=10.0),
+    },
 }
 
 # Wagtail
@@ -264,6 +270,22 @@ HEMICYCLE_H5P_SAVE_SECONDS = 10
 HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
+# The secret ballot (classroom_votes.consultations): a vote is stored sealed with a key kept
+# outside the database, then mixed into the urn and the counters in shuffled batches of at least
+# HEMICYCLE_BALLOT_BATCH ballots of a class, every HEMICYCLE_BALLOT_MIX_SECONDS by beat (or at
+# once without a worker), and at the close. Keys: comma-separated URL-safe base64 of 32 bytes,
+# the first seals, all open (production requires them; elsewhere one is derived from SECRET_KEY).
+HEMICYCLE_BALLOT_SEAL_KEYS = env.list("HEMICYCLE_BALLOT_SEAL_KEYS", default=[]) or [
+    base64.urlsafe_b64encode(
+        hashlib.sha256(b"hemicycle ballot seal " + SECRET_KEY.encode()).digest()
+    ).decode()
+]
+HEMICYCLE_BALLOT_BATCH = env.int("HEMICYCLE_BALLOT_BATCH", default=5)
+HEMICYCLE_BALLOT_MIX_SECONDS = env.float("HEMICYCLE_BALLOT_MIX_SECONDS", default=10.0)
+# Without a worker (no beat), mix after each vote's commit instead.
+HEMICYCLE_BALLOT_MIX_INLINE = env.bool(
+    "HEMICYCLE_BALLOT_MIX_INLINE", default=CELERY_TASK_ALWAYS_EAGER
+)
 # Debates: each (posts, minutes) window caps one pupil's posts in one debate, counted in the
 # database (classroom_votes.debates.services); and the site's list of watched words, one a line.
 HEMICYCLE_DEBATE_RATE_LIMITS = [(3, 1), (20, 60)]

@@ -5,7 +5,13 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env
 
-for _name in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
+for _name in (
+    "DJANGO_SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_ALLOWED_HOSTS",
+    "HEMICYCLE_BALLOT_SEAL_KEYS",
+):
     if not env(_name, default=""):
         raise ImproperlyConfigured(f"{_name} must be set in production.")
 
@@ -19,6 +25,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CELERY_TASK_ALWAYS_EAGER = False
+# A worker runs beat: the urn is mixed by the clock (HEMICYCLE_BALLOT_MIX_SECONDS).
+HEMICYCLE_BALLOT_MIX_INLINE = False
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }

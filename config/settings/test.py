@@ -18,6 +18,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Unit tests run tasks inline; the integration tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+HEMICYCLE_BALLOT_MIX_INLINE = env.bool(
+    "HEMICYCLE_BALLOT_MIX_INLINE", default=CELERY_TASK_ALWAYS_EAGER
+)
 
 # Every key a test run writes in Redis (cache, sessions, Celery's queues and results) starts with
 # a prefix of its own, and tests/conftest.py deletes those keys at the end of the run. The

@@ -19,6 +19,7 @@ the cores."""
 import os
 import random
 import statistics
+import time
 
 import django
 
@@ -85,6 +86,20 @@ def _round(address, sessions, consultation, rng, *, number: int) -> tuple[float,
     return rate, cast + warmed.statuses.get(201, 0)
 
 
+def _close(consultation, teacher) -> None:
+    """The close: every sealed ballot opened and mixed into the urn and the counters (the
+    served site has no beat here, so all of them wait for it)."""
+    from classroom_votes.consultations.services import consultation_close
+    from classroom_votes.models import SealedBallot
+
+    waiting = SealedBallot.objects.filter(consultation=consultation).count()
+    started = time.perf_counter()
+    consultation_close(consultation=consultation, by=teacher)
+    elapsed = time.perf_counter() - started
+    assert not SealedBallot.objects.filter(consultation=consultation).exists()
+    print(f"  close: {waiting} sealed ballots mixed into the urn in {elapsed * 1000:.0f} ms")
+
+
 def _check_invariant(consultation, *, cast: int, pupils: int) -> None:
     """Participations = ballots = sum of tallies = ballots acknowledged = pupils, one ballot
     per pupil, and tallies equal to a recount of the stored ballots."""
@@ -128,6 +143,7 @@ def main(settings_dict):
         for number in range(1, ROUNDS + 1):
             consultation = consultation_create(owner=teacher, classrooms=classrooms)
             rate, cast = _round(address, sessions, consultation, rng, number=number)
+            _close(consultation, teacher)
             _check_invariant(consultation, cast=cast, pupils=len(pupils))
             rates.append(rate)
     rate = statistics.median(rates)

@@ -1,5 +1,5 @@
 """A national question run in class, in Chromium, through the UI only: the teacher launches it
-in their class in two clicks, three pupils log in with their cards in their own browser contexts,
+in their class in two clicks, five pupils log in with their cards in their own browser contexts,
 read the panels and vote with the confirmation step, while the teacher's page counts them
 without a reload (htmx); the teacher closes the vote, then reads the results and the
 procès-verbal. axe-core checks every page of the journey, on a phone and on a desktop."""
@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from classroom_votes.consultations.selectors import consultation_invariant
-from classroom_votes.models import Ballot, Consultation, Participation
+from classroom_votes.models import Ballot, Consultation, Participation, SealedBallot
 
 from .test_classroom_journey import Axe
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 TEACHER_EMAIL = "paul.durand@example.fr"
 TEACHER_PASSWORD = "Hemicycle-salle-112"
 QUESTION = "Faut-il rendre le vote obligatoire ?"
-CHOICES = ["Pour", "Pour", "Contre"]
+CHOICES = ["Pour", "Pour", "Contre", "Pour", "Contre"]
 
 
 @pytest.fixture
@@ -34,8 +34,8 @@ def world(transactional_db):
     teacher.set_password(TEACHER_PASSWORD)
     teacher.save()
     classroom = classroom_create(teacher=teacher, name="1re G2")
-    cards = pupils_bulk_create(classroom=classroom, count=3)
-    national_question_create(title=QUESTION, min_ballots=3)
+    cards = pupils_bulk_create(classroom=classroom, count=len(CHOICES))
+    national_question_create(title=QUESTION, min_ballots=5)
     return {"classroom": classroom, "cards": cards}
 
 
@@ -85,7 +85,7 @@ def test_national_question_in_class(new_page, world):
     expect(teacher.get_by_label(re.compile("^1re G2"))).to_be_checked()
     teacher.get_by_role("button", name=re.compile("Lancer le vote en classe")).click()
     expect(teacher.get_by_text("Le vote est ouvert : vos élèves peuvent voter.")).to_be_visible()
-    expect(teacher.get_by_text("Votants : 0 sur 3 inscrits")).to_be_visible()
+    expect(teacher.get_by_text("Votants : 0 sur 5 inscrits")).to_be_visible()
     axe.check(teacher, "vote ouvert, participation")
     consultation = Consultation.objects.get()
     assert consultation.national_question is not None
@@ -93,7 +93,7 @@ def test_national_question_in_class(new_page, world):
     for n, (card, choice) in enumerate(zip(world["cards"], CHOICES, strict=True)):
         _pupil_votes(new_page(), card, choice, axe, check=n == 0)
     # The teacher's page was not reloaded: htmx brought the count.
-    expect(teacher.get_by_text("Votants : 3 sur 3 inscrits")).to_be_visible(timeout=15_000)
+    expect(teacher.get_by_text("Votants : 5 sur 5 inscrits")).to_be_visible(timeout=15_000)
     for card in world["cards"]:
         expect(
             teacher.get_by_role("cell", name=re.compile(re.escape(card.pseudonym)))
@@ -109,7 +109,7 @@ def test_national_question_in_class(new_page, world):
     teacher.get_by_role("link", name="Résultats", exact=True).click()
     expect(teacher.get_by_role("heading", level=1)).to_have_text("Résultats")
     expect(teacher.get_by_text("En tête : Pour.")).to_be_visible()
-    expect(teacher.get_by_role("row", name=re.compile(r"^Pour 2 66,7 %"))).to_be_visible()
+    expect(teacher.get_by_role("row", name=re.compile(r"^Pour 3 60,0 %"))).to_be_visible()
     axe.check(teacher, "résultats")
 
     teacher.get_by_role("link", name="Retour à la consultation").click()
@@ -117,12 +117,14 @@ def test_national_question_in_class(new_page, world):
     expect(teacher.get_by_role("heading", level=1)).to_have_text(
         "Procès-verbal des opérations de vote"
     )
-    for label, value in (("Inscrits", "3"), ("Votants", "3"), ("Blancs", "0"), ("Exprimés", "3")):
+    for label, value in (("Inscrits", "5"), ("Votants", "5"), ("Blancs", "0"), ("Exprimés", "5")):
         expect(teacher.get_by_role("row", name=f"{label} {value}")).to_be_visible()
     expect(teacher.get_by_text("Lycée français de Madrid")).to_be_visible()
     axe.check(teacher, "procès-verbal")
 
     axe.assert_clean()
-    assert consultation_invariant(consultation=consultation) == (3, 3, 3)
-    assert Participation.objects.count() == Ballot.objects.count() == 3
+    assert consultation_invariant(consultation=consultation) == (5, 5, 5)
+    # The close mixed the class's five sealed ballots into the urn: none waits sealed.
+    assert Participation.objects.count() == Ballot.objects.count() == 5
+    assert not SealedBallot.objects.exists()
     assert not teacher.js_errors

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 
 from classroom_votes.consultations import services
+from classroom_votes.consultations.sealing import ballot_unseal
 from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import (
     Ballot,
@@ -15,6 +16,7 @@ from classroom_votes.models import (
     NationalQuestionOption,
     NationalQuestionSource,
     Participation,
+    SealedBallot,
     Tally,
 )
 from classroom_votes.tallies import VotingMethod
@@ -147,9 +149,12 @@ def ballots_cast(*, consultation: Consultation, voters: list[User], contents: li
 
 
 def rows_count() -> tuple[int, int, int]:
-    """(participations, ballots, sum of all counters): what a refused vote must leave as is."""
+    """(participations, ballots sealed or mixed, sum of all counters): what a refused vote must
+    leave as is. A vote adds a participation and a sealed ballot; the counters move when the
+    ballots are mixed (services.ballots_mix, the close)."""
     total = Tally.objects.aggregate(total=Sum("count"))["total"] or 0
-    return Participation.objects.count(), Ballot.objects.count(), total
+    ballots = Ballot.objects.count() + SealedBallot.objects.count()
+    return Participation.objects.count(), ballots, total
 
 
 def invariants_assert() -> None:
@@ -186,3 +191,16 @@ def national_question_create(
     ]
     question.save()
     return question
+
+
+def stored_contents(consultation: Consultation) -> list[dict]:
+    """Every ballot the consultation holds, mixed (the urn) or still sealed (opened here, as
+    only the application can): what the tests compare with what the pupils cast."""
+    urn = list(Ballot.objects.filter(consultation=consultation).values_list("content", flat=True))
+    sealed = [
+        ballot_unseal(blob, consultation_id=consultation.pk, classroom_id=classroom_id)
+        for classroom_id, blob in SealedBallot.objects.filter(
+            consultation=consultation
+        ).values_list("classroom_id", "sealed")
+    ]
+    return urn + sealed

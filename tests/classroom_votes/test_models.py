@@ -90,6 +90,7 @@ def test_second_round_only_for_single_choice():
         {"status": "archived"},
         {"results_visibility": "never"},
         {"min_ballots": 0},
+        {"min_ballots": 4},  # below the secret ballot's floor
         {"status": ConsultationStatus.OPEN},  # open without an opening time
         {"status": ConsultationStatus.CLOSED, "opened_at": timezone.now()},  # never closed
         {"opened_at": timezone.now()},  # a draft already opened

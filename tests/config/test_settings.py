@@ -10,6 +10,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/hemicycle-deploy-check.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "DJANGO_ALLOWED_HOSTS": "hemicycle.example.org",
+    "HEMICYCLE_BALLOT_SEAL_KEYS": "Y2xlZi1kZS10ZXN0LWRlLTMyLW9jdGV0cy1leGFjdHM",
 }
 
 
@@ -30,7 +31,7 @@ def _manage(*args, env):
 
 
 def test_production_settings_refuse_to_start_without_secrets():
-    for missing in ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOWED_HOSTS"):
+    for missing in PRODUCTION_ENV.keys() - {"DJANGO_SETTINGS_MODULE"}:
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
         result = _manage("check", env=env)
         assert result.returncode != 0

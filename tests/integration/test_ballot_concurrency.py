@@ -1,7 +1,8 @@
 """Votes racing each other on PostgreSQL, each thread on its own connection: no ballot lost or
 counted twice, one vote per pupil even when the same pupil submits twice at the same moment, no
 deadlock, and nothing accepted after the close. Invariant afterwards:
-participations = ballots = sum of tallies, and the counters are exactly those of the urne."""
+participations = ballots (sealed or mixed) = ballots counted, and the counters are exactly those
+of the urne, while mixings race the votes and after the close."""
 
 import json
 import threading
@@ -10,11 +11,12 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from classroom_votes import tallies
 from classroom_votes.consultations import selectors, services
-from classroom_votes.models import Ballot, Consultation, Tally
+from classroom_votes.models import Ballot, Consultation, SealedBallot, Tally
 from classroom_votes.tallies import VotingMethod
 from tests.classroom_votes.factories import consultation_create, invariants_assert, pupils_create
 from tests.school.factories import classroom_create, school_create, teacher_create
@@ -122,6 +124,11 @@ def test_simultaneous_votes_are_all_counted_once(method):
     refused = [r for r in results if not isinstance(r, services.Receipt)]
     assert len(receipts) == len(voters), refused
     assert [getattr(r, "code", repr(r)) for r in refused] == [services.BALLOT_ALREADY_CAST]
+    # Each vote's commit ran a mixing (HEMICYCLE_BALLOT_MIX_INLINE), racing the other votes.
+    assert selectors.consultation_invariant(consultation=consultation) == (40, 40, 40)
+    assert _counters_by_class(consultation) == _urne_counters(consultation)
+    services.consultation_close(consultation=consultation, by=consultation.owner)
+    assert not SealedBallot.objects.filter(consultation=consultation).exists()
     assert selectors.consultation_invariant(consultation=consultation) == (40, 40, 40)
     assert _counters_by_class(consultation) == _urne_counters(consultation)
     # And the urne holds exactly what was submitted, normalised.
@@ -313,7 +320,8 @@ def test_a_vote_writes_in_one_statement_outside_any_transaction():
         executed.append((sql.split(None, 1)[0], connection.in_atomic_block))
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
+    # As in production, where beat mixes: nothing runs after the vote's statement.
+    with override_settings(HEMICYCLE_BALLOT_MIX_INLINE=False), connection.execute_wrapper(record):
         services.ballot_check_and_cast(
             user=voters[0], consultation_id=consultation.pk, content={"approved": ["bruno"]}
         )

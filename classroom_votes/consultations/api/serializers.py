@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from classroom_votes.consultations.selectors import ConsultationResults
 from classroom_votes.models import FIXED_ANSWERS, Consultation, Phase, SourcePanel
+from classroom_votes.models.consultations import MIN_BALLOTS_FLOOR
 from classroom_votes.tallies import Grade, TallyResult, VotingMethod
 from school.models import Classroom
 
@@ -135,7 +136,7 @@ class ConsultationCreateInputSerializer(serializers.Serializer):
     options = OptionInputSerializer(many=True, required=False, default=list)
     sources = SourceInputSerializer(many=True, required=False, default=list)
     second_round = serializers.BooleanField(default=False)
-    min_ballots = serializers.IntegerField(default=5)
+    min_ballots = serializers.IntegerField(default=MIN_BALLOTS_FLOOR)
     results_visibility = serializers.CharField(default=Consultation.ResultsVisibility.AFTER_CLOSE)
     opens_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     closes_at = serializers.DateTimeField(required=False, allow_null=True, default=None)

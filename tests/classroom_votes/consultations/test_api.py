@@ -183,6 +183,7 @@ def test_teacher_creates_a_draft_with_options_and_sources(world):
         ({"method": "tirage_au_sort"}, services.CONSULTATION_METHOD_INVALID),
         ({"classrooms": []}, components.NO_CLASSROOM),
         ({"min_ballots": 0}, services.CONSULTATION_MIN_BALLOTS_INVALID),
+        ({"min_ballots": 4}, services.CONSULTATION_MIN_BALLOTS_INVALID),
         ({"sources": [{"panel": "medias", "title": "Sans lien"}]}, services.SOURCE_URL_REQUIRED),
         ({"title": None}, "input_invalid"),
         ({"classrooms": [999_999]}, "input_invalid"),
@@ -246,8 +247,8 @@ def test_vote_through_the_api_stores_exactly_one_ballot(world, method):
     }
     assert response["Cache-Control"] == "no-store"
     participations, ballots, total = rows_count()
-    assert (participations, ballots) == (before[0] + 1, before[1] + 1)
-    assert total == before[2] + sum(increments.values())
+    # A participation and a sealed ballot; the counters move when the ballots are mixed.
+    assert (participations, ballots, total) == (before[0] + 1, before[1] + 1, before[2])
 
 
 def test_double_vote_is_refused_with_409_and_stores_nothing(world):
@@ -377,14 +378,15 @@ def test_participation_lists_who_voted_never_what(world):
 
 def test_live_results_keep_the_names_of_voters_until_the_close(world):
     """Names arriving one by one beside live results would say what each newcomer voted."""
-    consultation = _voted(world, count=5, results_visibility=ResultsVisibility.LIVE)
+    consultation = _voted(world, count=10, results_visibility=ResultsVisibility.LIVE)
+    services.ballots_mix(consultation_id=consultation.pk)
     teacher = client_for(world.users["teacher"])
     [row] = teacher.get(url(consultation, "participation")).json()
-    assert (row["votants"], row["voters"], row["voters_hidden"]) == (5, [], True)
+    assert (row["votants"], row["voters"], row["voters_hidden"]) == (10, [], True)
     assert teacher.get(url(consultation, "results")).json()["published"] is True
     services.consultation_close(consultation=consultation, by=world.users["teacher"])
     [row] = teacher.get(url(consultation, "participation")).json()
-    assert len(row["voters"]) == 5 and row["voters_hidden"] is False
+    assert len(row["voters"]) == 10 and row["voters_hidden"] is False
 
 
 def test_results_hidden_before_close(world):
@@ -402,10 +404,16 @@ def test_results_hidden_below_min_ballots_even_closed(world):
     assert body["ballots"] == 2 and body["result"] is None
 
 
-def test_live_results_are_published_while_open(world):
-    consultation = _voted(world, count=5, results_visibility=ResultsVisibility.LIVE)
-    body = client_for(world.users["pupil"]).get(url(consultation, "results")).json()
-    assert body["published"] is True
+def test_live_results_are_published_while_open_a_batch_at_a_time(world):
+    """Live results are what the mixing has counted: nothing until a class has 2k = 10 sealed
+    ballots, then all but k = 5 of them, and so on by batches of 5 or more."""
+    consultation = _voted(world, count=10, results_visibility=ResultsVisibility.LIVE)
+    pupil = client_for(world.users["pupil"])
+    body = pupil.get(url(consultation, "results")).json()
+    assert (body["published"], body["ballots"]) == (False, 0)
+    assert services.ballots_mix(consultation_id=consultation.pk) == 5
+    body = pupil.get(url(consultation, "results")).json()
+    assert body["published"] is True and body["ballots"] == 5
     result = body["result"]
     assert (result["votants"], result["blancs"], result["exprimes"]) == (5, 0, 5)
     assert result["winner"] == "pour" and result["tie"] is False
@@ -478,7 +486,6 @@ def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
         classrooms=[world.classroom],
         method=VotingMethod.SINGLE,
         results_visibility=ResultsVisibility.LIVE,
-        min_ballots=1,
     )
     pupil = world.users["pupil"]
     with caplog.at_level(logging.DEBUG):
@@ -501,7 +508,8 @@ def test_no_response_puts_a_pupil_beside_a_content(world, caplog):
 
     for client in (teacher, client_for(pupil)):
         results = client.get(url(consultation, "results")).json()
-        assert results["published"] is True
+        # One sealed ballot: nothing counted yet, nothing published.
+        assert (results["published"], results["ballots"]) == (False, 0)
         assert not json_keys(results) & PUPIL_KEYS
         text = json.dumps(results)
         assert "Renard-Bleu-27" not in text and pupil.username not in text

@@ -1,5 +1,5 @@
-"""Casting a ballot: a valid vote stores exactly one participation, one ballot and its counters;
-every refusal names its reason and stores nothing at all."""
+"""Casting a ballot: a valid vote stores exactly one participation and one sealed ballot, which
+the close (or the mixing) counts; every refusal names its reason and stores nothing at all."""
 
 from datetime import timedelta
 
@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from classroom_votes import components
 from classroom_votes.consultations import services
+from classroom_votes.consultations.sealing import ballot_unseal
 from classroom_votes.consultations.selectors import consultation_invariant
 from classroom_votes.models import (
     Ballot,
@@ -18,6 +19,7 @@ from classroom_votes.models import (
     ConsultationStatus,
     Participation,
     Phase,
+    SealedBallot,
     Tally,
 )
 from classroom_votes.tallies import (
@@ -67,6 +69,23 @@ def _counters(consultation: Consultation) -> dict[str, int]:
     )
 
 
+@pytest.fixture
+def batch_of_one(settings):
+    """Mix ballots one by one: what these tests count is the counting, not the secrecy (see
+    test_secrecy and tests/integration/test_secret_ballot_attacks)."""
+    settings.HEMICYCLE_BALLOT_BATCH = 1
+
+
+def _counted_at_close(consultation: Consultation) -> dict[str, int]:
+    services.consultation_close(consultation=consultation, by=consultation.owner)
+    return _counters(consultation)
+
+
+def _sealed_content(consultation: Consultation) -> dict:
+    row = SealedBallot.objects.get(consultation=consultation)
+    return ballot_unseal(row.sealed, consultation_id=consultation.pk, classroom_id=row.classroom_id)
+
+
 def _refused(*, user, consultation_id, content, code: str) -> None:
     """The vote raises BallotError(code) and leaves every table as it was."""
     before = rows_count()
@@ -81,7 +100,9 @@ def _refused(*, user, consultation_id, content, code: str) -> None:
 
 
 @pytest.mark.parametrize("method", list(VotingMethod))
-def test_ballot_cast_stores_participation_ballot_and_counters(method, classroom, pupil):
+def test_ballot_cast_stores_participation_and_sealed_ballot_counted_at_close(
+    method, classroom, pupil, batch_of_one
+):
     consultation = consultation_create(classrooms=[classroom], method=method)
     content, counters = VALID_BALLOTS[method]
 
@@ -95,12 +116,17 @@ def test_ballot_cast_stores_participation_ballot_and_counters(method, classroom,
     participation = Participation.objects.get()
     assert (participation.user, participation.classroom) == (pupil, classroom)
     assert participation.voted_on == timezone.localdate()
-    ballot = Ballot.objects.get()
-    assert ballot.classroom == classroom
-    assert ballot.content == services.tallies.ballot_validate(
+    normalised = services.tallies.ballot_validate(
         method=method, options=consultation.option_keys(), content=content
     )
-    assert _counters(consultation) == counters
+    # Sealed, not yet in the urn nor in the counters.
+    assert _sealed_content(consultation) == normalised
+    assert not Ballot.objects.exists() and _counters(consultation) == {}
+    assert consultation_invariant(consultation=consultation) == (1, 1, 1)
+    assert _counted_at_close(consultation) == counters
+    ballot = Ballot.objects.get()
+    assert (ballot.classroom, ballot.content) == (classroom, normalised)
+    assert not SealedBallot.objects.exists()
     assert consultation_invariant(consultation=consultation) == (1, 1, 1)
 
 
@@ -110,7 +136,7 @@ def test_ballot_content_is_stored_normalised(classroom, pupil):
         user=pupil, consultation_id=consultation.pk, content={"approved": ["chloe", "alice"]}
     )
     # In option order, whatever order the form sent.
-    assert Ballot.objects.get().content == {"approved": ["alice", "chloe"]}
+    assert _sealed_content(consultation) == {"approved": ["alice", "chloe"]}
 
 
 @pytest.mark.parametrize(
@@ -122,13 +148,13 @@ def test_ballot_content_is_stored_normalised(classroom, pupil):
         (VotingMethod.RANKED, {"ranking": []}, {"blanc": 1}),
     ],
 )
-def test_ballot_cast_accepts_blank_vote(method, content, counters, classroom, pupil):
+def test_ballot_cast_accepts_blank_vote(method, content, counters, classroom, pupil, batch_of_one):
     consultation = consultation_create(classrooms=[classroom], method=method)
     services.ballot_check_and_cast(user=pupil, consultation_id=consultation.pk, content=content)
-    assert _counters(consultation) == counters
+    assert _counted_at_close(consultation) == counters
 
 
-def test_ballot_cast_counts_each_class_apart(teacher, classroom, pupil):
+def test_ballot_cast_counts_each_class_apart(teacher, classroom, pupil, batch_of_one):
     other = classroom_create(teacher=teacher, name="2nde 5")
     consultation = consultation_create(classrooms=[classroom, other])
     other_pupil = pupil_create(classroom=other).user
@@ -138,6 +164,8 @@ def test_ballot_cast_counts_each_class_apart(teacher, classroom, pupil):
     services.ballot_check_and_cast(
         user=other_pupil, consultation_id=consultation.pk, content={"choice": "pour"}
     )
+    assert SealedBallot.objects.filter(classroom=other).count() == 1
+    _counted_at_close(consultation)
     per_class = dict(Tally.objects.filter(key="pour").values_list("classroom_id", "count"))
     assert per_class == {classroom.pk: 1, other.pk: 1}
     assert Ballot.objects.filter(classroom=other).count() == 1
@@ -148,13 +176,13 @@ def test_ballot_cast_accepts_string_id_from_a_url(classroom, pupil):
     services.ballot_check_and_cast(
         user=pupil, consultation_id=str(consultation.pk), content={"choice": "contre"}
     )
-    assert _counters(consultation) == {"contre": 1}
+    assert _sealed_content(consultation) == {"choice": "contre"}
 
 
 # On PostgreSQL the write is one statement (here between a savepoint and its release, the test
-# running in a transaction); elsewhere a transaction of three: the participation, the counters
-# (one update per step), the ballot with the status read again.
-_WRITE = 3 if connection.vendor == "postgresql" else 5
+# running in a transaction); elsewhere a transaction of two: the participation, then the sealed
+# ballot with the status read again. No counter: whatever the method, the same write.
+_WRITE = 3 if connection.vendor == "postgresql" else 4
 
 
 @pytest.mark.parametrize(
@@ -162,7 +190,7 @@ _WRITE = 3 if connection.vendor == "postgresql" else 5
     [
         (VotingMethod.YES_NO, {"choice": "pour"}, 1 + _WRITE),
         (VotingMethod.SINGLE, {"choice": "alice"}, 2 + _WRITE),  # + its options
-        (VotingMethod.APPROVAL, {"approved": ["alice", "bruno"]}, 2 + _WRITE),  # 3 counters
+        (VotingMethod.APPROVAL, {"approved": ["alice", "bruno"]}, 2 + _WRITE),
     ],
 )
 def test_ballot_check_and_cast_query_count(
@@ -247,7 +275,7 @@ def test_ballot_cast_rejects_double_vote(classroom, pupil):
         content={"choice": "contre"},
         code=services.BALLOT_ALREADY_CAST,
     )
-    assert _counters(consultation) == {"pour": 1}
+    assert _sealed_content(consultation) == {"choice": "pour"}
 
 
 def test_ballot_cast_double_vote_caught_by_the_database(classroom, pupil):
@@ -435,17 +463,20 @@ def test_ballot_cast_refused_when_the_consultation_closes_during_the_vote(classr
     assert rows_count() == before
 
 
-def test_ballot_cast_refuses_when_a_counter_row_is_missing(classroom, pupil):
-    """Counters are created with the consultation; a missing one is a bug, and the vote is not
-    half-stored because of it."""
+def test_a_missing_counter_row_stops_the_close_and_loses_nothing(classroom, pupil, batch_of_one):
+    """Counters are created with the consultation; a missing one is a bug: the mixing refuses
+    to count the batch, the close does not happen, and the ballot stays sealed, not lost."""
     consultation = consultation_create(classrooms=[classroom], method=VotingMethod.APPROVAL)
     Tally.objects.filter(consultation=consultation, key="chloe").delete()
+    services.ballot_check_and_cast(
+        user=pupil, consultation_id=consultation.pk, content={"approved": ["chloe"]}
+    )
     before = rows_count()
     with pytest.raises(services.tallies.TallyInconsistent):
-        services.ballot_check_and_cast(
-            user=pupil, consultation_id=consultation.pk, content={"approved": ["chloe"]}
-        )
+        services.consultation_close(consultation=consultation, by=consultation.owner)
     assert rows_count() == before
+    assert Consultation.objects.get(pk=consultation.pk).status == ConsultationStatus.OPEN
+    assert _sealed_content(consultation) == {"approved": ["chloe"]}
 
 
 def test_ballot_cast_refused_when_the_closing_time_passes_during_the_vote(classroom, pupil):
@@ -468,23 +499,25 @@ def test_ballot_cast_refused_when_the_closing_time_passes_during_the_vote(classr
 
 
 def test_ballot_cast_stores_no_link_between_voter_and_ballot(classroom, pupil):
-    """What the SQL writes: a random id for each row, the day only, and nothing of the pupil
-    on the ballot."""
+    """What the SQL writes: a random id for each row, the day only, nothing of the pupil on the
+    sealed ballot and nothing readable in it."""
     consultation = consultation_create(classrooms=[classroom], method=VotingMethod.APPROVAL)
     services.ballot_check_and_cast(
         user=pupil, consultation_id=consultation.pk, content={"approved": ["bruno"]}
     )
-    participation, ballot = Participation.objects.get(), Ballot.objects.get()
-    assert participation.pk.version == ballot.pk.version == 4
-    assert participation.pk != ballot.pk
+    participation, sealed = Participation.objects.get(), SealedBallot.objects.get()
+    assert participation.pk.version == sealed.pk.version == 4
+    assert participation.pk != sealed.pk
     assert participation.voted_on == timezone.localdate()
-    assert {field.name for field in Ballot._meta.concrete_fields} == {
-        "id",
-        "consultation",
-        "classroom",
-        "content",
-    }
-    assert ballot.content == {"approved": ["bruno"]}
+    for model, content in ((SealedBallot, "sealed"), (Ballot, "content")):
+        assert {field.name for field in model._meta.concrete_fields} == {
+            "id",
+            "consultation",
+            "classroom",
+            content,
+        }
+    assert b"bruno" not in bytes(sealed.sealed) and b"approved" not in bytes(sealed.sealed)
+    assert _sealed_content(consultation) == {"approved": ["bruno"]}
 
 
 # --- Over HTTP: the view leaves the checks to the service -------------------------------------

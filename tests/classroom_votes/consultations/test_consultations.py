@@ -480,7 +480,8 @@ def test_results_hidden_until_close(teacher, classroom):
         selectors.RESULTS_NOT_CLOSED,
         None,
     )
-    assert results.ballots == 6 and results.message
+    # Nothing counted while the ballots wait sealed (fewer than 2k in the class).
+    assert results.ballots == 0 and results.message
     services.consultation_close(consultation=consultation, by=teacher)
     results = selectors.consultation_results(consultation=consultation)
     assert results.published and results.reason == ""
@@ -492,9 +493,12 @@ def test_results_live_shown_while_open(teacher, classroom):
     consultation = consultation_create(
         owner=teacher, classrooms=[classroom], results_visibility="live"
     )
-    _vote(consultation, classroom, [{"choice": "contre"}] * 5)
+    _vote(consultation, classroom, [{"choice": "contre"}] * 10)
+    assert not selectors.consultation_results(consultation=consultation).published
+    services.ballots_mix(consultation_id=consultation.pk)  # beat, every few seconds
     results = selectors.consultation_results(consultation=consultation)
     assert results.published and results.result.winner == "contre"
+    assert results.ballots == 5, "a batch, k waiting with the next ballots"
 
 
 def test_results_live_hidden_in_draft(teacher, classroom):
@@ -525,13 +529,15 @@ def test_results_hidden_below_min_ballots(teacher, classroom):
 def test_results_per_class_hidden_when_any_class_is_small(teacher, classroom):
     """Class B's 2 ballots would be total - class A: per-class results wait for every class."""
     small = classroom_create(teacher=teacher, name="1re Z")
-    consultation = consultation_create(owner=teacher, classrooms=[classroom, small], min_ballots=3)
+    consultation = consultation_create(owner=teacher, classrooms=[classroom, small])
     _vote(consultation, classroom, [{"choice": "pour"}] * 5, prefix="A")
     _vote(consultation, small, [{"choice": "contre"}] * 2, prefix="B")
     services.consultation_close(consultation=consultation, by=teacher)
 
+    # The small class's ballots stay sealed, counted in the whole only.
     whole = selectors.consultation_results(consultation=consultation)
     assert whole.published and whole.ballots == 7
+    assert whole.result.rows[1].key == "contre" and whole.result.rows[1].count == 2
     assert selectors.consultation_results(consultation=consultation, classroom=small).reason == (
         selectors.RESULTS_TOO_FEW_BALLOTS
     )
@@ -545,20 +551,20 @@ def test_results_per_class_hidden_when_any_class_is_small(teacher, classroom):
 
 def test_results_per_class_when_every_class_is_large_enough(teacher, classroom):
     other = classroom_create(teacher=teacher, name="1re Y")
-    consultation = consultation_create(owner=teacher, classrooms=[classroom, other], min_ballots=2)
-    _vote(consultation, classroom, [{"choice": "pour"}] * 3, prefix="A")
-    _vote(consultation, other, [{"choice": "contre"}] * 2, prefix="B")
+    consultation = consultation_create(owner=teacher, classrooms=[classroom, other])
+    _vote(consultation, classroom, [{"choice": "pour"}] * 6, prefix="A")
+    _vote(consultation, other, [{"choice": "contre"}] * 5, prefix="B")
     services.consultation_close(consultation=consultation, by=teacher)
     first = selectors.consultation_results(consultation=consultation, classroom=classroom)
     second = selectors.consultation_results(consultation=consultation, classroom=other)
-    assert (first.result.winner, first.result.votants) == ("pour", 3)
-    assert (second.result.winner, second.result.votants) == ("contre", 2)
-    assert selectors.consultation_results(consultation=consultation).result.votants == 5
+    assert (first.result.winner, first.result.votants) == ("pour", 6)
+    assert (second.result.winner, second.result.votants) == ("contre", 5)
+    assert selectors.consultation_results(consultation=consultation).result.votants == 11
 
 
 def test_results_ranked_choice_reads_the_urne(teacher, classroom, django_assert_num_queries):
     consultation = consultation_create(
-        owner=teacher, classrooms=[classroom], method=VotingMethod.RANKED, min_ballots=1
+        owner=teacher, classrooms=[classroom], method=VotingMethod.RANKED
     )
     rankings = [
         ["alice", "bruno"],
@@ -570,8 +576,8 @@ def test_results_ranked_choice_reads_the_urne(teacher, classroom, django_assert_
     _vote(consultation, classroom, [{"ranking": r} for r in rankings])
     services.consultation_close(consultation=consultation, by=teacher)
     consultation = Consultation.objects.get(pk=consultation.pk)
-    # Counters, options, ballots.
-    with django_assert_num_queries(3):
+    # Counters, the ballots left sealed (none: five is a batch), options, ballots.
+    with django_assert_num_queries(4):
         results = selectors.consultation_results(consultation=consultation)
     expected = tallies.result_ranked(
         options=("alice", "bruno", "chloe"), ballots=[{"ranking": r} for r in rankings]
@@ -585,10 +591,13 @@ def test_results_ranked_choice_reads_the_urne(teacher, classroom, django_assert_
     ("method", "contents"),
     [
         (VotingMethod.SCALE5, [{"choice": c} for c in ("waouh", "cool", "cool", "bof", "beurk")]),
-        (VotingMethod.SINGLE, [{"choice": c} for c in ("alice", "bruno", "bruno", "blanc")]),
+        (
+            VotingMethod.SINGLE,
+            [{"choice": c} for c in ("alice", "bruno", "bruno", "blanc", "chloe")],
+        ),
         (
             VotingMethod.APPROVAL,
-            [{"approved": a} for a in (["alice"], ["alice", "bruno"], [], ["chloe"])],
+            [{"approved": a} for a in (["alice"], ["alice", "bruno"], [], ["chloe"], ["bruno"])],
         ),
         (
             VotingMethod.MAJORITY_JUDGMENT,
@@ -598,15 +607,20 @@ def test_results_ranked_choice_reads_the_urne(teacher, classroom, django_assert_
                     ("bien", "passable", "excellent"),
                     ("tres_bien", "a_rejeter", "insuffisant"),
                     ("assez_bien", "bien", "bien"),
+                    ("passable", "bien", "tres_bien"),
+                    ("insuffisant", "excellent", "assez_bien"),
                 )
             ],
         ),
     ],
 )
-def test_results_match_tallies_over_the_same_ballots(method, contents, teacher, classroom):
-    consultation = consultation_create(
-        owner=teacher, classrooms=[classroom], method=method, min_ballots=1
-    )
+@pytest.mark.parametrize("batch", [5, 50], ids=["mixed", "kept-sealed"])
+def test_results_match_tallies_over_the_same_ballots(
+    method, contents, batch, teacher, classroom, settings
+):
+    """Counted from the counters once mixed, or in memory when the class stays sealed."""
+    settings.HEMICYCLE_BALLOT_BATCH = batch
+    consultation = consultation_create(owner=teacher, classrooms=[classroom], method=method)
     _vote(consultation, classroom, contents)
     services.consultation_close(consultation=consultation, by=teacher)
     results = selectors.consultation_results(consultation=consultation)
@@ -649,12 +663,11 @@ def test_pv_majority_judgment_gives_mentions(teacher, classroom):
         owner=teacher,
         classrooms=[classroom],
         method=VotingMethod.MAJORITY_JUDGMENT,
-        min_ballots=1,
     )
     _vote(
         consultation,
         classroom,
-        [{"grades": {"alice": "bien", "bruno": "passable", "chloe": "excellent"}}],
+        [{"grades": {"alice": "bien", "bruno": "passable", "chloe": "excellent"}}] * 5,
     )
     services.consultation_close(consultation=consultation, by=teacher)
     pv = selectors.consultation_pv(consultation=consultation, classroom=classroom)

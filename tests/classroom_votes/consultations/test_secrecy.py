@@ -1,7 +1,11 @@
 """The secret ballot, checked on the code itself: the urne (Ballot) holds no author, no time and
-no order; the liste d'émargement (Participation) holds no choice; nothing links the two, not
-the models, not the logs, not the order in which rows are stored once the vote is closed."""
+no order; the liste d'émargement (Participation) holds no choice; a vote stores its ballot
+sealed, and the mixing moves ballots into the urn and the counters by shuffled batches of at
+least k; nothing links the two, not the models, not the logs, not the order in which rows are
+stored. The attacks a database reader would run on PostgreSQL (transaction ids, dumps, dead
+row versions, the statements) are in tests/integration/test_secret_ballot_attacks.py."""
 
+import itertools
 import json
 import logging
 import re
@@ -18,6 +22,7 @@ from classroom_votes.models import (
     Consultation,
     ConsultationStatus,
     Participation,
+    SealedBallot,
     Tally,
 )
 from classroom_votes.tallies import VotingMethod
@@ -111,7 +116,6 @@ def test_vote_logs_never_join_the_pupil_and_the_choice(caplog):
         classrooms=[classroom],
         method=VotingMethod.SINGLE,
         options=[{"key": "zorglub", "label": "Zorglub"}, {"key": "spirou", "label": "Spirou"}],
-        min_ballots=1,
     )
     pupil = pupil_create(classroom=classroom, pseudonym="Hibou-Secret-88").user
     needles_who = {pupil.username, "Hibou-Secret-88", f"user {pupil.pk}", f"user_id={pupil.pk}"}
@@ -138,63 +142,62 @@ def test_vote_logs_never_join_the_pupil_and_the_choice(caplog):
         assert not names_choice, text  # not even the choice alone
 
 
-def test_ballot_ids_are_not_in_order_of_arrival():
+def test_sealed_ballot_ids_are_not_in_order_of_arrival():
     consultation = consultation_create()
     classroom = consultation.classrooms.get()
     voters = pupils_create(classroom=classroom, count=50)
     arrival = []
     for user in voters:
         ballots_cast(consultation=consultation, voters=[user], contents=[{"choice": "pour"}])
-        arrival.append(Ballot.objects.exclude(id__in=arrival).values_list("id", flat=True).get())
-    by_key = list(Ballot.objects.values_list("id", flat=True))  # Meta ordering: by id
+        arrival.append(
+            SealedBallot.objects.exclude(id__in=arrival).values_list("id", flat=True).get()
+        )
+    by_key = list(SealedBallot.objects.values_list("id", flat=True))  # Meta ordering: by id
     assert sorted(arrival) == by_key
     assert by_key != arrival
 
 
-def _storage_order(consultation) -> list:
-    """Ballot ids in the order the database keeps them: SQLite's rowid, PostgreSQL's ctid (the
+def _storage_order(model, consultation) -> list:
+    """Row ids in the order the database keeps them: SQLite's rowid, PostgreSQL's ctid (the
     order in which a dump of the table would list them)."""
     column = {"sqlite": "rowid", "postgresql": "ctid"}[connection.vendor]
-    table = connection.ops.quote_name(Ballot._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id FROM {table} WHERE consultation_id = %s ORDER BY {column}",  # noqa: S608
             [consultation.pk],
         )
-        return [Ballot._meta.pk.to_python(row[0]) for row in cursor.fetchall()]
+        return [model._meta.pk.to_python(row[0]) for row in cursor.fetchall()]
 
 
-def _urne() -> set[tuple]:
-    return {
-        (ballot_id, classroom_id, json.dumps(content, sort_keys=True))
-        for ballot_id, classroom_id, content in Ballot.objects.values_list(
-            "id", "classroom_id", "content"
-        )
-    }
+RANKINGS = [
+    list(ranking)
+    for ranking in itertools.permutations(["alice", "bruno", "chloe", "david", "emma"], 3)
+]
 
 
-def test_closing_shakes_the_urne():
-    """Before the close, the database stores the ballots in the order of the votes, as it does
-    the liste d'émargement: a dump would line the two up. Closing rewrites the urne in random
-    order without changing a single ballot or counter."""
-    consultation = consultation_create(method=VotingMethod.SCALE5)
+def test_the_urn_is_never_in_the_order_of_the_votes():
+    """Forty votes, each a different ranking, so that every ballot says who cast it: the urn
+    is filled at the close, in random order (one batch), and nothing of the votes' order stays
+    in it; the counters were untouched by the votes."""
+    consultation = consultation_create(
+        method=VotingMethod.RANKED,
+        options=[{"key": key, "label": key.title()} for key in RANKINGS[0] + ["david", "emma"]],
+    )
     classroom = consultation.classrooms.get()
     voters = pupils_create(classroom=classroom, count=40)
-    levels = ["waouh", "cool", "neutre", "bof", "beurk"]
-    arrival = []
-    for n, user in enumerate(voters):
-        ballots_cast(consultation=consultation, voters=[user], contents=[{"choice": levels[n % 5]}])
-        arrival.append(Ballot.objects.exclude(id__in=arrival).values_list("id", flat=True).get())
-    box = _urne()
-    counters = set(Tally.objects.values_list("classroom_id", "key", "count"))
-    if connection.vendor == "sqlite":
-        assert _storage_order(consultation) == arrival  # what the shake is for
+    cast = [{"ranking": ranking} for ranking in RANKINGS[:40]]
+    for user, content in zip(voters, cast, strict=True):
+        ballots_cast(consultation=consultation, voters=[user], contents=[content])
+    assert not Ballot.objects.exists() and not Tally.objects.filter(count__gt=0).exists()
 
     services.consultation_close(consultation=consultation, by=consultation.owner)
 
-    assert _storage_order(consultation) != arrival
-    assert _urne() == box
-    assert set(Tally.objects.values_list("classroom_id", "key", "count")) == counters
+    stored = dict(Ballot.objects.values_list("id", "content"))
+    urn = [stored[ballot_id] for ballot_id in _storage_order(Ballot, consultation)]
+    assert sorted(map(json.dumps, urn)) == sorted(map(json.dumps, cast))
+    assert urn != cast and urn != cast[::-1]
+    assert not SealedBallot.objects.exists()
 
 
 def test_shake_leaves_other_consultations_alone():
@@ -204,17 +207,17 @@ def test_shake_leaves_other_consultations_alone():
         classroom = consultation.classrooms.get()
         voters = pupils_create(classroom=classroom, count=3)
         ballots_cast(consultation=consultation, voters=voters, contents=[{"choice": "pour"}] * 3)
-    before = _storage_order(staying)
+    before = _storage_order(SealedBallot, staying)
     services.consultation_close(consultation=closing, by=closing.owner)
-    assert _storage_order(staying) == before
+    assert _storage_order(SealedBallot, staying) == before
     assert Consultation.objects.get(pk=staying.pk).status == ConsultationStatus.OPEN
 
 
 def test_counter_based_results_never_read_the_urne():
-    consultation = consultation_create(min_ballots=1)
+    consultation = consultation_create()
     classroom = consultation.classrooms.get()
-    voters = pupils_create(classroom=classroom, count=3)
-    ballots_cast(consultation=consultation, voters=voters, contents=[{"choice": "contre"}] * 3)
+    voters = pupils_create(classroom=classroom, count=5)
+    ballots_cast(consultation=consultation, voters=voters, contents=[{"choice": "contre"}] * 5)
     services.consultation_close(consultation=consultation, by=consultation.owner)
     with CaptureQueriesContext(connection) as queries:
         results = selectors.consultation_results(consultation=consultation)
