@@ -7,7 +7,7 @@ import base64
 import os
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from classroom_votes.consultations import selectors, services
 from classroom_votes.consultations.sealing import SealBroken, ballot_seal, ballot_unseal
@@ -203,6 +203,41 @@ def test_the_close_waits_for_nothing_when_nothing_waits():
     consultation = consultation_create()
     services.consultation_close(consultation=consultation, by=consultation.owner)
     assert _state(consultation) == (0, 0, 0)
+    _sound(consultation)
+
+
+def test_a_mixing_that_fails_midway_loses_nothing(monkeypatch):
+    """The urn written, then the counters fail (a worker killed, the database gone): the
+    mixing's transaction rolls back whole, every ballot still waits sealed, and the next
+    mixing moves them."""
+    consultation = consultation_create()
+    _vote(consultation, consultation.classrooms.get(), 2 * K + 1)
+    broken = services._COUNTERS_INCREMENT_SQL.replace("classroom_votes_tally", "no_such_table")
+    monkeypatch.setattr(services, "_COUNTERS_INCREMENT_SQL", broken)
+    with pytest.raises(DatabaseError):
+        services.ballots_mix(consultation_id=consultation.pk)
+    assert _state(consultation) == (2 * K + 1, 0, 0)
+    monkeypatch.undo()
+    assert services.ballots_mix(consultation_id=consultation.pk) == K + 1
+    assert _state(consultation) == (K, K + 1, K + 1)
+    _sound(consultation)
+
+
+def test_a_sealed_ballot_altered_in_the_database_stops_the_mixing_and_changes_nothing():
+    """Tampering (or a lost key) is a fault to see, not a ballot to drop or count wrong."""
+    consultation = consultation_create()
+    _vote(consultation, consultation.classrooms.get(), 2 * K)
+    original = dict(SealedBallot.objects.values_list("pk", "sealed"))
+    for pk, sealed in original.items():  # each one: the mixing draws which to move
+        altered = bytearray(sealed)
+        altered[-1] ^= 1
+        SealedBallot.objects.filter(pk=pk).update(sealed=bytes(altered))
+    with pytest.raises(SealBroken):
+        services.ballots_mix(consultation_id=consultation.pk)
+    assert _state(consultation) == (2 * K, 0, 0)
+    for pk, sealed in original.items():
+        SealedBallot.objects.filter(pk=pk).update(sealed=sealed)
+    assert services.ballots_mix(consultation_id=consultation.pk) == K
     _sound(consultation)
 
 
