@@ -41,6 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from school.errors import DomainError, ErrorKind
 from school.models import Classroom
@@ -417,9 +418,14 @@ def _consultation_open(*, consultation_id: int, now: datetime) -> Consultation:
 
 
 def _urn_vacuum_soon() -> None:
+    """Queue the vacuum after a close. The close has committed: a broker out of reach costs
+    it nothing (autovacuum comes later; `manage.py shell -c` can run urn_vacuum by hand)."""
     from ..tasks import urn_vacuum  # tasks call services: imported when needed
 
-    urn_vacuum.delay()
+    try:
+        urn_vacuum.delay()
+    except BrokerUnreachable:
+        logger.warning("urn vacuum not queued: the broker is out of reach")
 
 
 def urn_vacuum() -> bool:

@@ -8,6 +8,7 @@ import os
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
+from kombu.exceptions import OperationalError as BrokerUnreachable
 
 from classroom_votes.consultations import selectors, services
 from classroom_votes.consultations.sealing import SealBroken, ballot_seal, ballot_unseal
@@ -239,6 +240,26 @@ def test_a_sealed_ballot_altered_in_the_database_stops_the_mixing_and_changes_no
         SealedBallot.objects.filter(pk=pk).update(sealed=sealed)
     assert services.ballots_mix(consultation_id=consultation.pk) == K
     _sound(consultation)
+
+
+def test_a_close_stands_when_the_vacuum_cannot_be_queued(
+    monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    """The broker out of reach after the close's commit: the close is done and says so; the
+    vacuum is left to autovacuum, with a warning."""
+    from classroom_votes import tasks
+
+    def unreachable():
+        raise BrokerUnreachable("Connection refused")
+
+    monkeypatch.setattr(tasks.urn_vacuum, "delay", unreachable)
+    consultation = consultation_create()
+    _vote(consultation, consultation.classrooms.get(), K)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consultation_close(consultation=consultation, by=consultation.owner)
+    assert Consultation.objects.get(pk=consultation.pk).status == ConsultationStatus.CLOSED
+    assert _state(consultation) == (0, K, K)
+    assert "urn vacuum not queued" in caplog.text
 
 
 # --- The floor of the results -----------------------------------------------------------------
