@@ -367,6 +367,14 @@ def _result_rows(consultation, result):
     ]
 
 
+def _names(labels) -> str:
+    """Labels as a sentence lists them: « A », « A et B », « A, B et C »."""
+    labels = list(labels)
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(names)s et %(last)s") % {"names": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
 def _results_context(request, consultation):
     classrooms = _classrooms_shown(request, consultation)
     classroom = _classroom_param(request, classrooms)
@@ -387,6 +395,13 @@ def _results_context(request, consultation):
                 "rows": _result_rows(consultation, result),
                 "winner_label": labels.get(result.winner) if result.winner else None,
                 "tied_labels": [labels.get(key, key) for key in result.tied],
+                "tied_names": _names(labels.get(key, key) for key in result.tied),
+                "qualified_names": _names(
+                    labels.get(key, key) for key in getattr(result, "qualified", ())
+                ),
+                "tie_for_last_settled": any(
+                    r.tied_for_last and r.eliminated for r in getattr(result, "rounds", ())
+                ),
                 "second_round_labels": [
                     labels.get(key, key)
                     for key in (getattr(result, "second_round_between", None) or ())
@@ -399,6 +414,7 @@ def _results_context(request, consultation):
                             for row in r.rows
                         ],
                         "eliminated": [labels.get(key, key) for key in r.eliminated],
+                        "tied_for_last": _names(labels.get(key, key) for key in r.tied_for_last),
                         "active": r.active,
                         "exhausted": r.exhausted,
                     }

@@ -233,6 +233,14 @@ class RankedRoundSerializer(serializers.Serializer):
     active = serializers.IntegerField()
     exhausted = serializers.IntegerField()
     eliminated = serializers.ListField(child=serializers.CharField())
+    tied_for_last = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Les options à égalité pour la dernière place quand il a fallu en choisir une : "
+            "une seule est éliminée si l'issue est la même quel que soit le choix, aucune "
+            "sinon (le dépouillement s'arrête)."
+        ),
+    )
 
 
 class ResultDetailsSerializer(serializers.Serializer):
@@ -246,8 +254,24 @@ class ResultDetailsSerializer(serializers.Serializer):
     second_round_between = serializers.ListField(
         child=serializers.CharField(), allow_null=True, required=False, help_text="single"
     )
+    qualified = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "single : les options sûres d'être au second tour (une seule quand la seconde place "
+            "est à égalité)."
+        ),
+    )
     tie_break_used = serializers.BooleanField(required=False, help_text="majority_judgment")
     rounds = RankedRoundSerializer(many=True, required=False, help_text="ranked")
+    exhaustive = serializers.BooleanField(
+        required=False,
+        help_text=_(
+            "ranked : tous les ordres d'élimination possibles en cas d'égalité pour la "
+            "dernière place ont été suivis ; faux, `tied` ne nomme que les gagnants possibles "
+            "trouvés."
+        ),
+    )
 
 
 class TallyResultSerializer(serializers.Serializer):
@@ -257,7 +281,13 @@ class TallyResultSerializer(serializers.Serializer):
     exprimes = serializers.IntegerField()
     winner = serializers.CharField(allow_null=True)
     tie = serializers.BooleanField()
-    tied = serializers.ListField(child=serializers.CharField())
+    tied = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "En cas d'égalité, les options concernées ; en vote par classement, celles qui "
+            "peuvent l'emporter."
+        ),
+    )
     rows = ResultRowSerializer(many=True)
     details = ResultDetailsSerializer()
 
