@@ -107,6 +107,14 @@ class ConsultationSerializer(serializers.Serializer):
     can_vote = serializers.BooleanField(
         allow_null=True, help_text=_("Élèves : peut voter maintenant. Null pour les autres.")
     )
+    first_round = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Pour un second tour, la consultation du premier tour (si vous la voyez)."),
+    )
+    second_round_consultation = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("La consultation du second tour, une fois organisé (si vous la voyez)."),
+    )
 
 
 class OptionInputSerializer(serializers.Serializer):
@@ -314,8 +322,11 @@ def consultation_entry(
     classes,
     has_voted: bool | None,
     can_vote: bool | None,
+    first_round: Consultation | None = None,
+    second_round: Consultation | None = None,
 ) -> dict:
-    """The detail of a consultation (prefetch `options` and `sources`)."""
+    """The detail of a consultation (prefetch `options` and `sources`), with the other round
+    of a two-round vote when the user sees it."""
     fixed = FIXED_ANSWERS.get(consultation.method)
     if fixed is not None:
         options = [
@@ -353,6 +364,8 @@ def consultation_entry(
         "classes": classes,
         "has_voted": has_voted,
         "can_vote": can_vote,
+        "first_round": first_round.pk if first_round else None,
+        "second_round_consultation": second_round.pk if second_round else None,
     }
 
 
