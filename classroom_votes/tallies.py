@@ -399,13 +399,16 @@ class MajorityJudgmentRow:
 @dataclass(frozen=True)
 class RankedRound:
     """One instant-runoff round: `rows` are the remaining options with their votes and share of
-    `active` (non-exhausted, non-blank) ballots; `eliminated` go out at the end of the round."""
+    `active` (non-exhausted, non-blank) ballots; `eliminated` go out at the end of the round.
+    `tied_for_last` names the options tied for fewest votes when one of them had to be picked
+    (see result_ranked): then one goes out, or none when the count stops on that tie."""
 
     number: int
     rows: tuple[OptionRow, ...]
     active: int
     exhausted: int
     eliminated: tuple[str, ...]
+    tied_for_last: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -442,13 +445,17 @@ class Scale5Result(TallyResult):
 
 @dataclass(frozen=True, kw_only=True)
 class SingleResult(TallyResult):
-    """`absolute_majority` is the number of votes needed to be elected in the first round."""
+    """`absolute_majority` is the number of votes needed to be elected in the first round.
+    `qualified`: the options sure of a place in the second round: the two of
+    `second_round_between`; the first alone when the second place is tied (`tied` names the
+    options tied for it); none when three or more tie for first, or without a second round."""
 
     rows: tuple[OptionRow, ...]
     absolute_majority: int
     elected_first_round: bool
     second_round_requested: bool
     second_round_between: tuple[str, str] | None
+    qualified: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -468,10 +475,13 @@ class MajorityJudgmentResult(TallyResult):
 class RankedResult(TallyResult):
     """`rows` hold first preferences (count, share of exprimés) with the rank the runoff gave:
     winner first, then the last round's options by votes, then the others by reverse order of
-    elimination."""
+    elimination. `tied` names the possible winners of a tie (not the options tied for last,
+    which the rounds name). `exhaustive` is False when the elimination orders were too many to
+    explore: then `tie` is True and `tied` names the possible winners found, perhaps not all."""
 
     rows: tuple[OptionRow, ...]
     rounds: tuple[RankedRound, ...]
+    exhaustive: bool = True
 
 
 def _rounded(numerator: int, denominator: int, *, decimals: int) -> float:
@@ -556,8 +566,9 @@ def result_single(
     """Elected in the first round with strictly more than half of the exprimés (exactly half is
     not enough). Otherwise, with `second_round`, the two options with the most votes go to a
     second round, as in the presidential election; if the second qualifying place is tied
-    (or three or more tie for first) nobody is picked: `tie`, and `tied` names the options
-    tied for the contested place. Without a second round the relative majority wins."""
+    (or three or more tie for first) nobody is picked: `tie`, `tied` names the options tied
+    for the contested place and `qualified` the first when it is sure of its place. Without a
+    second round the relative majority wins."""
     options = options_validate(method=VotingMethod.SINGLE, options=options)
     box = _box(VotingMethod.SINGLE, options, counts)
     exprimes = box["exprimes"]
@@ -578,9 +589,12 @@ def result_single(
     cut = rows[1].count
     if len(rows) > 2 and rows[2].count == cut:
         tied = tuple(row.key for row in rows if row.count == cut)
-        return SingleResult(**fields, winner=None, tie=True, tied=tied)
+        qualified = tuple(row.key for row in rows if row.count > cut)
+        return SingleResult(**fields, qualified=qualified, winner=None, tie=True, tied=tied)
     fields["second_round_between"] = (rows[0].key, rows[1].key)
-    return SingleResult(**fields, winner=None, tie=False, tied=())
+    return SingleResult(
+        **fields, qualified=(rows[0].key, rows[1].key), winner=None, tie=False, tied=()
+    )
 
 
 def result_approval(*, options: Sequence[str], counts: Mapping[str, int]) -> ApprovalResult:
@@ -677,17 +691,30 @@ def _mj_compare(a: Sequence[int], b: Sequence[int]) -> int:
 
 # --- Instant runoff ---------------------------------------------------------------------------
 
+# What exploring elimination orders may cost, in rankings read (one per distinct ranking and set
+# of remaining options): about half a second. Deciding instant runoff with parallel universes is
+# NP-hard; only many options with many ties for last (say 30 options, 30 one-vote ballots) come
+# near this. A 10-option count never does: it has at most 1,024 sets of remaining options.
+IRV_SEARCH_MAX_READS = 500_000
+
 
 def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedResult:
     """Instant runoff from the stored ballots (each validated again).
 
     Each round gives every non-blank ballot to its highest-ranked remaining option; a ballot
     with none left is exhausted and drops out. An option with strictly more than half of the
-    active ballots wins. Otherwise the option with the fewest votes is eliminated. A tie for
-    fewest is broken by the previous rounds, the latest first (fewest votes there goes out).
-    Options still tied go out together, in one round, when their votes added up are fewer than
-    any other option's: eliminated one by one, in any order, they would all go out before
-    anything else happened. Otherwise the count stops with `tie` and the teacher decides."""
+    active ballots wins. Otherwise the option with the fewest votes is eliminated. When several
+    tie for fewest, the count follows every elimination order ("parallel universes", as
+    pref_voting's instant_runoff_put): an option that wins in at least one is a possible
+    winner. A single possible winner wins; several are a `tie`, and `tied` names them.
+
+    The rounds shown follow one order. Options tied for fewest whose votes added up are fewer
+    than any other option's go out together, in one round: eliminated one by one, in any order,
+    they would all go out before anything else happened. At any other tie for last, the round
+    names the options in `tied_for_last`: when the outcome is the same whichever goes out, the
+    first of them in the caller's order does and the count goes on; otherwise (or when the
+    orders were too many to explore, `exhaustive` False: `tied` then names the possible winners
+    found) the count stops there, nobody eliminated."""
     options = options_validate(method=VotingMethod.RANKED, options=options)
     rankings: Counter[tuple[str, ...]] = Counter(
         tuple(ballot_validate(method=VotingMethod.RANKED, options=options, content=b)["ranking"])
@@ -698,18 +725,20 @@ def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedR
     first: Counter[str] = Counter()
     for ranking, weight in rankings.items():
         first[ranking[0]] += weight
+    search = _RunoffSearch(options, rankings)
+    possible, exhaustive = frozenset(), True
+    if exprimes:
+        try:
+            possible = search.winners(frozenset(options))
+        except _SearchTooLong:
+            possible, exhaustive = search.found, False
+    decided = exhaustive and len(possible) == 1
     remaining = list(options)
-    history: list[dict[str, int]] = []
     rounds: list[RankedRound] = []
-    winner, tied = None, ()
+    winner = None
     while exprimes:
-        votes = dict.fromkeys(remaining, 0)
-        for ranking, weight in rankings.items():
-            top = next((key for key in ranking if key in votes), None)
-            if top is not None:
-                votes[top] += weight
+        votes = search.votes(remaining)
         active = sum(votes.values())
-        history.append(votes)
         row_fields = {
             "number": len(rounds) + 1,
             "rows": _option_rows(keys=remaining, counts=votes, total=active),
@@ -721,11 +750,15 @@ def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedR
             winner = best
             rounds.append(RankedRound(**row_fields, eliminated=()))
             break
-        out, tied = _irv_to_eliminate(remaining, history)
-        rounds.append(RankedRound(**row_fields, eliminated=out))
-        if not out:
+        tied, together = _irv_last(remaining, votes)
+        if together:
+            rounds.append(RankedRound(**row_fields, eliminated=tied))
+        elif decided or (exhaustive and search.same_outcome(remaining, tied)):
+            rounds.append(RankedRound(**row_fields, eliminated=tied[:1], tied_for_last=tied))
+        else:
+            rounds.append(RankedRound(**row_fields, eliminated=(), tied_for_last=tied))
             break
-        remaining = [key for key in remaining if key not in out]
+        remaining = [key for key in remaining if key not in rounds[-1].eliminated]
     ranks = _irv_ranks(options, winner, rounds)
     rows = tuple(
         sorted(
@@ -741,6 +774,7 @@ def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedR
             key=lambda row: row.rank,
         )
     )
+    tied = () if winner else tuple(key for key in options if key in possible)
     return RankedResult(
         method=VotingMethod.RANKED,
         votants=exprimes + blancs,
@@ -751,25 +785,93 @@ def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedR
         tied=tied,
         rows=rows,
         rounds=tuple(rounds),
+        exhaustive=exhaustive,
     )
 
 
-def _irv_to_eliminate(
-    remaining: list[str], history: list[dict[str, int]]
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(who goes out this round, ()), or ((), the options tied) when the count must stop."""
-    votes = history[-1]
+def _irv_last(remaining: Sequence[str], votes: Mapping[str, int]) -> tuple[tuple[str, ...], bool]:
+    """The options tied for fewest votes, in `remaining`'s order, and whether they go out
+    together without changing anything (alone, or fewer votes added up than any other's)."""
     fewest = min(votes.values())
-    tied = [key for key in remaining if votes[key] == fewest]
-    for earlier in reversed(history[:-1]):
-        if len(tied) == 1:
-            break
-        fewest = min(earlier[key] for key in tied)
-        tied = [key for key in tied if earlier[key] == fewest]
-    others = [votes[key] for key in remaining if key not in tied]
-    if len(tied) == 1 or (others and sum(votes[key] for key in tied) < min(others)):
-        return tuple(tied), ()
-    return (), tuple(tied)
+    tied = tuple(key for key in remaining if votes[key] == fewest)
+    others = [votes[key] for key in remaining if votes[key] != fewest]
+    return tied, len(tied) == 1 or bool(others) and fewest * len(tied) < min(others)
+
+
+class _SearchTooLong(Exception):
+    """More than IRV_SEARCH_MAX_READS rankings read."""
+
+
+class _RunoffSearch:
+    """The possible winners from any set of remaining options, each set explored once (memo):
+    a set's winners are the union of its branches' over every option tied for fewest votes.
+    `found` gathers every winner met so far, all of them possible winners of any set explored
+    from (what is known when the search is cut short)."""
+
+    def __init__(self, options: Sequence[str], rankings: Mapping[tuple[str, ...], int]):
+        self.rankings = tuple(rankings.items())
+        self.order = {key: index for index, key in enumerate(options)}
+        self.memo: dict[frozenset[str], frozenset[str]] = {}
+        self.found: frozenset[str] = frozenset()
+        self.reads = 0
+
+    def votes(self, remaining: Iterable[str]) -> dict[str, int]:
+        """Each remaining option's votes: the ballots whose highest-ranked remaining option
+        it is (in `remaining`'s order)."""
+        votes = dict.fromkeys(remaining, 0)
+        for ranking, weight in self.rankings:
+            for key in ranking:
+                if key in votes:
+                    votes[key] += weight
+                    break
+        return votes
+
+    def winners(self, remaining: frozenset[str]) -> frozenset[str]:
+        known = self.memo.get(remaining)
+        if known is None:
+            known = self.memo[remaining] = self._explore(remaining)
+            self.found |= known
+        return known
+
+    def same_outcome(self, remaining: Sequence[str], tied: Sequence[str]) -> bool:
+        """Whether every option in `tied` going out leads to the same possible winners (False
+        when finding out would take too long)."""
+        try:
+            outcomes = {self.winners(frozenset(remaining) - {key}) for key in tied}
+        except _SearchTooLong:
+            return False
+        return len(outcomes) == 1
+
+    def _explore(self, remaining: frozenset[str]) -> frozenset[str]:
+        if len(remaining) == 1:
+            return remaining
+        self.reads += len(self.rankings)
+        if self.reads > IRV_SEARCH_MAX_READS:
+            raise _SearchTooLong
+        votes = self.votes(sorted(remaining, key=self.order.__getitem__))
+        ordered = sorted(votes, key=votes.__getitem__)  # fewest first, ties in option order
+        best = ordered[-1]
+        if 2 * votes[best] > sum(votes.values()):
+            return frozenset({best})
+        # The longest run of fewest-voted options whose votes added up are fewer than the next
+        # one's: whatever the order, they all go out before it (and before anything it could
+        # gain), so the winners are those without them. Saves most of the branches.
+        below, cut = 0, 0
+        for position, key in enumerate(ordered[:-1]):
+            below += votes[key]
+            if below < votes[ordered[position + 1]]:
+                cut = position + 1
+        if cut:
+            return self.winners(remaining - frozenset(ordered[:cut]))
+        fewest = votes[ordered[0]]
+        possible: frozenset[str] = frozenset()
+        for key in ordered:
+            if votes[key] != fewest:
+                break
+            branch = remaining - {key}
+            if not branch <= possible:  # its winners are among its options
+                possible |= self.winners(branch)
+        return possible
 
 
 def _irv_ranks(

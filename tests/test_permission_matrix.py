@@ -102,6 +102,8 @@ EXPECTED = {
     "classroom_votes:consultation_results":            "-   Y   -   Y   -   -   Y",
     "classroom_votes:consultation_results_csv":        "-   -   -   Y   -   -   Y",
     "classroom_votes:consultation_pv":                 "-   -   -   Y   -   -   Y",
+    # GET goes back to the results; POSTing is checked in test_second_round.
+    "classroom_votes:consultation_second_round":       "-   -   -   Y   -   -   Y",
     # Class A's open debate (pre-moderated, teacher A's) and pupil A's published argument in
     # it. A GET on a POST-only action shows its confirmation page, or goes back to the debate
     # when there is nothing to confirm; who may act on what is checked in test_debate_pages.
@@ -135,6 +137,7 @@ EXPECTED = {
     "classroom_votes_api:consultation-ballot":         "-   Y   -   -   -   -   -",
     "classroom_votes_api:consultation-participation":  "-   -   -   Y   -   -   Y",
     "classroom_votes_api:consultation-results":        "-   Y   -   Y   -   -   Y",
+    "classroom_votes_api:consultation-second-round":   "-   -   -   Y   -   -   Y",
     # Debates API (tests/classroom_votes/debates/test_debate_api.py posts): POST-only routes
     # look the debate or the argument up before answering 405 to a GET, as for consultations.
     "classroom_votes_api:debate-list":                 "-   Y   Y   Y   Y   -   Y",

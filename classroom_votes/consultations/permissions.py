@@ -52,3 +52,9 @@ def can_view_results(user, consultation: Consultation) -> bool:
     if consultation.status == ConsultationStatus.DRAFT:
         return False
     return can_view_consultation(user, consultation)
+
+
+def can_create_second_round(user, consultation: Consultation) -> bool:
+    """Organise the second round of a closed two-round vote: those who run it (the service
+    checks that its result calls for one)."""
+    return can_manage_consultation(user, consultation)

@@ -439,3 +439,30 @@ def consultation_for_page(*, pk: int) -> Consultation | None:
         .filter(pk=pk)
         .first()
     )
+
+
+# --- Rounds -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationRounds:
+    """A two-round vote's other round, seen from either: `first` when the consultation is a
+    second round, `second` when it has one (services.consultation_second_round_create)."""
+
+    first: Consultation | None
+    second: Consultation | None
+
+
+def consultation_rounds(*, consultation: Consultation) -> ConsultationRounds:
+    """One query (none for a consultation that cannot be part of two rounds)."""
+    if consultation.method != tallies.VotingMethod.SINGLE:
+        return ConsultationRounds(None, None)
+    first = second = None
+    for other in Consultation.objects.filter(
+        Q(pk=consultation.first_round_id) | Q(first_round=consultation)
+    ):
+        if other.pk == consultation.first_round_id:
+            first = other
+        else:
+            second = other
+    return ConsultationRounds(first, second)

@@ -83,7 +83,12 @@ from ..models.consultations import (
     TITLE_MAX_LENGTH,
 )
 from . import sealing
-from .permissions import can_create_consultation, can_manage_consultation
+from .permissions import (
+    can_create_consultation,
+    can_create_second_round,
+    can_manage_consultation,
+)
+from .selectors import consultation_results
 
 logger = logging.getLogger(__name__)
 
@@ -938,3 +943,133 @@ def _ballots_mix_final(*, consultation: Consultation) -> None:
             for classroom_id, content in kept
         )
     _ballot_box_shake(consultation_id=consultation.pk)
+
+
+# --- Second round -----------------------------------------------------------------------------
+#
+# A closed single-choice vote with a second round whose result names the two options that go
+# through gets its second round in one action: a new consultation, linked to it (first_round),
+# which the database allows once per first round.
+
+CONSULTATION_SECOND_ROUND_NOT_TWO_ROUND = "consultation_second_round_not_two_round"
+CONSULTATION_SECOND_ROUND_NOT_CLOSED = "consultation_second_round_not_closed"
+CONSULTATION_SECOND_ROUND_NOT_PUBLISHED = "consultation_second_round_not_published"
+CONSULTATION_SECOND_ROUND_TIED = "consultation_second_round_tied"
+CONSULTATION_SECOND_ROUND_NOT_NEEDED = "consultation_second_round_not_needed"
+CONSULTATION_SECOND_ROUND_EXISTS = "consultation_second_round_exists"
+
+SECOND_ROUND_MESSAGES = {
+    CONSULTATION_SECOND_ROUND_NOT_TWO_ROUND: _(
+        "Cette consultation n'a pas de second tour : seul un choix unique avec second tour "
+        "entre les deux premiers en prévoit un."
+    ),
+    CONSULTATION_SECOND_ROUND_NOT_CLOSED: _(
+        "Le premier tour n'est pas clos : le second tour s'organise une fois les résultats connus."
+    ),
+    CONSULTATION_SECOND_ROUND_NOT_PUBLISHED: _(
+        "Les résultats du premier tour ne sont pas publiés (trop peu de bulletins) : ils ne "
+        "désignent pas les deux options du second tour."
+    ),
+    CONSULTATION_SECOND_ROUND_TIED: _(
+        "Des options sont à égalité pour une place au second tour : à la classe de trancher "
+        "avant d'organiser le second tour."
+    ),
+    CONSULTATION_SECOND_ROUND_NOT_NEEDED: _(
+        "Il n'y a pas de second tour à organiser : une option a obtenu la majorité absolue au "
+        "premier tour, ou personne n'a exprimé de choix."
+    ),
+    CONSULTATION_SECOND_ROUND_EXISTS: _("Le second tour de cette consultation est déjà organisé."),
+}
+
+
+class SecondRoundError(ConsultationError):
+    """A second round that was not organised: nothing was stored. With
+    CONSULTATION_SECOND_ROUND_EXISTS, `existing` is the second round already organised (and
+    the API's answer carries its id as `second_round`)."""
+
+    messages = {**ConsultationError.messages, **SECOND_ROUND_MESSAGES}
+    kinds = {**ConsultationError.kinds, **dict.fromkeys(SECOND_ROUND_MESSAGES, ErrorKind.CONFLICT)}
+    existing: Consultation | None = None
+
+
+def _second_round_of(consultation: Consultation) -> Consultation | None:
+    return Consultation.objects.filter(first_round=consultation).first()
+
+
+def _second_round_exists(existing: Consultation) -> SecondRoundError:
+    error = SecondRoundError(CONSULTATION_SECOND_ROUND_EXISTS, extra={"second_round": existing.pk})
+    error.existing = existing
+    return error
+
+
+def _second_round_title(title: str) -> str:
+    """« <title> — second tour », the question cut short (…) when both would be too long."""
+    template = _("%(title)s — second tour")
+    full = str(template) % {"title": title}
+    if len(full) <= TITLE_MAX_LENGTH:
+        return full
+    room = TITLE_MAX_LENGTH - (len(full) - len(title)) - 1
+    return str(template) % {"title": title[:room].rstrip() + "…"}
+
+
+def consultation_second_round_create(*, actor, consultation: Consultation) -> Consultation:
+    """The second round of `consultation`: a draft, as consultation_create makes (the teacher
+    reviews it, then opens it), owned by `actor`, in the same classes, with the same context,
+    panels, minimum number of ballots and results visibility, the two options the first round
+    sent through (tallies.result_single's second_round_between, over all the classes; in the
+    first round's order) and the title followed by « — second tour ».
+
+    Refusals, nothing stored: CONSULTATION_NOT_ALLOWED (not one of those who run it), then
+    CONSULTATION_SECOND_ROUND_EXISTS (with the second round already organised: a double click
+    or two teachers at once, the database keeping one), _NOT_TWO_ROUND, _NOT_CLOSED,
+    _NOT_PUBLISHED, _TIED, _NOT_NEEDED, and consultation_create's own (a class archived since,
+    or no longer taught by `actor`)."""
+    if not can_create_second_round(actor, consultation):
+        raise ConsultationError(CONSULTATION_NOT_ALLOWED)
+    existing = _second_round_of(consultation)
+    if existing is not None:
+        raise _second_round_exists(existing)
+    if consultation.method != tallies.VotingMethod.SINGLE or not consultation.second_round:
+        raise SecondRoundError(CONSULTATION_SECOND_ROUND_NOT_TWO_ROUND)
+    if consultation.status != ConsultationStatus.CLOSED:
+        raise SecondRoundError(CONSULTATION_SECOND_ROUND_NOT_CLOSED)
+    results = consultation_results(consultation=consultation)
+    if not results.published:
+        raise SecondRoundError(CONSULTATION_SECOND_ROUND_NOT_PUBLISHED)
+    if results.result.tie:
+        raise SecondRoundError(CONSULTATION_SECOND_ROUND_TIED)
+    if not results.result.second_round_between:
+        raise SecondRoundError(CONSULTATION_SECOND_ROUND_NOT_NEEDED)
+    qualified = set(results.result.second_round_between)
+    options = [
+        {"key": option.key, "label": option.label, "description": option.description}
+        for option in consultation.options.all()
+        if option.key in qualified
+    ]
+    sources = [
+        {"panel": source.panel, "title": source.title, "url": source.url, "summary": source.summary}
+        for source in consultation.sources.all()
+    ]
+    try:
+        with transaction.atomic():
+            second = consultation_create(
+                owner=actor,
+                classrooms=list(consultation.classrooms.all()),
+                title=_second_round_title(consultation.title),
+                context=consultation.context,
+                method=consultation.method,
+                options=options,
+                sources=sources,
+                min_ballots=consultation.min_ballots,
+                results_visibility=consultation.results_visibility,
+            )
+            second.first_round = consultation
+            second.save(update_fields=["first_round"])
+    except IntegrityError:
+        # Another request organised it meanwhile: the one-to-one refused this one.
+        existing = _second_round_of(consultation)
+        if existing is None:
+            raise
+        raise _second_round_exists(existing) from None
+    logger.info("consultation %s: second round %s organised", consultation.pk, second.pk)
+    return second

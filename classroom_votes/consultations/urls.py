@@ -16,6 +16,7 @@ one_consultation = [
     path("clore/", views.consultation_close, name="consultation_close"),
     path("resultats/", views.consultation_results_page, name="consultation_results"),
     path("resultats.csv", views.consultation_results_csv, name="consultation_results_csv"),
+    path("second-tour/", views.consultation_second_round, name="consultation_second_round"),
     path(
         "classes/<int:classroom_pk>/proces-verbal/",
         views.consultation_pv_page,

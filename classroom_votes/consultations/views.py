@@ -37,6 +37,7 @@ from ..pages import confirm_then_act
 from . import services
 from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
 from .permissions import (
+    can_create_second_round,
     can_manage_consultation,
     can_view_consultation,
     can_view_participation,
@@ -49,6 +50,7 @@ from .selectors import (
     consultation_participation,
     consultation_pv,
     consultation_results,
+    consultation_rounds,
     consultations_for_manager,
     consultations_for_pupil,
     national_questions_runnable,
@@ -166,6 +168,7 @@ def _detail_response(request, consultation, *, form=None, error=None, status=200
         "manager": manager,
         "error": error,
         "status_choices": ConsultationStatus,
+        **_rounds_context(request, consultation),
     }
     if manager:
         context.update(_participation_context(consultation))
@@ -367,12 +370,21 @@ def _result_rows(consultation, result):
     ]
 
 
+def _names(labels) -> str:
+    """Labels as a sentence lists them: « A », « A et B », « A, B et C »."""
+    labels = list(labels)
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(names)s et %(last)s") % {"names": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
 def _results_context(request, consultation):
     classrooms = _classrooms_shown(request, consultation)
     classroom = _classroom_param(request, classrooms)
     results = consultation_results(consultation=consultation, classroom=classroom)
     labels = consultation.option_labels()
     result = results.result
+    rounds = _rounds_context(request, consultation)
     context = {
         "consultation": consultation,
         "classroom": classroom,
@@ -380,6 +392,16 @@ def _results_context(request, consultation):
         "manager": can_manage_consultation(request.user, consultation),
         "classrooms": classrooms,
         "grades": tallies.Grade.choices,
+        # Over all the classes, as the service decides (it checks all this again).
+        "second_round_organisable": (
+            classroom is None
+            and result is not None
+            and consultation.status == ConsultationStatus.CLOSED
+            and getattr(result, "second_round_between", None) is not None
+            and not rounds["second_round_exists"]
+            and can_create_second_round(request.user, consultation)
+        ),
+        **rounds,
     }
     if result is not None:
         context.update(
@@ -387,6 +409,13 @@ def _results_context(request, consultation):
                 "rows": _result_rows(consultation, result),
                 "winner_label": labels.get(result.winner) if result.winner else None,
                 "tied_labels": [labels.get(key, key) for key in result.tied],
+                "tied_names": _names(labels.get(key, key) for key in result.tied),
+                "qualified_names": _names(
+                    labels.get(key, key) for key in getattr(result, "qualified", ())
+                ),
+                "tie_for_last_settled": any(
+                    r.tied_for_last and r.eliminated for r in getattr(result, "rounds", ())
+                ),
                 "second_round_labels": [
                     labels.get(key, key)
                     for key in (getattr(result, "second_round_between", None) or ())
@@ -399,6 +428,7 @@ def _results_context(request, consultation):
                             for row in r.rows
                         ],
                         "eliminated": [labels.get(key, key) for key in r.eliminated],
+                        "tied_for_last": _names(labels.get(key, key) for key in r.tied_for_last),
                         "active": r.active,
                         "exhausted": r.exhausted,
                     }
@@ -407,6 +437,48 @@ def _results_context(request, consultation):
             }
         )
     return context
+
+
+def _rounds_context(request, consultation) -> dict:
+    """The other round of a two-round vote, each when the user may see it."""
+    rounds = consultation_rounds(consultation=consultation)
+
+    def shown(other):
+        return other if other is not None and can_view_consultation(request.user, other) else None
+
+    return {
+        "first_round": shown(rounds.first),
+        "second_round": shown(rounds.second),
+        "second_round_exists": rounds.second is not None,
+    }
+
+
+@signed_in
+def consultation_second_round(request, pk):
+    """Organise the second round (POST, from the results page), then go to it; a GET goes back
+    to the results. When it is already organised, go to it all the same."""
+    consultation = _managed(request, pk)
+    if request.method != "POST":
+        return redirect("classroom_votes:consultation_results", pk=pk)
+    try:
+        second = services.consultation_second_round_create(
+            actor=request.user, consultation=consultation
+        )
+    except services.ConsultationError as error:
+        existing = getattr(error, "existing", None)
+        if existing is not None:
+            messages.info(request, error.message)
+            return redirect(existing)
+        messages.error(request, error.message)
+        return redirect("classroom_votes:consultation_results", pk=pk)
+    messages.success(
+        request,
+        _(
+            "Le second tour est créé, avec les deux options qualifiées. Relisez-le, puis "
+            "ouvrez le vote quand la classe est prête."
+        ),
+    )
+    return redirect(second)
 
 
 @signed_in
@@ -432,20 +504,31 @@ def consultation_pv_page(request, pk, classroom_pk):
     if link is None:
         raise Http404
     pv = consultation_pv(consultation=consultation, classroom=link.classroom)
+    rounds = consultation_rounds(consultation=consultation)
+    context = {"consultation": consultation, **_pv_context(pv), "second_round": rounds.second}
+    if rounds.first is not None:
+        # A second round's procès-verbal records the first round's count before its own; its
+        # classes are the first round's.
+        first_pv = consultation_pv(consultation=rounds.first, classroom=link.classroom)
+        context.update(
+            {
+                "first_round": rounds.first,
+                "first": _pv_context(first_pv),
+                "qualified_names": _names(option.label for option in consultation.options.all()),
+            }
+        )
+    return TemplateResponse(request, "classroom_votes/consultations/consultation_pv.html", context)
+
+
+def _pv_context(pv) -> dict:
     grade_labels = dict(tallies.Grade.choices)
-    return TemplateResponse(
-        request,
-        "classroom_votes/consultations/consultation_pv.html",
-        {
-            "consultation": consultation,
-            "pv": pv,
-            "reason_message": RESULTS_MESSAGES.get(pv.reason, ""),
-            "rows": [
-                {**row.__dict__, "mention_label": grade_labels.get(row.mention, "")}
-                for row in pv.rows
-            ],
-        },
-    )
+    return {
+        "pv": pv,
+        "reason_message": RESULTS_MESSAGES.get(pv.reason, ""),
+        "rows": [
+            {**row.__dict__, "mention_label": grade_labels.get(row.mention, "")} for row in pv.rows
+        ],
+    }
 
 
 def _csv_rows(consultation, scopes):

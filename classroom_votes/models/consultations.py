@@ -117,6 +117,18 @@ class Consultation(models.Model):
         blank=True,
         related_name="consultations",
     )
+    # Set on a second round (services.consultation_second_round_create). One-to-one: the
+    # database refuses a second second round of the same first round (a double click, two
+    # teachers at once). PROTECT: a second round's procès-verbal records the first round too.
+    first_round = models.OneToOneField(
+        "self",
+        verbose_name=_("premier tour"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="second_round_consultation",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

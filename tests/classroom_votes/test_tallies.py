@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from classroom_votes import tallies
 from classroom_votes.tallies import (
     BALLOT_BLANK_NOT_ALLOWED,
     BALLOT_DUPLICATE_OPTION,
@@ -205,19 +206,20 @@ def test_result_single_tie_for_second_place_leaves_it_to_the_teacher():
 
     assert result.second_round_between is None
     assert (result.winner, result.tie, result.tied) == (None, True, ("b", "c"))
+    assert result.qualified == ("a",)  # a is sure of its place: only the second is open
 
 
 def test_result_single_three_tied_for_first_leaves_it_to_the_teacher():
     result = result_single(options=ABC, counts={"a": 2, "b": 2, "c": 2}, second_round=True)
 
     assert result.second_round_between is None
-    assert (result.tie, result.tied) == (True, ("a", "b", "c"))
+    assert (result.tie, result.tied, result.qualified) == (True, ("a", "b", "c"), ())
 
 
 def test_result_single_two_tied_for_first_both_go_to_second_round():
     result = result_single(options=ABC, counts={"a": 1, "b": 3, "c": 3}, second_round=True)
 
-    assert result.second_round_between == ("b", "c")
+    assert result.second_round_between == result.qualified == ("b", "c")
     assert result.tie is False
 
 
@@ -415,31 +417,148 @@ def test_result_ranked_majority_is_of_ballots_still_in_play():
     assert result.winner == "a"  # 4 of 7 active ballots, though only 4 of 9 exprimés
 
 
-def test_result_ranked_tie_for_last_broken_by_the_previous_round():
-    # Round 2 ties b and c on 5; in round 1 b had 4 and c 5, so b goes and c wins.
+def eliminations(result) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each round's (eliminated, tied_for_last)."""
+    return [(played.eliminated, played.tied_for_last) for played in result.rounds]
+
+
+def test_result_ranked_reference_tie_for_last_that_changes_nothing():
+    # Options 0-4, one ballot each, best first. First preferences: 0, 1, 2 one each, 3 and 4
+    # two each: 0, 1 and 2 tie for last (3 votes together, not fewer than 2). Every order:
+    # - 0 out: 1 has 2, 2 alone last goes to 4 (3), then 1 and 3 tie on 2: 1 out gives 4 five
+    #   votes; 3 out gives 1 three and 4 four of 7, a majority.
+    # - 1 out: 4 has 3; 0 and 2 tie on 1: either goes to 4 (4 of 7).
+    # - 2 out: 4 has 3; 1 and 0 tie on 1: 1 out gives 4 four; 0 out gives 1 two, then 1 and 3
+    #   tie on 2, and either way 4 ends with a majority as above.
+    # 4 wins in every universe: the tie did not change the winner.
+    profile = [[1, 4, 0, 2, 3], [0, 1, 4, 2, 3], [4, 0, 1, 3, 2], [4, 3, 2, 0, 1]]
+    profile += [[2, 4, 0, 1, 3], [3, 2, 1, 4, 0], [3, 4, 0, 2, 1]]
+    options = ["0", "1", "2", "3", "4"]
+    ballots = [{"ranking": [str(key) for key in order]} for order in profile]
+
+    result = result_ranked(options=options, ballots=ballots)
+
+    assert (result.winner, result.tie, result.tied, result.exhaustive) == ("4", False, (), True)
+    # The rounds shown follow one universe: the first tied option in the options' order goes.
+    assert eliminations(result) == [
+        (("0",), ("0", "1", "2")),
+        (("2",), ()),
+        (("1",), ("1", "3")),
+        ((), ()),
+    ]
+    assert [(row.key, row.count) for row in result.rounds[-1].rows] == [("4", 5), ("3", 2)]
+
+
+def test_result_ranked_tie_for_last_that_changes_the_winner_is_a_tie():
+    # d goes first (1 vote). Round 2 ties b and c on 5 (10 together, not fewer than a's 7).
+    # b out: c gets b's 4 ballots, 9 against 7 (d's ballot is exhausted). c out: b gets c's 5
+    # ballots, 10 against 7. Either may win: the count stops on the tie. (That b had fewer
+    # votes in round 1 decides nothing: parallel universes do not look back.)
     ballots = ranked((["a"], 7), (["b", "c"], 4), (["c", "b"], 5), (["d", "b"], 1))
 
     result = result_ranked(options=["a", "b", "c", "d"], ballots=ballots)
 
-    assert [played.eliminated for played in result.rounds] == [("d",), ("b",), ()]
+    assert (result.winner, result.tie, result.tied) == (None, True, ("b", "c"))
+    assert eliminations(result) == [(("d",), ()), ((), ("b", "c"))]
     assert [(row.key, row.count) for row in result.rounds[1].rows] == [
         ("a", 7),
         ("b", 5),
         ("c", 5),
     ]
-    assert [(row.key, row.count) for row in result.rounds[2].rows] == [("c", 9), ("a", 7)]
-    assert result.rounds[2].exhausted == 1
-    assert result.winner == "c"
+
+
+def test_result_ranked_tie_names_the_possible_winners_not_the_options_tied_for_last():
+    # x and y tie for last on 2 (4 together, not fewer than 3).
+    # x out: a has 5, b 3, y 2; y out (its ballots' x is gone: exhausted): a 5 of 8, a wins.
+    # y out: x has 4, a and b tie on 3; either out, its ballots exhaust: x 4 of 7 wins.
+    ballots = ranked((["a"], 3), (["b"], 3), (["x", "a"], 2), (["y", "x"], 2))
+
+    result = result_ranked(options=["a", "b", "x", "y"], ballots=ballots)
+
+    assert (result.winner, result.tie, result.tied) == (None, True, ("a", "x"))
+    assert eliminations(result) == [((), ("x", "y"))]
+
+
+def test_result_ranked_cycle_of_three_with_equal_first_preferences():
+    # a > b > c, b > c > a, c > a > b: whichever goes out first hands its ballot to the next
+    # in the cycle, who then has 2 of 3. Each option wins in one universe.
+    ballots = ranked((["a", "b", "c"], 1), (["b", "c", "a"], 1), (["c", "a", "b"], 1))
+
+    result = result_ranked(options=ABC, ballots=ballots)
+
+    assert (result.winner, result.tie, result.tied) == (None, True, ("a", "b", "c"))
+    assert eliminations(result) == [((), ("a", "b", "c"))]
+    assert [row.rank for row in result.rows] == [1, 1, 1]
+
+
+def test_result_ranked_unanimous():
+    result = result_ranked(options=ABC, ballots=ranked((["b", "a", "c"], 5)))
+
+    assert (result.winner, result.tie) == ("b", False)
+    assert eliminations(result) == [((), ())]
+    assert [(row.key, row.count, row.percentage) for row in result.rounds[0].rows] == [
+        ("b", 5, 100.0),
+        ("a", 0, 0.0),
+        ("c", 0, 0.0),
+    ]
+
+
+def test_result_ranked_single_ballot():
+    result = result_ranked(options=ABC, ballots=ranked((["c"], 1)))
+
+    assert (result.votants, result.exprimes, result.winner, result.tie) == (1, 1, "c", False)
+    assert len(result.rounds) == 1
+
+
+def test_result_ranked_partial_rankings_tie_for_last_and_exhausted_ballots():
+    # First preferences: d 2, a, b and c one each (3 together, not fewer than 2): a tie.
+    # a out (exhausted): b and c tie on 1; b out (exhausted): d 2 of 3 active; c out: d 3.
+    # b out (exhausted): a and c tie on 1; a out: d 2 of 3; c out: d 3 of 4.
+    # c out: its ballot goes to d, 3 of 5. d wins in every universe, the last shown with 2
+    # of 3 active ballots, though only 2 of 5 exprimés.
+    ballots = ranked((["c", "d"], 1), (["d", "b"], 1), (["b"], 1), (["a"], 1), (["d", "a"], 1))
+
+    result = result_ranked(options=["a", "b", "c", "d"], ballots=ballots)
+
+    assert (result.winner, result.tie) == ("d", False)
+    assert eliminations(result) == [(("a",), ("a", "b", "c")), (("b",), ("b", "c")), ((), ())]
+    last = result.rounds[-1]
+    assert (last.active, last.exhausted) == (3, 2)
+    assert [(row.key, row.count) for row in last.rows] == [("d", 2), ("c", 1)]
 
 
 def test_result_ranked_unbreakable_tie_for_last_stops_the_count():
+    # b out: c has 6 against 4; c out: b has 6. Both can win.
     ballots = ranked((["a"], 4), (["b", "c"], 3), (["c", "b"], 3))
 
     result = result_ranked(options=ABC, ballots=ballots)
 
     assert (result.winner, result.tie, result.tied) == (None, True, ("b", "c"))
-    assert len(result.rounds) == 1
-    assert result.rounds[0].eliminated == ()
+    assert eliminations(result) == [((), ("b", "c"))]
+
+
+def test_result_ranked_ten_options_every_universe_explored():
+    # Ten ballots, each option first once, the others following in a cycle: every option wins
+    # in some universe (the last two standing split the ballots evenly otherwise).
+    options = [f"o{n}" for n in range(10)]
+    ballots = [{"ranking": options[n:] + options[:n]} for n in range(10)]
+
+    result = result_ranked(options=options, ballots=ballots)
+
+    assert result.exhaustive is True
+    assert (result.winner, result.tie, result.tied) == (None, True, tuple(options))
+
+
+def test_result_ranked_too_many_orders_names_the_possible_winners_found(monkeypatch):
+    monkeypatch.setattr(tallies, "IRV_SEARCH_MAX_READS", 10)
+    ballots = ranked((["a", "b", "c"], 1), (["b", "c", "a"], 1), (["c", "a", "b"], 1))
+
+    result = result_ranked(options=ABC, ballots=ballots)
+
+    assert result.exhaustive is False
+    assert result.tie is True and result.winner is None
+    assert result.tied and set(result.tied) <= {"a", "b", "c"}
+    assert eliminations(result) == [((), ("a", "b", "c"))]
 
 
 def test_result_ranked_options_without_votes_go_out_together():
@@ -779,6 +898,15 @@ def test_property_single_outcome_follows_the_rules(box, second_round):
         first, second = (rows_by_key(result)[key].count for key in result.second_round_between)
         assert [first, second] == counts[:2]
         assert len(counts) == 2 or counts[2] < second
+        assert result.qualified == result.second_round_between
+    if result.tie and second_round and result.exprimes:
+        # The qualified are ahead of every tied option, and the places add up to two.
+        qualified = [rows_by_key(result)[key].count for key in result.qualified]
+        tied = [rows_by_key(result)[key].count for key in result.tied]
+        assert len(qualified) < 2 < len(qualified) + len(tied)
+        assert all(count > max(tied) for count in qualified)
+    if result.elected_first_round or not second_round:
+        assert result.qualified == ()
     assert not (result.winner and result.tie)
     assert result.second_round_between is None or second_round
 
@@ -835,6 +963,12 @@ def test_property_ranked_rounds_are_consistent(box):
         in_play = {row.key for row in played.rows}
         assert not in_play & seen_out
         seen_out |= set(played.eliminated)
+        if played.tied_for_last:
+            fewest = min(row.count for row in played.rows)
+            assert {row.key for row in played.rows if row.count == fewest} == set(
+                played.tied_for_last
+            )
+            assert played.eliminated in ((), played.tied_for_last[:1])
     if result.winner:
         last = result.rounds[-1]
         assert 2 * rows_by_key(last)[result.winner].count > last.active
@@ -897,3 +1031,45 @@ def test_property_ranked_agrees_with_plain_irv_without_ties_for_last(box):
 
     if expected is not None:
         assert result.winner == expected
+
+
+def irv_put_brute_force(remaining: frozenset[str], rankings: list[list[str]]) -> frozenset[str]:
+    """Instant runoff with parallel universes, by the definition (pref_voting's
+    instant_runoff_put): no majority shortcut, no memo, no batch. Eliminate one of the options
+    with the fewest first preferences among those remaining, each in its own universe, until
+    one option is left; the winners are every universe's last option."""
+    if len(remaining) == 1:
+        return remaining
+    tops = [next((key for key in ranking if key in remaining), None) for ranking in rankings]
+    votes = {key: tops.count(key) for key in remaining}
+    fewest = min(votes.values())
+    return frozenset().union(
+        *(
+            irv_put_brute_force(remaining - {key}, rankings)
+            for key in remaining
+            if votes[key] == fewest
+        )
+    )
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(box=ballot_boxes(VotingMethod.RANKED, max_ballots=12))
+def test_property_ranked_winners_are_those_of_every_elimination_order(box):
+    options, ballots = box
+    rankings = [b["ranking"] for b in ballots if b["ranking"]]
+
+    result = result_ranked(options=options, ballots=ballots)
+
+    if not rankings:
+        assert (result.winner, result.tie, result.tied) == (None, False, ())
+        return
+    expected = irv_put_brute_force(frozenset(options), rankings)
+    assert result.exhaustive
+    if len(expected) == 1:
+        assert (result.winner, result.tie, result.tied) == (*expected, False, ())
+    else:
+        assert (result.winner, result.tie) == (None, True)
+        assert result.tied == tuple(key for key in options if key in expected)
+    # The rounds shown stop on a tie for last only when it changes the outcome.
+    last = result.rounds[-1]
+    assert bool(last.tied_for_last and not last.eliminated) == result.tie

@@ -482,6 +482,7 @@ def test_schema_lists_every_endpoint(client, db):
         "/api/consultations/{id}/ballot/",
         "/api/consultations/{id}/participation/",
         "/api/consultations/{id}/results/",
+        "/api/consultations/{id}/second-round/",
         "/api/debates/",
         "/api/debates/{id}/",
         "/api/debates/{id}/close/",

@@ -108,6 +108,14 @@ class ConsultationSerializer(serializers.Serializer):
     can_vote = serializers.BooleanField(
         allow_null=True, help_text=_("Élèves : peut voter maintenant. Null pour les autres.")
     )
+    first_round = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Pour un second tour, la consultation du premier tour (si vous la voyez)."),
+    )
+    second_round_consultation = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("La consultation du second tour, une fois organisé (si vous la voyez)."),
+    )
 
 
 class OptionInputSerializer(serializers.Serializer):
@@ -234,6 +242,14 @@ class RankedRoundSerializer(serializers.Serializer):
     active = serializers.IntegerField()
     exhausted = serializers.IntegerField()
     eliminated = serializers.ListField(child=serializers.CharField())
+    tied_for_last = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Les options à égalité pour la dernière place quand il a fallu en choisir une : "
+            "une seule est éliminée si l'issue est la même quel que soit le choix, aucune "
+            "sinon (le dépouillement s'arrête)."
+        ),
+    )
 
 
 class ResultDetailsSerializer(serializers.Serializer):
@@ -247,8 +263,24 @@ class ResultDetailsSerializer(serializers.Serializer):
     second_round_between = serializers.ListField(
         child=serializers.CharField(), allow_null=True, required=False, help_text="single"
     )
+    qualified = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "single : les options sûres d'être au second tour (une seule quand la seconde place "
+            "est à égalité)."
+        ),
+    )
     tie_break_used = serializers.BooleanField(required=False, help_text="majority_judgment")
     rounds = RankedRoundSerializer(many=True, required=False, help_text="ranked")
+    exhaustive = serializers.BooleanField(
+        required=False,
+        help_text=_(
+            "ranked : tous les ordres d'élimination possibles en cas d'égalité pour la "
+            "dernière place ont été suivis ; faux, `tied` ne nomme que les gagnants possibles "
+            "trouvés."
+        ),
+    )
 
 
 class TallyResultSerializer(serializers.Serializer):
@@ -258,7 +290,13 @@ class TallyResultSerializer(serializers.Serializer):
     exprimes = serializers.IntegerField()
     winner = serializers.CharField(allow_null=True)
     tie = serializers.BooleanField()
-    tied = serializers.ListField(child=serializers.CharField())
+    tied = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "En cas d'égalité, les options concernées ; en vote par classement, celles qui "
+            "peuvent l'emporter."
+        ),
+    )
     rows = ResultRowSerializer(many=True)
     details = ResultDetailsSerializer()
 
@@ -285,8 +323,11 @@ def consultation_entry(
     classes,
     has_voted: bool | None,
     can_vote: bool | None,
+    first_round: Consultation | None = None,
+    second_round: Consultation | None = None,
 ) -> dict:
-    """The detail of a consultation (prefetch `options` and `sources`)."""
+    """The detail of a consultation (prefetch `options` and `sources`), with the other round
+    of a two-round vote when the user sees it."""
     fixed = FIXED_ANSWERS.get(consultation.method)
     if fixed is not None:
         options = [
@@ -324,6 +365,8 @@ def consultation_entry(
         "classes": classes,
         "has_voted": has_voted,
         "can_vote": can_vote,
+        "first_round": first_round.pk if first_round else None,
+        "second_round_consultation": second_round.pk if second_round else None,
     }
 
 

@@ -24,6 +24,7 @@ from classroom_votes.components import NOT_A_PUPIL, component_classes_for
 from classroom_votes.consultations import services
 from classroom_votes.consultations.permissions import (
     can_create_consultation,
+    can_create_second_round,
     can_manage_consultation,
     can_view_consultation,
     can_view_participation,
@@ -33,6 +34,7 @@ from classroom_votes.consultations.permissions import (
 from classroom_votes.consultations.selectors import (
     consultation_participation,
     consultation_results,
+    consultation_rounds,
     consultations_visible_to,
 )
 from classroom_votes.models import Consultation, Participation
@@ -63,6 +65,7 @@ class ConsultationAccess(ComponentAccess):
         "open": (can_manage_classrooms, ROLE_REFUSED),
         "close": (can_manage_classrooms, ROLE_REFUSED),
         "participation": (can_manage_classrooms, ROLE_REFUSED),
+        "second_round": (can_manage_classrooms, ROLE_REFUSED),
     }
     object_rules = {
         "retrieve": (can_view_consultation, services.CONSULTATION_NOT_ALLOWED),
@@ -70,6 +73,7 @@ class ConsultationAccess(ComponentAccess):
         "close": (can_manage_consultation, services.CONSULTATION_NOT_ALLOWED),
         "participation": (can_view_participation, services.CONSULTATION_NOT_ALLOWED),
         "results": (can_view_results, services.CONSULTATION_NOT_ALLOWED),
+        "second_round": (can_create_second_round, services.CONSULTATION_NOT_ALLOWED),
     }
 
 
@@ -127,6 +131,7 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comp
         manager = can_manage_consultation(user, consultation)
         classes = component_classes_for(user, consultation, manager=manager)
         pupil = is_pupil_account(user)
+        rounds = consultation_rounds(consultation=consultation)
         entry = consultation_entry(
             consultation,
             phase=consultation.phase(now=timezone.now()),
@@ -137,6 +142,11 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comp
                 else None
             ),
             can_vote=can_vote(user, consultation) if pupil else None,
+            **{
+                name: other
+                for name, other in (("first_round", rounds.first), ("second_round", rounds.second))
+                if other is not None and can_view_consultation(user, other)
+            },
         )
         return ConsultationSerializer(entry).data
 
@@ -173,6 +183,28 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comp
     def close(self, request, pk=None):
         consultation = services.consultation_close(consultation=self.get_object(), by=request.user)
         return Response(self._detail(consultation))
+
+    @extend_schema(
+        summary=_("Organiser le second tour"),
+        description=_(
+            "Pour un choix unique avec second tour, clos, dont le résultat (toutes classes "
+            "réunies) qualifie deux options : crée le second tour en brouillon, dans les mêmes "
+            "classes, avec les mêmes panneaux et réglages et ces deux options seulement, et "
+            "répond 201 avec son détail. 409 : pas de second tour prévu, vote pas clos, "
+            "résultats non publiés, égalité pour une place qualificative, élu au premier tour, "
+            "ou second tour déjà organisé (`second_round` donne alors son identifiant)."
+        ),
+        parameters=[ID_PARAMETER],
+        request=None,
+        responses={201: ConsultationSerializer, 409: STATE_CONFLICT},
+    )
+    @action(detail=True, methods=["post"], url_path="second-round")
+    def second_round(self, request, pk=None):
+        second = services.consultation_second_round_create(
+            actor=request.user, consultation=self.get_object()
+        )
+        created = self.get_queryset().get(pk=second.pk)
+        return Response(self._detail(created), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Voter"),

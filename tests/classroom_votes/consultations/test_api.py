@@ -87,6 +87,8 @@ ENDPOINTS = [
     ("get",  "{c}/participation/",          None,     "401 403 403 200 404 403 200"),
     ("get",  "{c}/results/",                None,     "401 200 404 200 404 403 200"),
     ("get",  "{c}/results/?classroom={k}",  None,     "401 200 404 200 404 403 200"),
+    # An open yes/no vote: no second round for anyone who may ask (tests in test_second_round).
+    ("post", "{c}/second-round/",           None,     "401 403 403 409 404 403 409"),
 ]
 # fmt: on
 CASES = role_cases(ENDPOINTS)

@@ -377,7 +377,7 @@ def test_results_after_close_with_numbers_and_accessible_table(classroom):
     consultation_close(consultation=consultation, by=classroom.teachers.get())
     page = pupil_client.get(page_url("consultation_results", consultation))
     assert page.status_code == 200
-    assert "<caption>" in page.text
+    assert '<caption id="results-caption">' in page.text
     assert '<th scope="row">Pour</th>' in page.text
     assert "<td>4</td>\n            <td>66,7 %</td>" in page.text
     assert "En tête : Pour" in page.text
@@ -404,7 +404,7 @@ def test_results_page_renders_every_method(classroom, method):
     consultation_close(consultation=consultation, by=classroom.teachers.get())
     page = page_client_for(pupils[0]).get(page_url("consultation_results", consultation))
     assert page.status_code == 200
-    assert "<caption>" in page.text
+    assert '<caption id="results-caption">' in page.text
     assert "Votants" in page.text
 
 
