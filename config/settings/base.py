@@ -96,6 +96,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request's first query, and replaced if the database
+# restarted or dropped it meanwhile: a restart costs no request an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A first run on SQLite: wait for a lock rather than fail under the dev server's threads.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
