@@ -164,23 +164,27 @@ if HTMX_DIR.is_dir():
     STATICFILES_DIRS.append(("htmx", HTMX_DIR))
 
 REDIS_URL = env("REDIS_URL", default="")
+# The cache fails open: while Redis is unreachable a read misses and a write is dropped (and
+# logged), so that no request fails for it; each of the cache's users says in README.md
+# ("Pannes") what it does then. An unreachable Redis costs a request a second at most.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hemicycle"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read on every request: from Redis when there is one, written through to the
-# database so that none is lost when Redis restarts (school.services deletes both copies).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# database so that none is lost when Redis restarts or is unreachable (config.sessions: the
+# cached copy lives a few minutes at most). school.services deletes both copies.
+SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+HEMICYCLE_SESSION_CACHE_SECONDS = env.int("HEMICYCLE_SESSION_CACHE_SECONDS", default=300)
 
 # Celery: Redis is the broker in production; the database stays the system of record.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
