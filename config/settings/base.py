@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# An upload committed while the broker was unreachable is still pending (courses.services.h5p).
+CELERY_BEAT_SCHEDULE["h5p-packages-requeue"] = {
+    "task": "courses.tasks.h5p_packages_requeue",
+    "schedule": 600.0,
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Hémicycle"
