@@ -296,7 +296,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "filters": {"requests": {"()": "config.log_filters.RequestLogFilter"}},
+    "filters": {
+        "requests": {"()": "config.log_filters.RequestLogFilter"},
+        "without_traceback": {"()": "config.log_filters.WithoutTracebackFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -306,6 +309,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The cache failing open: one line per miss while Redis is unreachable.
+        "django_redis.cache": {"filters": ["without_traceback"]},
     },
 }
 
