@@ -33,3 +33,16 @@ class RequestLogFilter(logging.Filter):
             record.msg = "server error %s %s %s"
             record.args = (status, method, _route(request))
         return True
+
+
+class WithoutTracebackFilter(logging.Filter):
+    """A record's exception in its message, without the traceback. For django_redis's
+    "Exception ignored" (the cache failing open, settings.CACHES): while Redis is unreachable,
+    every request logs one or more, and a traceback each would bury everything else."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            record.msg, record.args = "%s: %s", (record.getMessage(), record.exc_info[1])
+            record.exc_info = None
+            record.exc_text = None
+        return True

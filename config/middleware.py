@@ -40,7 +40,7 @@ def _body_limit(view_func) -> int:
     return limit or settings.HEMICYCLE_API_MAX_BODY_BYTES
 
 
-def _refusal(request, error: RequestError) -> HttpResponse:
+def api_refusal(request, error: RequestError) -> HttpResponse:
     """The API's error body, written as DRF writes it (config.api_errors)."""
     request.refusal_code = error.code  # for the log line (config.log_filters)
     body = JSONRenderer().render(error.body())
@@ -68,9 +68,9 @@ class ApiBodyGuardMiddleware:
             length = 0  # Django reads no body then
         limit = _body_limit(view_func)
         if length > limit:
-            return _refusal(request, RequestError(BODY_TOO_LARGE, max=limit))
+            return api_refusal(request, RequestError(BODY_TOO_LARGE, max=limit))
         if length and "json" in request.content_type:
             max_depth = settings.HEMICYCLE_API_MAX_JSON_DEPTH
             if json_depth(request.body) > max_depth:
-                return _refusal(request, RequestError(BODY_TOO_DEEP, max=max_depth))
+                return api_refusal(request, RequestError(BODY_TOO_DEEP, max=max_depth))
         return None

@@ -11,6 +11,9 @@ from school.forms import EmailLoginForm
 
 from .api import api_router
 
+# A database that cannot be reached answers 503 (to be sent again), anything else 500.
+handler500 = "config.error_views.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -16,3 +16,16 @@ def h5p_package_process(package_id: int):
     from .services import h5p_package_process as process
 
     process(package_id=package_id)
+
+
+@shared_task(ignore_result=True)
+def h5p_packages_requeue() -> int:
+    """Run by beat: hand every package still pending to a worker again, in case its own task
+    never left (the broker was unreachable when the upload was committed). A package queued twice
+    is checked once: the service leaves alone a package that is no longer pending."""
+    from .selectors import h5p_packages_pending_ids
+
+    pending = h5p_packages_pending_ids()
+    for package_id in pending:
+        h5p_package_process.delay(package_id)
+    return len(pending)

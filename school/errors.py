@@ -30,6 +30,7 @@ class ErrorKind(StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED = "unsupported"  # a body of a media type the address does not read
     RATE_LIMITED = "rate_limited"  # too much too fast: try again later (Retry-After)
+    UNAVAILABLE = "unavailable"  # a service the site needs failed for a moment: send it again
 
 
 HTTP_STATUS: Mapping[ErrorKind, int] = {
@@ -43,6 +44,7 @@ HTTP_STATUS: Mapping[ErrorKind, int] = {
     ErrorKind.TOO_LARGE: 413,
     ErrorKind.UNSUPPORTED: 415,
     ErrorKind.RATE_LIMITED: 429,
+    ErrorKind.UNAVAILABLE: 503,
 }
 
 
@@ -50,7 +52,7 @@ class DomainError(Exception):
     """A refusal: nothing was stored. Subclasses declare `messages` (code → French text, which
     may take %(name)s parameters) and `kinds` (code → ErrorKind; `default_kind` otherwise).
     `extra` holds what the answer carries besides the code and message (the field at fault, the
-    index of a statement); `retry_after` (seconds) goes with RATE_LIMITED."""
+    index of a statement); `retry_after` (seconds) goes with RATE_LIMITED and UNAVAILABLE."""
 
     messages: ClassVar[Mapping[str, Any]] = {}
     kinds: ClassVar[Mapping[str, ErrorKind]] = {}
@@ -100,6 +102,7 @@ ROLE_REFUSED = "role_refused"
 NOT_FOUND = "not_found"
 METHOD_NOT_ALLOWED = "method_not_allowed"
 THROTTLED = "throttled"
+SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class RequestError(DomainError):
@@ -123,6 +126,9 @@ class RequestError(DomainError):
         NOT_FOUND: _("Il n'y a rien à cette adresse, ou rien que ce compte puisse voir."),
         METHOD_NOT_ALLOWED: _("La méthode %(method)s n'est pas acceptée à cette adresse."),
         THROTTLED: _("Trop de requêtes en peu de temps : réessayez dans %(seconds)s s."),
+        SERVICE_UNAVAILABLE: _(
+            "Le service est momentanément indisponible : réessayez dans quelques secondes."
+        ),
     }
     kinds = {
         BODY_TOO_LARGE: ErrorKind.TOO_LARGE,
@@ -134,4 +140,5 @@ class RequestError(DomainError):
         NOT_FOUND: ErrorKind.NOT_FOUND,
         METHOD_NOT_ALLOWED: ErrorKind.METHOD_NOT_ALLOWED,
         THROTTLED: ErrorKind.RATE_LIMITED,
+        SERVICE_UNAVAILABLE: ErrorKind.UNAVAILABLE,
     }

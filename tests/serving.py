@@ -6,11 +6,13 @@ import contextlib
 import http.client
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -24,7 +26,7 @@ def database_url(settings_dict) -> str:
     )
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -73,10 +75,33 @@ def production_environment() -> dict:
     }
 
 
+# What the README's production command and deploy/systemd/hemicycle-web.service give granian
+# besides its size and address (tests/config/test_deployment.py keeps the three in step). A worker
+# that dies is replaced at once, instead of taking the whole server down with it; and a worker
+# that does not stop within 10 s of being asked is killed, so that a stop never hangs: granian
+# 2.8 forks a replacement worker with the main process's signal handlers, which swallow a
+# SIGTERM until the worker has loaded the application.
+GRANIAN_OPTIONS = ("--interface=wsgi", "--respawn-failed-workers", "--workers-kill-timeout=10")
+
+
 def server_description(*, workers: int, threads: int) -> str:
     from importlib.metadata import version
 
     return f"granian {version('granian')} (WSGI), {workers} workers × {threads} threads"
+
+
+@dataclass
+class Server:
+    """The served site: its address and granian's main process (workers are its children)."""
+
+    address: tuple[str, int]
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        """The pids of granian's workers: the main process's children, as the kernel lists them
+        for each of its threads (Linux)."""
+        tasks = Path(f"/proc/{self.process.pid}/task").iterdir()
+        return sorted(int(pid) for task in tasks for pid in (task / "children").read_text().split())
 
 
 @contextlib.contextmanager
@@ -85,7 +110,16 @@ def served(settings_dict, *, workers: int, threads: int, production: bool = Fals
     `settings_dict`; yield (host, port) once it answers. `production`: with
     config.settings.production (Redis cache and sessions, manifest static files, HTTPS behind a
     proxy) rather than the test settings. `env`: more environment for the server."""
-    port = _free_port()
+    with served_server(
+        settings_dict, workers=workers, threads=threads, production=production, env=env
+    ) as server:
+        yield server.address
+
+
+@contextlib.contextmanager
+def served_server(settings_dict, *, workers: int, threads: int, production: bool = False, env=None):
+    """As `served`, yielding the Server (address and process)."""
+    port = free_port()
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -100,7 +134,7 @@ def served(settings_dict, *, workers: int, threads: int, production: bool = Fals
             sys.executable,
             "-m",
             "granian",
-            "--interface=wsgi",
+            *GRANIAN_OPTIONS,
             f"--workers={workers}",
             f"--blocking-threads={threads}",
             "--host=127.0.0.1",
@@ -111,13 +145,18 @@ def served(settings_dict, *, workers: int, threads: int, production: bool = Fals
         ],
         cwd=ROOT,
         env=environment,
+        process_group=0,
     )
     try:
         _until_serving("127.0.0.1", port, server)
-        yield "127.0.0.1", port
+        yield Server(("127.0.0.1", port), server)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # granian and its workers: none left behind
+            raise
 
 
 @dataclass

@@ -98,6 +98,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request's first query, and replaced if the database
+# restarted or dropped it meanwhile: a restart costs no request an error.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A first run on SQLite: wait for a lock rather than fail under the dev server's threads.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
@@ -163,23 +166,27 @@ if HTMX_DIR.is_dir():
     STATICFILES_DIRS.append(("htmx", HTMX_DIR))
 
 REDIS_URL = env("REDIS_URL", default="")
+# The cache fails open: while Redis is unreachable a read misses and a write is dropped (and
+# logged), so that no request fails for it; each of the cache's users says in README.md
+# ("Pannes") what it does then. An unreachable Redis costs a request a second at most.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hemicycle"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions are read on every request: from Redis when there is one, written through to the
-# database so that none is lost when Redis restarts (school.services deletes both copies).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# database so that none is lost when Redis restarts or is unreachable (config.sessions: the
+# cached copy lives a few minutes at most). school.services deletes both copies.
+SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
+HEMICYCLE_SESSION_CACHE_SECONDS = env.int("HEMICYCLE_SESSION_CACHE_SECONDS", default=300)
 
 # Celery: Redis is the broker in production; the database stays the system of record.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -207,6 +214,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "classroom_votes.tasks.ballots_mix_pending",
         "schedule": env.float("HEMICYCLE_BALLOT_MIX_SECONDS", default=10.0),
     },
+}
+# An upload committed while the broker was unreachable is still pending (courses.services.h5p).
+CELERY_BEAT_SCHEDULE["h5p-packages-requeue"] = {
+    "task": "courses.tasks.h5p_packages_requeue",
+    "schedule": 600.0,
 }
 
 # Wagtail
@@ -306,7 +318,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "filters": {"requests": {"()": "config.log_filters.RequestLogFilter"}},
+    "filters": {
+        "requests": {"()": "config.log_filters.RequestLogFilter"},
+        "without_traceback": {"()": "config.log_filters.WithoutTracebackFilter"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -316,6 +331,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # The cache failing open: one line per miss while Redis is unreachable.
+        "django_redis.cache": {"filters": ["without_traceback"]},
     },
 }
 

@@ -12,7 +12,7 @@ from .assignments import (
 )
 from .catalogue import course_index_url
 from .dashboards import AssignmentProgress, PupilDashboard, pupil_dashboard
-from .h5p import h5p_state_get, h5p_states_for_lesson
+from .h5p import h5p_packages_pending_ids, h5p_state_get, h5p_states_for_lesson
 from .progress import (
     ClassProgressSummary,
     LessonCell,
@@ -53,6 +53,7 @@ __all__ = [
     "class_progress_summary",
     "classroom_list_managed",
     "course_index_url",
+    "h5p_packages_pending_ids",
     "h5p_state_get",
     "h5p_states_for_lesson",
     "lesson_question_stats",

@@ -1,6 +1,16 @@
-"""A user's saved states in H5P activities (H5P's content-user-data protocol)."""
+"""H5P reads: packages waiting for their checks, and a user's saved states in activities (H5P's
+content-user-data protocol)."""
 
-from ..models import H5PUserState, LessonPage
+from ..models import H5PPackage, H5PUserState, LessonPage
+
+
+def h5p_packages_pending_ids() -> list[int]:
+    """The packages still waiting for a worker's checks, oldest first."""
+    return list(
+        H5PPackage.objects.filter(status=H5PPackage.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def h5p_states_for_lesson(*, user, lesson: LessonPage) -> dict[str, str]:

@@ -5,6 +5,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+import kombu.exceptions
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -34,8 +35,6 @@ def h5p_content_dir(*, key: uuid.UUID) -> Path:
 def h5p_package_submit(*, package: H5PPackage, user=None) -> H5PPackage:
     """A new or replaced file waits for the checks: mark it pending and, once the upload is
     committed, hand it to a worker (courses.tasks.h5p_package_process)."""
-    from ..tasks import h5p_package_process
-
     package.status = H5PPackage.Status.PENDING
     package.error_code = ""
     package.error = ""
@@ -43,8 +42,24 @@ def h5p_package_submit(*, package: H5PPackage, user=None) -> H5PPackage:
         package.uploaded_by = user
     package.save(update_fields=["status", "error_code", "error", "uploaded_by"])
     package_id = package.pk
-    transaction.on_commit(lambda: h5p_package_process.delay(package_id))
+    transaction.on_commit(lambda: _package_enqueue(package_id))
     return package
+
+
+def _package_enqueue(package_id: int) -> None:
+    """Hand the package to a worker. With the broker (Redis) unreachable, the upload is kept all
+    the same and stays pending: beat's h5p_packages_requeue hands it over later."""
+    from ..tasks import h5p_package_process
+
+    try:
+        h5p_package_process.delay(package_id)
+    except kombu.exceptions.OperationalError as error:
+        logger.warning(
+            "H5P package %s: not queued, the broker is unreachable (%s); "
+            "h5p_packages_requeue will queue it",
+            package_id,
+            error,
+        )
 
 
 def _discard_upload(package: H5PPackage) -> None:

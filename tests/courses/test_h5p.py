@@ -4,10 +4,12 @@ the files served to the player, the lesson block and the saved-state protocol.""
 import json
 import uuid
 
+import kombu.exceptions
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from courses import tasks
 from courses.models import H5PPackage, H5PUserState
 from courses.services import h5p_content_dir, h5p_content_root, h5p_package_process
 from courses.views.h5p import H5P_FILE_CSP
@@ -137,6 +139,38 @@ def test_editor_uploads_in_the_admin_and_a_worker_makes_it_ready(
     assert package.status == H5PPackage.Status.READY and package.uploaded_by is not None
     listing = client.get(reverse("wagtailsnippets_courses_h5ppackage:list"))
     assert "Vrai ou faux" in listing.content.decode() and "Prêt" in listing.content.decode()
+
+
+def test_an_upload_while_the_broker_is_down_is_kept_and_queued_later_by_beat(
+    db, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """Redis down at upload time: the editor's upload succeeds and stays pending (one warning
+    in the log), then beat's catch-up hands it to a worker."""
+    from tests.school.factories import editor_create
+
+    def broker_down(package_id):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6379.")
+
+    monkeypatch.setattr(tasks.h5p_package_process, "delay", broker_down)
+    client = _admin_client(editor_create())
+    with (
+        open(h5p_fixture("H5P.TrueFalse.h5p"), "rb") as handle,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("wagtailsnippets_courses_h5ppackage:add"),
+            {"title": "Vrai ou faux", "description": "", "file": handle},
+        )
+    assert response.status_code == 302
+    package = H5PPackage.objects.get()
+    assert package.status == H5PPackage.Status.PENDING
+    assert f"H5P package {package.pk}: not queued, the broker is unreachable" in caplog.text
+
+    monkeypatch.undo()  # the broker is back; the test settings run tasks inline
+    assert tasks.h5p_packages_requeue() == 1
+    package.refresh_from_db()
+    assert package.status == H5PPackage.Status.READY
+    assert tasks.h5p_packages_requeue() == 0
 
 
 def test_admin_shows_the_error_of_a_rejected_upload(

@@ -1,4 +1,5 @@
-"""A real Celery worker process on the test database (PostgreSQL) and Redis broker."""
+"""What the integration tests share: a real Celery worker process on the test database
+(PostgreSQL) and Redis broker, and the static files collected as a deployment collects them."""
 
 import os
 import subprocess
@@ -11,7 +12,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from tests.conftest import ROOT
-from tests.serving import database_url
+from tests.serving import database_url, production_environment
 
 
 @pytest.fixture
@@ -56,3 +57,23 @@ def celery_queue():
             worker.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """`manage.py collectstatic` with the production settings, as a deployment runs it (once a
+    run: it takes seconds); the folder, for the served site's DJANGO_STATIC_ROOT."""
+    root = tmp_path_factory.mktemp("static")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            **production_environment(),
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "DJANGO_STATIC_ROOT": str(root),
+        },
+        check=True,
+        timeout=300,
+    )
+    return root

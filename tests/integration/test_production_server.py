@@ -5,10 +5,7 @@ consultation and votes through it; plain HTTP is sent to HTTPS."""
 import http.client
 import http.cookies
 import json
-import os
 import re
-import subprocess
-import sys
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +14,6 @@ from django.urls import reverse
 
 from classroom_votes.consultations.selectors import consultation_invariant
 from tests.classroom_votes.factories import consultation_create
-from tests.conftest import ROOT
 from tests.school.factories import (
     classroom_create,
     pupil_create,
@@ -25,27 +21,11 @@ from tests.school.factories import (
     school_create,
     teacher_create,
 )
-from tests.serving import database_url, production_environment, served
+from tests.serving import served
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 PROXY = {"X-Forwarded-Proto": "https"}
-
-
-def _collect_static(root) -> None:
-    """`manage.py collectstatic` with the production settings, as a deployment runs it."""
-    subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            **production_environment(),
-            "DATABASE_URL": database_url(connection.settings_dict),
-            "DJANGO_STATIC_ROOT": str(root),
-        },
-        check=True,
-        timeout=300,
-    )
 
 
 def _request(address, method, path, *, headers=None, body=None):
@@ -65,7 +45,7 @@ def _cookies(response) -> dict[str, str]:
     return {name: morsel.value for name, morsel in jar.items()}
 
 
-def test_a_pupil_reads_and_votes_on_the_site_served_as_deployed(tmp_path, settings):
+def test_a_pupil_reads_and_votes_on_the_site_served_as_deployed(collected_static, settings):
     # The pupil's secret hashed as production hashes it (the test settings' fast hasher is not
     # one production accepts).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
@@ -74,15 +54,13 @@ def test_a_pupil_reads_and_votes_on_the_site_served_as_deployed(tmp_path, settin
     classroom = classroom_create(teacher=teacher)
     pupil = pupil_create(classroom=classroom)
     consultation = consultation_create(owner=teacher, classrooms=[classroom])
-    static_root = tmp_path / "static"
-    _collect_static(static_root)
 
     with served(
         connection.settings_dict,
         workers=1,
         threads=2,
         production=True,
-        env={"DJANGO_STATIC_ROOT": str(static_root)},
+        env={"DJANGO_STATIC_ROOT": str(collected_static)},
     ) as address:
         origin = f"https://{address[0]}:{address[1]}"
         login_path = reverse("school:pupil_login")

@@ -103,7 +103,11 @@ def test_secret_reset_logs_pupil_out(teacher_client, cast, pupil_client):
 
 @pytest.mark.parametrize(
     "engine",
-    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+    [
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cached_db",
+        "config.sessions",
+    ],
 )
 def test_secret_reset_deletes_the_pupils_sessions_from_every_store(
     teacher_client, cast, pupil_client, settings, engine
