@@ -1,5 +1,8 @@
 """Production: refuses to start without its secrets."""
 
+import base64
+import binascii
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -14,6 +17,20 @@ for _name in (
 ):
     if not env(_name, default=""):
         raise ImproperlyConfigured(f"{_name} must be set in production.")
+
+# A seal key that does not decode would only fail at the first vote; a batch below the floor of
+# the results would narrow a pupil's vote below it (classroom_votes.consultations).
+for _key in HEMICYCLE_BALLOT_SEAL_KEYS:  # noqa: F405
+    try:
+        _bytes = base64.urlsafe_b64decode(_key + "=" * (-len(_key) % 4))
+    except (binascii.Error, ValueError):
+        _bytes = b""
+    if len(_bytes) != 32:
+        raise ImproperlyConfigured(
+            "HEMICYCLE_BALLOT_SEAL_KEYS: each key is 32 bytes in URL-safe base64."
+        )
+if HEMICYCLE_BALLOT_BATCH < 5:  # noqa: F405
+    raise ImproperlyConfigured("HEMICYCLE_BALLOT_BATCH must be 5 or more in production.")
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

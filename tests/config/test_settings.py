@@ -38,6 +38,17 @@ def test_production_settings_refuse_to_start_without_secrets():
         assert f"{missing} must be set in production" in result.stderr
 
 
+def test_production_settings_refuse_a_bad_seal_key_or_a_small_batch():
+    for change, message in (
+        ({"HEMICYCLE_BALLOT_SEAL_KEYS": "trop-courte"}, "each key is 32 bytes"),
+        ({"HEMICYCLE_BALLOT_SEAL_KEYS": "%" * 43}, "each key is 32 bytes"),
+        ({"HEMICYCLE_BALLOT_BATCH": "4"}, "HEMICYCLE_BALLOT_BATCH must be 5 or more"),
+    ):
+        result = _manage("check", env={**PRODUCTION_ENV, **change})
+        assert result.returncode != 0
+        assert message in result.stderr
+
+
 def test_check_deploy_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
