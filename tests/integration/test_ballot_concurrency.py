@@ -19,6 +19,7 @@ from classroom_votes.consultations import selectors, services
 from classroom_votes.models import Ballot, Consultation, SealedBallot, Tally
 from classroom_votes.tallies import VotingMethod
 from tests.classroom_votes.factories import consultation_create, invariants_assert, pupils_create
+from tests.integration.threads import run_together
 from tests.school.factories import classroom_create, school_create, teacher_create
 
 pytestmark = [
@@ -53,31 +54,6 @@ def _world(method: str):
         for user in pupils_create(classroom=classroom, count=PER_CLASS)
     ]
     return consultation, voters
-
-
-def _run_together(jobs) -> list:
-    """Run each job in its own thread, all released at once; their results, in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except services.BallotError as error:
-            results[index] = error
-        except Exception as error:  # a deadlock or anything else: reported, fails the test
-            results[index] = error
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def _counters_by_class(consultation) -> dict[int, dict[str, int]]:
@@ -118,7 +94,7 @@ def test_simultaneous_votes_are_all_counted_once(method):
 
     jobs = [vote(user, n) for n, user in enumerate(voters)]
     jobs.append(vote(twice, 7))  # the same pupil, the same instant, from a second thread
-    results = _run_together(jobs)
+    results = run_together(jobs)
 
     receipts = [r for r in results if isinstance(r, services.Receipt)]
     refused = [r for r in results if not isinstance(r, services.Receipt)]
@@ -301,7 +277,7 @@ def test_vote_waiting_behind_a_close_sees_it_and_stores_nothing():
             waited["seconds"] = time.perf_counter() - started
             waited["after_close"] = status_changed.is_set()
 
-    closed, result = _run_together([close, vote])
+    closed, result = run_together([close, vote])
 
     assert closed == "closed"
     assert isinstance(result, services.BallotError), result

@@ -3,10 +3,7 @@ the server's workers would be: the rate limit holds when a pupil fires many post
 automatic hiding happens once however many reports arrive together, and a reply never lands
 under a post withdrawn at the same moment."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from classroom_votes.debates import services
 from classroom_votes.models import (
@@ -18,6 +15,7 @@ from classroom_votes.models import (
     Side,
 )
 from tests.classroom_votes.debate_factories import debate_create, post
+from tests.integration.threads import run_together
 from tests.school.factories import classroom_create, pupil_create, school_create, teacher_create
 
 pytestmark = [
@@ -37,29 +35,6 @@ def _world(*, pupils: int, **debate_fields):
     return debate, teacher, users
 
 
-def _run_together(jobs) -> list:
-    """Run each job in its own thread, all released at once; their results, in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as error:  # DebateError, or a deadlock: reported to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
-
-
 def _codes(results) -> list[str]:
     return sorted(getattr(result, "code", repr(result)) for result in results)
 
@@ -71,7 +46,7 @@ def test_rate_limit_holds_against_simultaneous_posts(settings):
     def send(user, n):
         return lambda: post(author=user, debate=debate, text=f"Message {n}")
 
-    results = _run_together([send(pupil, n) for n in range(8)] + [send(other, 99)])
+    results = run_together([send(pupil, n) for n in range(8)] + [send(other, 99)])
 
     stored = [result for result in results if isinstance(result, Argument)]
     refused = [result for result in results if not isinstance(result, Argument)]
@@ -88,7 +63,7 @@ def test_simultaneous_reports_hide_a_post_once():
     def report(user):
         return lambda: services.argument_report(argument=argument, reporter=user, reason="insult")
 
-    results = _run_together([report(user) for user in reporters])
+    results = run_together([report(user) for user in reporters])
 
     argument.refresh_from_db()
     assert argument.status == ArgumentStatus.HIDDEN and argument.auto_hidden
@@ -113,7 +88,7 @@ def test_reply_and_withdrawal_at_the_same_moment(settings):
         def withdraw(parent=parent):
             return lambda: services.argument_withdraw(argument=parent, by=author)
 
-        results = _run_together([withdraw()] + [reply(user) for user in repliers])
+        results = run_together([withdraw()] + [reply(user) for user in repliers])
 
         parent.refresh_from_db()
         replies = Argument.objects.filter(parent=parent).count()

@@ -5,41 +5,18 @@ requests answer with it."""
 import threading
 
 import pytest
-from django.db import connection
 
 from classroom_votes.consultations import services
 from classroom_votes.models import Consultation
 from classroom_votes.tallies import VotingMethod
 from tests.classroom_votes.factories import ballots_cast, consultation_create, pupils_create
+from tests.integration.threads import run_together
 from tests.school.factories import classroom_create, school_create, teacher_create
 
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _run_together(jobs) -> list:
-    """Run each job in its own thread, all released at once; their results, in order."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = job()
-        except Exception as error:  # SecondRoundError, or a bug: reported to the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=item) for item in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results
 
 
 def test_simultaneous_second_rounds_give_one(monkeypatch):
@@ -73,7 +50,7 @@ def test_simultaneous_second_rounds_give_one(monkeypatch):
     def organise():
         return services.consultation_second_round_create(actor=teacher, consultation=first)
 
-    results = _run_together([organise, organise])
+    results = run_together([organise, organise])
 
     second = Consultation.objects.get(first_round=first)
     created = [result for result in results if isinstance(result, Consultation)]
