@@ -698,7 +698,38 @@ def _mj_compare(a: Sequence[int], b: Sequence[int]) -> int:
 IRV_SEARCH_MAX_READS = 500_000
 
 
-def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedResult:
+def rankings_count(*, options: Sequence[str], ballots: Iterable[dict]) -> dict[str, int]:
+    """How many ballots gave each ranking, keyed "a>b>c" ("" for a blank ballot): what a box of
+    ranked ballots holds once their order of arrival is forgotten, and what adds up across
+    classes and territories (tally_merge) for the national count (each ballot validated)."""
+    options = options_validate(method=VotingMethod.RANKED, options=options)
+    return dict(
+        Counter(
+            ">".join(
+                ballot_validate(method=VotingMethod.RANKED, options=options, content=b)["ranking"]
+            )
+            for b in ballots
+        )
+    )
+
+
+def _rankings_parse(options: Sequence[str], rankings: Mapping[str, int]) -> Counter:
+    parsed: Counter[tuple[str, ...]] = Counter()
+    for key, weight in rankings.items():
+        if type(weight) is not int or weight < 0:
+            raise TallyInconsistent(f"ranking {key!r} counted {weight!r} times")
+        content = {"ranking": key.split(">") if key else []}
+        ranking = ballot_validate(method=VotingMethod.RANKED, options=options, content=content)
+        parsed[tuple(ranking["ranking"])] += weight
+    return parsed
+
+
+def result_ranked(
+    *,
+    options: Sequence[str],
+    ballots: Iterable[dict] = (),
+    rankings: Mapping[str, int] | None = None,
+) -> RankedResult:
     """Instant runoff from the stored ballots (each validated again).
 
     Each round gives every non-blank ballot to its highest-ranked remaining option; a ballot
@@ -714,12 +745,18 @@ def result_ranked(*, options: Sequence[str], ballots: Iterable[dict]) -> RankedR
     names the options in `tied_for_last`: when the outcome is the same whichever goes out, the
     first of them in the caller's order does and the count goes on; otherwise (or when the
     orders were too many to explore, `exhaustive` False: `tied` then names the possible winners
-    found) the count stops there, nobody eliminated."""
+    found) the count stops there, nobody eliminated.
+
+    `rankings` (rankings_count's histogram) adds weighted ballots: the national count reads a
+    territory's histogram rather than millions of ballots."""
     options = options_validate(method=VotingMethod.RANKED, options=options)
-    rankings: Counter[tuple[str, ...]] = Counter(
+    counted: Counter[tuple[str, ...]] = Counter(
         tuple(ballot_validate(method=VotingMethod.RANKED, options=options, content=b)["ranking"])
         for b in ballots
     )
+    if rankings is not None:
+        counted.update(_rankings_parse(options, rankings))
+    rankings = +counted
     blancs = rankings.pop((), 0)
     exprimes = sum(rankings.values())
     first: Counter[str] = Counter()
@@ -897,15 +934,16 @@ def result_compute(
     options: Sequence[str],
     counts: Mapping[str, int] | None = None,
     ballots: Iterable[dict] | None = None,
+    rankings: Mapping[str, int] | None = None,
     second_round: bool = False,
 ) -> TallyResult:
     """The result of any method: from `counts`, or from `ballots` (required for
     METHODS_NEEDING_BALLOTS; otherwise counted into counters when no counts are given)."""
     method = VotingMethod(method)
     if method in METHODS_NEEDING_BALLOTS:
-        if ballots is None:
+        if ballots is None and rankings is None:
             raise ValueError(f"{method} results need the ballots")
-        return result_ranked(options=options, ballots=ballots)
+        return result_ranked(options=options, ballots=ballots or (), rankings=rankings)
     if counts is None:
         if ballots is None:
             raise ValueError("give counts or ballots")

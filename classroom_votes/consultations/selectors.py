@@ -196,6 +196,45 @@ def _counted(consultation: Consultation) -> tuple[dict[int, dict[str, int]], dic
     return counters, sealed
 
 
+@dataclass(frozen=True)
+class ClassTally:
+    """A closed class's count as the urn holds it: counters, ballots, and for ranked choice how
+    many ballots gave each ranking (tallies.rankings_count). No pupil in it."""
+
+    counts: dict[str, int]
+    ballots: int
+    rankings: dict[str, int]
+
+
+def consultation_class_tallies(*, consultation: Consultation) -> dict[int, ClassTally]:
+    """Per class of a closed consultation, its whole count (counters, plus the ballots kept
+    sealed, opened in memory; the urn's ballots for ranked choice). Two or three queries."""
+    if consultation.status != ConsultationStatus.CLOSED:
+        raise ValueError("a class's count is whole only once the consultation is closed")
+    counters, sealed = _counted(consultation)
+    ranked: dict[int, list[dict]] = defaultdict(list)
+    if consultation.method in tallies.METHODS_NEEDING_BALLOTS:
+        for classroom_id, content in Ballot.objects.filter(consultation=consultation).values_list(
+            "classroom_id", "content"
+        ):
+            ranked[classroom_id].append(content)
+        for classroom_id, contents in sealed.items():
+            ranked[classroom_id].extend(contents)
+    options = consultation.option_keys()
+    return {
+        classroom_id: ClassTally(
+            counts=dict(counts),
+            ballots=tallies.tally_ballot_total(method=consultation.method, counts=counts),
+            rankings=(
+                tallies.rankings_count(options=options, ballots=ranked[classroom_id])
+                if consultation.method in tallies.METHODS_NEEDING_BALLOTS
+                else {}
+            ),
+        )
+        for classroom_id, counts in counters.items()
+    }
+
+
 def _unpublished_reason(
     *,
     consultation: Consultation,

@@ -433,6 +433,19 @@ def _urn_vacuum_soon() -> None:
         logger.warning("urn vacuum not queued: the broker is out of reach")
 
 
+def _national_rollup_soon(consultation_id: int) -> None:
+    """Queue the national roll-up of a closed national consultation. A broker out of reach
+    costs the close nothing: beat's national_rollup_pending finds the class again."""
+    from ..tasks import national_rollup  # tasks call services: imported when needed
+
+    try:
+        national_rollup.delay(consultation_id)
+    except BrokerUnreachable:
+        logger.warning("national roll-up not queued: the broker is out of reach")
+    except Exception:  # run inline (no worker): the close has committed all the same
+        logger.exception("national roll-up of consultation %s failed", consultation_id)
+
+
 def urn_vacuum() -> bool:
     """After a close, have PostgreSQL remove the dead row versions of the urn, the sealed
     ballots and the counters (what a page inspection of the tables would still read), instead
@@ -493,6 +506,8 @@ def _consultation_close(*, consultation_id: int, now: datetime) -> Consultation:
             link.registered_count = link.pupils
         ConsultationClassroom.objects.bulk_update(links, ["registered_count"])
         _ballots_mix_final(consultation=locked)
+        if locked.national_question_id is not None:
+            transaction.on_commit(partial(_national_rollup_soon, consultation_id))
         transaction.on_commit(_urn_vacuum_soon)
     logger.info("consultation %s closed", consultation_id)
     return locked

@@ -27,8 +27,26 @@ from .debates import (
     Side,
 )
 from .national import NationalQuestion, NationalQuestionOption, NationalQuestionSource
+from .national_results import (
+    DEPTHS,
+    ETRANGER_CODE,
+    FRANCE_CODE,
+    Level,
+    NationalContribution,
+    ReleaseBatch,
+    TerritoryResult,
+    Zone,
+)
 
 __all__ = [
+    "DEPTHS",
+    "ETRANGER_CODE",
+    "FRANCE_CODE",
+    "Level",
+    "NationalContribution",
+    "ReleaseBatch",
+    "TerritoryResult",
+    "Zone",
     "FIXED_ANSWERS",
     "Argument",
     "ArgumentKind",

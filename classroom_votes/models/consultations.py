@@ -233,6 +233,9 @@ class ConsultationClassroom(models.Model):
     )
     # Inscrits when the vote closed, for the procès-verbal (pupils join and leave afterwards).
     registered_count = models.PositiveIntegerField(_("inscrits à la clôture"), null=True)
+    # When the class's closed tally was handed to its national question's roll-up (or found too
+    # small to count there): null until then, which is how beat finds a roll-up that was lost.
+    national_rollup_at = models.DateTimeField(_("comptée au niveau national le"), null=True)
 
     class Meta:
         verbose_name = _("classe participante")

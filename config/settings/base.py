@@ -221,6 +221,12 @@ CELERY_BEAT_SCHEDULE["h5p-packages-requeue"] = {
     "schedule": 600.0,
 }
 
+# A class's close whose national roll-up was lost (broker or worker down) is found again here.
+CELERY_BEAT_SCHEDULE["national-rollup-pending"] = {
+    "task": "classroom_votes.tasks.national_rollup_pending",
+    "schedule": 300.0,
+}
+
 # Wagtail
 WAGTAIL_SITE_NAME = "Hémicycle"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
@@ -300,6 +306,15 @@ HEMICYCLE_BALLOT_MIX_INLINE = env.bool(
 )
 # Debates: each (posts, minutes) window caps one pupil's posts in one debate, counted in the
 # database (classroom_votes.debates.services); and the site's list of watched words, one a line.
+# The national picture (classroom_votes.national): a territory's figures are published only
+# when at least this many classes, of this many schools, with this many ballots, count in it,
+# and they then move only by as many at once. Classes that wait longer than the delay below in
+# a territory that lacks them are offered to the territory above (académie, région, …).
+HEMICYCLE_NATIONAL_MIN_CLASSES = env.int("HEMICYCLE_NATIONAL_MIN_CLASSES", default=3)
+HEMICYCLE_NATIONAL_MIN_SCHOOLS = env.int("HEMICYCLE_NATIONAL_MIN_SCHOOLS", default=2)
+HEMICYCLE_NATIONAL_MIN_BALLOTS = env.int("HEMICYCLE_NATIONAL_MIN_BALLOTS", default=30)
+HEMICYCLE_NATIONAL_POOL_AFTER_DAYS = env.float("HEMICYCLE_NATIONAL_POOL_AFTER_DAYS", default=7)
+
 HEMICYCLE_DEBATE_RATE_LIMITS = [(3, 1), (20, 60)]
 HEMICYCLE_DEBATE_WORD_LIST = Path(
     env(
