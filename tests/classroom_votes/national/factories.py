@@ -3,9 +3,11 @@ real services and close (which rolls them up, inline under the test settings).""
 
 from django.test import TestCase
 
+from classroom_votes import tallies
 from classroom_votes.consultations import services
-from classroom_votes.models import Consultation, NationalQuestion
-from school.models import School
+from classroom_votes.models import Consultation, NationalContribution, NationalQuestion
+from classroom_votes.national.services import class_zone
+from school.models import Classroom, School
 from tests.classroom_votes.factories import ballots_cast, pupils_create
 from tests.school.factories import classroom_create, teacher_create
 
@@ -27,3 +29,24 @@ def national_class_close(
         services.consultation_close(consultation=consultation, by=teacher)
     consultation.refresh_from_db()
     return consultation
+
+
+def contribution_add(
+    *, question: NationalQuestion, school: School, ballots: list[dict], now
+) -> NationalContribution:
+    """What a close hands to the roll-up for one class of `school` whose pupils cast `ballots`
+    (without the class, its votes and its close: for tests of the roll-up alone)."""
+    options = tuple(o.key for o in question.options.all()) or {
+        tallies.VotingMethod.YES_NO: tallies.YES_NO_OPTIONS,
+        tallies.VotingMethod.SCALE5: tallies.SCALE5_LEVELS,
+    }.get(question.method, ())
+    ranked = question.method == tallies.VotingMethod.RANKED
+    return NationalContribution.objects.create(
+        question=question,
+        school=school,
+        ballots=len(ballots),
+        counts=tallies.tally_from_ballots(method=question.method, options=options, ballots=ballots),
+        rankings=tallies.rankings_count(options=options, ballots=ballots) if ranked else {},
+        closed_at=now,
+        **class_zone(Classroom(school=school)),
+    )
