@@ -127,3 +127,13 @@ def site_tree(db):
 
     index = site_structure_ensure(report=SeedReport())
     return index
+
+
+@pytest.fixture
+def territories(transactional_db):
+    """Régions, académies and départements for a transactional test: a data migration loads
+    them, but the flush after each transactional test empties their tables too."""
+    from school.models import Academie, Departement, Region
+    from school.territories import territories_load
+
+    territories_load(region_model=Region, academie_model=Academie, departement_model=Departement)

@@ -31,6 +31,15 @@ for _key in HEMICYCLE_BALLOT_SEAL_KEYS:  # noqa: F405
         )
 if HEMICYCLE_BALLOT_BATCH < 5:  # noqa: F405
     raise ImproperlyConfigured("HEMICYCLE_BALLOT_BATCH must be 5 or more in production.")
+# Below these, a published territory could come too close to one class or one school.
+if (
+    HEMICYCLE_NATIONAL_MIN_CLASSES < 3  # noqa: F405
+    or HEMICYCLE_NATIONAL_MIN_SCHOOLS < 2  # noqa: F405
+    or HEMICYCLE_NATIONAL_MIN_BALLOTS < 30  # noqa: F405
+):
+    raise ImproperlyConfigured(
+        "HEMICYCLE_NATIONAL_MIN_CLASSES, _SCHOOLS and _BALLOTS must be at least 3, 2 and 30."
+    )
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

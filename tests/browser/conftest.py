@@ -93,16 +93,6 @@ def seeded(transactional_db):
 
 
 @pytest.fixture
-def territories(transactional_db):
-    """Régions, académies and départements: a data migration loads them, but the flush after
-    each transactional test empties their tables too."""
-    from school.models import Academie, Departement, Region
-    from school.territories import territories_load
-
-    territories_load(region_model=Region, academie_model=Academie, departement_model=Departement)
-
-
-@pytest.fixture
 def pupil(transactional_db):
     from school.models import User
 

@@ -43,6 +43,9 @@ def test_production_settings_refuse_a_bad_seal_key_or_a_small_batch():
         ({"HEMICYCLE_BALLOT_SEAL_KEYS": "trop-courte"}, "each key is 32 bytes"),
         ({"HEMICYCLE_BALLOT_SEAL_KEYS": "%" * 43}, "each key is 32 bytes"),
         ({"HEMICYCLE_BALLOT_BATCH": "4"}, "HEMICYCLE_BALLOT_BATCH must be 5 or more"),
+        ({"HEMICYCLE_NATIONAL_MIN_CLASSES": "2"}, "must be at least 3, 2 and 30"),
+        ({"HEMICYCLE_NATIONAL_MIN_SCHOOLS": "1"}, "must be at least 3, 2 and 30"),
+        ({"HEMICYCLE_NATIONAL_MIN_BALLOTS": "29"}, "must be at least 3, 2 and 30"),
     ):
         result = _manage("check", env={**PRODUCTION_ENV, **change})
         assert result.returncode != 0

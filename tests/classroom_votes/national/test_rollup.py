@@ -117,3 +117,26 @@ def test_schools_abroad_roll_up_on_their_own():
         )
     assert set(_rows(question)) == {("etranger", "ETR")}
     assert national_overview(question=question).france.shown is False
+
+
+def test_a_failing_roll_up_costs_the_close_nothing_and_leaves_nothing_half_done(monkeypatch):
+    from classroom_votes.consultations.selectors import consultation_results
+
+    question = national_question_create()
+    school = school_create()
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away mid-release")
+
+    monkeypatch.setattr(services, "national_release", broken)
+    consultation = national_class_close(question=question, school=school, contents=[POUR] * 10)
+    # The close stands, and the class's own result is out.
+    assert consultation.status == "closed"
+    assert consultation_results(consultation=consultation).published
+    # The roll-up rolled back whole: no contribution, and the class is still to be rolled up.
+    assert NationalContribution.objects.count() == 0
+    link = consultation.consultation_classrooms.get()
+    assert link.national_rollup_at is None
+    monkeypatch.undo()
+    services.national_rollup_pending()
+    assert NationalContribution.objects.count() == 1
