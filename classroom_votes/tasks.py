@@ -1,9 +1,12 @@
 """Celery tasks: thin wrappers around services, owning their retries."""
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
 
 from .consultations import services
+from .elections import importing
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -43,3 +46,19 @@ def national_rollup_pending() -> list[int]:
     from .national.services import national_rollup_pending as pending
 
     return pending()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def election_import(
+    *, source: str, name: str, date: str, round_number: int = 1, kind: str = "presidentielle"
+) -> dict:
+    """Import a real election's results from an https URL or a local path (idempotent: the
+    same file again changes nothing). A refused file raises ElectionFileError, not retried."""
+    outcome = importing.election_import_from_source(
+        source=source,
+        name=name,
+        date=datetime.date.fromisoformat(date),
+        round_number=round_number,
+        kind=kind,
+    )
+    return {"election": outcome.election.pk, "created": outcome.created, "changed": outcome.changed}

@@ -82,6 +82,10 @@ class TeacherSignupForm(forms.Form):
         queryset=Departement.objects.order_by("code"),
         required=False,
         empty_label=_("Choisir un département"),
+        help_text=_(
+            "Les collectivités d'outre-mer (Polynésie française, Nouvelle-Calédonie, "
+            "Saint-Martin…) figurent aussi dans la liste."
+        ),
     )
     country = forms.CharField(
         label=_("Pays (code à deux lettres)"),

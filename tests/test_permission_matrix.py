@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from courses.models import Assignment
 from tests.classroom_votes.debate_factories import debate_create, published
+from tests.classroom_votes.elections.factories import election_create
 from tests.classroom_votes.factories import consultation_create, national_question_create
 from tests.courses.factories import (
     content_blocks,
@@ -92,6 +93,7 @@ EXPECTED = {
     "classroom_votes:consultation_list":               "-   Y   Y   Y   Y   -   Y",
     "classroom_votes:consultation_create":             "-   -   -   Y   Y   -   Y",
     "classroom_votes:national_question_launch":        "-   -   -   Y   Y   -   Y",
+    "classroom_votes:election_launch":                 "-   -   -   Y   Y   -   Y",
     "classroom_votes:consultation_detail":             "-   Y   -   Y   -   -   Y",
     # GET sends back to the consultation; POSTing a ballot is checked in test_pages.
     "classroom_votes:consultation_vote":               "-   Y   -   Y   -   -   Y",
@@ -200,6 +202,7 @@ class World:
     # Class A's open debate (pre-moderated) and one published argument of pupil A in it.
     debate: object = None
     argument: object = None
+    election: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
@@ -224,6 +227,8 @@ class World:
     def _pk_for(self, name: str) -> int:
         if name == "classroom_votes:national_question_launch":
             return self.national_question.pk
+        if name == "classroom_votes:election_launch":
+            return self.election.pk
         if ":debate" in name:
             return self.debate.pk
         if ":argument" in name:
@@ -273,6 +278,7 @@ def world(site_tree):
         national_question,
         debate,
         argument,
+        election_create(),
     )
 
 

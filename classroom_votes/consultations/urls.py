@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from ..elections import views as election_views
 from . import views
 
 # /consultations/<pk>/…
@@ -31,6 +32,11 @@ urlpatterns = [
         "consultations/nationales/<int:pk>/lancer/",
         views.national_question_launch,
         name="national_question_launch",
+    ),
+    path(
+        "consultations/elections/<int:pk>/lancer/",
+        election_views.election_launch,
+        name="election_launch",
     ),
     path("consultations/<int:pk>/", include(one_consultation)),
 ]

@@ -31,7 +31,8 @@ from school.spreadsheets import csv_response, csv_text
 from school.views.access import signed_in, teacher_required
 
 from .. import tallies
-from ..models import ConsultationClassroom, ConsultationStatus, Participation
+from ..elections.selectors import election_comparison
+from ..models import ConsultationClassroom, ConsultationStatus, Election, Participation
 from ..models.consultations import sources_by_panel
 from ..pages import confirm_then_act
 from . import services
@@ -96,6 +97,10 @@ def consultation_list(request):
             "national_questions": [
                 (question, NationalLaunchForm(classrooms=classrooms, prefix=f"nq{question.pk}"))
                 for question in national_questions_runnable(now=now)
+            ],
+            "elections": [
+                (election, NationalLaunchForm(classrooms=classrooms, prefix=f"el{election.pk}"))
+                for election in Election.objects.all()
             ],
             "has_classrooms": bool(classrooms),
         },
@@ -402,6 +407,7 @@ def _results_context(request, consultation):
             and can_create_second_round(request.user, consultation)
         ),
         **rounds,
+        "election_comparison": election_comparison(consultation=consultation, classroom=classroom),
     }
     if result is not None:
         context.update(
@@ -505,7 +511,14 @@ def consultation_pv_page(request, pk, classroom_pk):
         raise Http404
     pv = consultation_pv(consultation=consultation, classroom=link.classroom)
     rounds = consultation_rounds(consultation=consultation)
-    context = {"consultation": consultation, **_pv_context(pv), "second_round": rounds.second}
+    context = {
+        "consultation": consultation,
+        **_pv_context(pv),
+        "second_round": rounds.second,
+        "election_comparison": election_comparison(
+            consultation=consultation, classroom=link.classroom
+        ),
+    }
     if rounds.first is not None:
         # A second round's procès-verbal records the first round's count before its own; its
         # classes are the first round's.

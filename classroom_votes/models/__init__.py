@@ -26,6 +26,13 @@ from .debates import (
     ReportReason,
     Side,
 )
+from .elections import (
+    Election,
+    ElectionCandidate,
+    ElectionCandidateResult,
+    ElectionKind,
+    ElectionResult,
+)
 from .national import NationalQuestion, NationalQuestionOption, NationalQuestionSource
 from .national_results import (
     DEPTHS,
@@ -62,6 +69,11 @@ __all__ = [
     "Debate",
     "DebateClassroom",
     "DebateStatus",
+    "Election",
+    "ElectionCandidate",
+    "ElectionCandidateResult",
+    "ElectionKind",
+    "ElectionResult",
     "HoldReason",
     "ModerationAction",
     "ModerationEvent",

@@ -117,6 +117,16 @@ class Consultation(models.Model):
         blank=True,
         related_name="consultations",
     )
+    # A mock election: the class votes on a real election's candidates and compares with its
+    # official results (classroom_votes.elections). PROTECT: the comparison needs them.
+    election = models.ForeignKey(
+        "classroom_votes.Election",
+        verbose_name=_("élection réelle"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consultations",
+    )
     # Set on a second round (services.consultation_second_round_create). One-to-one: the
     # database refuses a second second round of the same first round (a double click, two
     # teachers at once). PROTECT: a second round's procès-verbal records the first round too.

@@ -322,6 +322,15 @@ HEMICYCLE_DEBATE_WORD_LIST = Path(
         default=str(BASE_DIR / "classroom_votes" / "data" / "debate_words_fr.txt"),
     )
 )
+# Real elections' official results (classroom_votes.elections): the largest file an import reads
+# or downloads, what an xlsx may unpack to, how many territory rows it may have, and the download's
+# timeout (seconds). The Ministry's per-département file is about 30 KB and 107 rows.
+HEMICYCLE_ELECTION_MAX_BYTES = env.int("HEMICYCLE_ELECTION_MAX_BYTES", default=20 * 1024 * 1024)
+HEMICYCLE_ELECTION_MAX_UNPACKED_BYTES = env.int(
+    "HEMICYCLE_ELECTION_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024
+)
+HEMICYCLE_ELECTION_MAX_ROWS = 1000
+HEMICYCLE_ELECTION_DOWNLOAD_TIMEOUT = 30
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # The project's API (config.middleware): the largest body a view takes unless it says less, and

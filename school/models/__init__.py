@@ -1,11 +1,12 @@
 from .accounts import PupilProfile, User
 from .schools import Classroom, School
-from .territories import Academie, Departement, Region
+from .territories import Academie, Departement, DepartementKind, Region
 
 __all__ = [
     "Academie",
     "Classroom",
     "Departement",
+    "DepartementKind",
     "PupilProfile",
     "Region",
     "School",
