@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from content.demo_classwork import classwork_ensure
+from content.demo_national import national_demo_ensure
 from courses.grading import FIELD_PREFIX, question_choices, quiz_questions
 from courses.models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
 from courses.services import (
@@ -104,6 +105,7 @@ def demo_build(*, today: date | None = None) -> DemoReport:
     if active:
         created.append(f"activité de {active} élèves")
     classwork_ensure(teacher=teacher, classroom=classroom, pupils=pupils, created=created)
+    national_demo_ensure(created=created)
     return DemoReport(
         teacher_email=DEMO_TEACHER_EMAIL,
         teacher_password=DEMO_TEACHER_PASSWORD,

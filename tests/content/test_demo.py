@@ -192,3 +192,23 @@ def test_seed_demo_still_refuses_outside_debug(seeded, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo")
     assert not User.objects.filter(username=DEMO_TEACHER_EMAIL).exists()
+
+
+def test_demo_national_picture_has_figures_and_the_real_election(seeded):
+    """« Résultats nationaux » has something to show on a laptop: the demo question's picture
+    with figures by département, région and France, none for a school; and the 2022 second
+    round, imported from the project's copy of the official results, for a mock election."""
+    from classroom_votes.models import Election, NationalQuestion
+    from classroom_votes.national.selectors import national_overview
+    from classroom_votes.national.services import national_recompute
+    from content.demo_national import ELECTION_NAME, NATIONAL_TITLE
+
+    demo_build()
+    question = NationalQuestion.objects.get(title=NATIONAL_TITLE)
+    overview = national_overview(question=question)
+    assert overview.france.shown and overview.etranger.shown
+    assert overview.departements_shown >= 8
+    assert national_recompute(question_id=question.pk).differences == ()
+    assert question.is_runnable()  # the demo teacher can still launch it in the class
+    election = Election.objects.get(name=ELECTION_NAME)
+    assert election.results.count() == 107
