@@ -2,6 +2,7 @@
 
 from classroom_votes.consultations.api.urls import urlpatterns as consultation_urls
 from classroom_votes.debates.api.urls import urlpatterns as debate_urls
+from classroom_votes.elections.api.urls import urlpatterns as election_urls
 
 app_name = "classroom_votes_api"
-urlpatterns = [*consultation_urls, *debate_urls]
+urlpatterns = [*consultation_urls, *debate_urls, *election_urls]

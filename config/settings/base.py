@@ -259,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "PREPROCESSING_HOOKS": ["config.schema.preprocess_project_endpoints"],
+    "ENUM_NAME_OVERRIDES": {
+        "ElectionKindEnum": "classroom_votes.models.elections.ElectionKind",
+        "ArgumentKindEnum": "classroom_votes.models.debates.ArgumentKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.postprocess_error_responses",

@@ -16,6 +16,7 @@ from config.middleware import json_depth
 from courses.models import Assignment
 from school import errors
 from tests.classroom_votes.debate_factories import debate_create, published
+from tests.classroom_votes.elections.factories import election_create
 from tests.classroom_votes.factories import consultation_create
 from tests.courses.factories import course_create
 from tests.school.factories import (
@@ -32,9 +33,11 @@ UNKNOWN_ID = 987_654_321
 BODY_METHODS = {"post", "put", "patch", "delete"}
 # Written by hand: the operations an editor (no class, no pupil) may use. Every other operation
 # of the project's API is refused to editors.
-OPEN_TO_EDITORS = {("post", "/api/xapi/statements/"), ("post", "/api/token/")}
+# Open data (aggregates only), read by anyone.
+OPEN_DATA = {("get", "/api/elections/"), ("get", "/api/elections/{id}/")}
+OPEN_TO_EDITORS = {("post", "/api/xapi/statements/"), ("post", "/api/token/"), *OPEN_DATA}
 # Operations anonymous visitors may use.
-PUBLIC = {("post", "/api/token/")}
+PUBLIC = {("post", "/api/token/"), *OPEN_DATA}
 # Words a French sentence of ours contains; DRF's English defaults contain none of them.
 FRENCH = re.compile(
     r"\b(le|la|les|l|de|des|du|d|un|une|ce|cette|est|n|pas|à|au|aux|vous|tu|ta|ton|en|rien|"
@@ -65,6 +68,7 @@ def world(site_tree):
     course = course_create(parent=site_tree)
     assignment = Assignment.objects.create(classroom=classroom, course=course, assigned_by=teacher)
     ids = {
+        "elections": election_create().pk,
         "consultations": consultation.pk,
         "debates": debate.pk,
         "arguments": argument.pk,

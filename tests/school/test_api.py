@@ -504,6 +504,8 @@ def test_schema_lists_every_endpoint(client, db):
         "/api/arguments/{id}/hide/",
         "/api/arguments/{id}/restore/",
         "/api/arguments/{id}/dismiss-reports/",
+        "/api/elections/",
+        "/api/elections/{id}/",
     }
 
 
