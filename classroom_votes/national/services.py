@@ -380,25 +380,25 @@ def national_recompute(*, question_id: int, now: datetime | None = None) -> Reco
                     school_depths=school_depths,
                     depth=DEPTHS.get(batch.level, -1),
                 )
+        created, updated = [], []
         for territory, row in rows.rows.items():
             old = before.pop(territory, None)
-            figures = (row.counts, row.rankings, row.classes, row.schools, row.ballots)
-            if old is None or figures != (
-                old.counts,
-                old.rankings,
-                old.classes,
-                old.schools,
-                old.ballots,
-            ):
+            if old is None:
+                differences.append(f"{territory[0]}:{territory[1]} was missing")
+                row.updated_at = now
+                created.append(row)
+            elif _figures(old) != _figures(row):
                 differences.append(f"{territory[0]}:{territory[1]} differed")
-            if old is not None:
-                row.pk = old.pk
+                for name in _FIGURES:
+                    setattr(old, name, getattr(row, name))
+                old.updated_at = now
+                updated.append(old)
+        # Rows that agree are left alone: their updated_at, hence the API's ETag, stays.
+        TerritoryResult.objects.bulk_create(created)
+        TerritoryResult.objects.bulk_update(updated, [*_FIGURES, "updated_at"])
         for territory in before:
             differences.append(f"{territory[0]}:{territory[1]} had no batch")
-        TerritoryResult.objects.filter(question=question).delete()
-        for row in rows.rows.values():
-            row.pk = None
-        rows.save()
+        TerritoryResult.objects.filter(pk__in=[row.pk for row in before.values()]).delete()
         national_release(question=question, now=now)
     return RecomputeReport(
         question_id=question_id,
@@ -406,6 +406,13 @@ def national_recompute(*, question_id: int, now: datetime | None = None) -> Reco
         territories=len(rows.rows),
         differences=tuple(differences),
     )
+
+
+_FIGURES = ("counts", "rankings", "classes", "schools", "ballots")
+
+
+def _figures(row: TerritoryResult) -> tuple:
+    return tuple(getattr(row, name) for name in _FIGURES)
 
 
 class _FreshRows:

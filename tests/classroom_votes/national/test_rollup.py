@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from classroom_votes.models import Level, NationalContribution, TerritoryResult
 from classroom_votes.national import services
@@ -91,9 +92,12 @@ def test_roll_up_is_idempotent_and_the_recompute_agrees(settings):
     for consultation in closed:
         assert services.national_rollup(consultation_id=consultation.pk) == 0
     assert _rows(question) == before
+    stamps = set(TerritoryResult.objects.values_list("pk", "updated_at"))
     report = services.national_recompute(question_id=question.pk)
     assert report.differences == ()
     assert _rows(question) == before
+    # Rows that agree are not rewritten: the open-data ETags stay.
+    assert set(TerritoryResult.objects.values_list("pk", "updated_at")) == stamps
     call_command("national_recompute", "--check")
 
 
@@ -104,9 +108,20 @@ def test_recompute_says_and_fixes_a_figure_that_drifted():
             question=question, school=school_create(departement=d), contents=[POUR] * 10
         )
     TerritoryResult.objects.filter(level="france").update(ballots=29)
+    TerritoryResult.objects.filter(level="region").delete()
+    TerritoryResult.objects.create(
+        question=question, level="departement", code="32", updated_at=timezone.now()
+    )
     report = services.national_recompute(question_id=question.pk)
-    assert report.differences == ("france:FR differed",)
+    assert sorted(report.differences) == [
+        "departement:32 had no batch",
+        "france:FR differed",
+        "region:76 was missing",
+    ]
     assert TerritoryResult.objects.get(level="france").ballots == 30
+    assert TerritoryResult.objects.get(level="region").ballots == 30
+    assert not TerritoryResult.objects.filter(code="32").exists()
+    assert services.national_recompute(question_id=question.pk).differences == ()
 
 
 def test_schools_abroad_roll_up_on_their_own():
