@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .. import tallies
+from ..models import Level
 from .francemap import france_map
 from .selectors import NOT_ENOUGH, NationalComparison, NationalOverview, TerritoryFigures
 
@@ -227,9 +228,11 @@ def row_build(
 def territory_row(
     figures: TerritoryFigures, labels: Mapping[str, str], *, anchor: str = "", name: str = ""
 ) -> Row:
+    # France, its two zones and the schools abroad say what they are in their name.
+    plain = figures.level in (Level.FRANCE, Level.ZONE, Level.ETRANGER)
     return row_build(
         name=name or figures.name,
-        level_label=figures.level_label,
+        level_label="" if plain else figures.level_label,
         result=figures.result,
         labels=labels,
         classes=figures.classes,
