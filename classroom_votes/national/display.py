@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import tallies
 from ..models import Level
@@ -390,18 +391,20 @@ def map_view(
     legend.append(Legend(MISSING_FILL, str(NOT_ENOUGH), pattern=True))
     shown = sum(1 for a in (*areas, *insets) if a.shown)
     option_label = labels.get(option, "")
-    if option:
-        summary = _(
-            "Carte de France par département : part de « %(option)s » dans chaque territoire. "
-            "%(shown)s territoires sur %(total)s ont assez de classes pour afficher un "
-            "résultat. Les mêmes chiffres sont dans le tableau qui suit."
-        )
-    else:
-        summary = _(
-            "Carte de France par département : option en tête dans chaque territoire. "
-            "%(shown)s territoires sur %(total)s ont assez de classes pour afficher un "
-            "résultat. Les mêmes chiffres sont dans le tableau qui suit."
-        )
+    total = len(areas) + len(insets)
+    what = (
+        _("part de « %(option)s » dans chaque territoire") % {"option": labels.get(option, "")}
+        if option
+        else _("option en tête dans chaque territoire")
+    )
+    summary = ngettext(
+        "Carte de France par département : %(what)s. %(shown)s territoire sur %(total)s a assez "
+        "de classes pour afficher un résultat. Les mêmes chiffres sont dans le tableau qui suit.",
+        "Carte de France par département : %(what)s. %(shown)s territoires sur %(total)s ont "
+        "assez de classes pour afficher un résultat. Les mêmes chiffres sont dans le tableau qui "
+        "suit.",
+        shown,
+    ) % {"what": what, "shown": shown, "total": total}
     return MapView(
         view_box=base.view_box,
         areas=areas,
@@ -409,8 +412,7 @@ def map_view(
         legend=tuple(legend),
         option=option,
         option_label=option_label,
-        summary=str(summary)
-        % {"option": option_label, "shown": shown, "total": len(areas) + len(insets)},
+        summary=summary,
     )
 
 
@@ -425,7 +427,7 @@ def comparison_view(comparison: NationalComparison, *, class_label: str) -> dict
     rows = [
         row_build(
             name=class_label,
-            level_label=str(_("Classe")),
+            level_label="",
             result=own.result,
             labels=labels,
             classes=1,

@@ -75,7 +75,7 @@ def test_pupil_compares_her_class_and_reaches_the_map_with_the_keyboard(new_page
     comparison = page.get_by_role("region", name="Comparaison avec les autres classes du pays")
     expect(comparison).to_be_visible()
     table = comparison.get_by_role("table")
-    expect(table.get_by_role("rowheader", name="Classe Ma classe")).to_be_visible()
+    expect(table.get_by_role("rowheader", name="Ma classe")).to_be_visible()
     expect(table.get_by_role("rowheader", name="France entière")).to_be_visible()
     expect(table).to_contain_text("70,0 %")  # the class: 7 pour of 10
     expect(table).to_contain_text("56,7 %")  # Paris and above: 17 pour of 30
