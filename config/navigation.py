@@ -76,6 +76,11 @@ LOGIN_PAGES = ("login", "school:pupil_login", "school:pupil_join", "school:teach
 MAIN = (
     Entry(_("Accueil"), lambda request: reverse("wagtail_serve", args=[""])),
     Entry(_("Cours"), lambda request: course_index_url(), below=True),
+    Entry(
+        _("Résultats nationaux"),
+        "classroom_votes:national_results_index",
+        sections=("classroom_votes:national_results",),
+    ),
 )
 
 TOOLS = (

@@ -94,6 +94,9 @@ EXPECTED = {
     "classroom_votes:consultation_create":             "-   -   -   Y   Y   -   Y",
     "classroom_votes:national_question_launch":        "-   -   -   Y   Y   -   Y",
     "classroom_votes:election_launch":                 "-   -   -   Y   Y   -   Y",
+    # « Résultats nationaux »: public, for everyone.
+    "classroom_votes:national_results_index":          "Y   Y   Y   Y   Y   Y   Y",
+    "classroom_votes:national_results":                "Y   Y   Y   Y   Y   Y   Y",
     "classroom_votes:consultation_detail":             "-   Y   -   Y   -   -   Y",
     # GET sends back to the consultation; POSTing a ballot is checked in test_pages.
     "classroom_votes:consultation_vote":               "-   Y   -   Y   -   -   Y",
@@ -225,7 +228,7 @@ class World:
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
     def _pk_for(self, name: str) -> int:
-        if name == "classroom_votes:national_question_launch":
+        if name in ("classroom_votes:national_question_launch", "classroom_votes:national_results"):
             return self.national_question.pk
         if name == "classroom_votes:election_launch":
             return self.election.pk

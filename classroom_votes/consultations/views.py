@@ -34,6 +34,8 @@ from .. import tallies
 from ..elections.selectors import election_comparison
 from ..models import ConsultationClassroom, ConsultationStatus, Election, Participation
 from ..models.consultations import sources_by_panel
+from ..national.display import comparison_view
+from ..national.selectors import national_comparison
 from ..pages import confirm_then_act
 from . import services
 from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
@@ -408,6 +410,9 @@ def _results_context(request, consultation):
         ),
         **rounds,
         "election_comparison": election_comparison(consultation=consultation, classroom=classroom),
+        "national_comparison": _national_comparisons(
+            request, consultation, [classroom] if classroom else classrooms
+        ),
     }
     if result is not None:
         context.update(
@@ -443,6 +448,25 @@ def _results_context(request, consultation):
             }
         )
     return context
+
+
+def _national_comparisons(request, consultation, classrooms) -> list[dict]:
+    """Each class beside its school and territories on the national question, once the vote
+    is closed (while it is open, the class's own result is not out); `classrooms` are those
+    the user may view. A pupil's class is « Ma classe », a teacher's classes go by name."""
+    if (
+        consultation.national_question_id is None
+        or consultation.status != ConsultationStatus.CLOSED
+    ):
+        return []
+    mine = is_pupil_account(request.user)
+    views = []
+    for classroom in classrooms:
+        comparison = national_comparison(consultation=consultation, classroom=classroom)
+        if comparison is not None:
+            label = _("Ma classe") if mine else classroom.name
+            views.append(comparison_view(comparison, class_label=label))
+    return views
 
 
 def _rounds_context(request, consultation) -> dict:
@@ -518,6 +542,7 @@ def consultation_pv_page(request, pk, classroom_pk):
         "election_comparison": election_comparison(
             consultation=consultation, classroom=link.classroom
         ),
+        "national_comparison": _national_comparisons(request, consultation, [link.classroom]),
     }
     if rounds.first is not None:
         # A second round's procès-verbal records the first round's count before its own; its

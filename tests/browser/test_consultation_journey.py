@@ -119,7 +119,11 @@ def test_national_question_in_class(new_page, world):
     )
     for label, value in (("Inscrits", "5"), ("Votants", "5"), ("Blancs", "0"), ("Exprimés", "5")):
         expect(teacher.get_by_role("row", name=f"{label} {value}")).to_be_visible()
-    expect(teacher.get_by_text("Lycée français de Madrid")).to_be_visible()
+    expect(teacher.locator("dl").get_by_text("Lycée français de Madrid")).to_be_visible()
+    # A national question: the procès-verbal sets the class beside its school and the country.
+    expect(
+        teacher.get_by_role("region", name="Comparaison avec les autres classes du pays")
+    ).to_be_visible()
     axe.check(teacher, "procès-verbal")
 
     axe.assert_clean()

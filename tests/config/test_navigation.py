@@ -48,7 +48,9 @@ def test_each_role_sees_its_own_header_entries(classroom, site_tree):
     }
     for user, labels in expected.items():
         assert _labels(site_navigation(_request("/", user)).tools) == labels
-    assert _labels(site_navigation(_request("/")).main) == ["Accueil", "Cours"]
+    main = ["Accueil", "Cours", "Résultats nationaux"]
+    for user in expected:
+        assert _labels(site_navigation(_request("/", user)).main) == main
 
 
 def test_logout_names_the_account_except_a_pupils(classroom):
@@ -132,4 +134,4 @@ def test_without_a_course_index_there_is_no_courses_link(db):
     course_index_url_forget()
     assert not CourseIndexPage.objects.exists()
     assert Page.objects.exists()  # the tree's root
-    assert _labels(site_navigation(_request("/")).main) == ["Accueil"]
+    assert _labels(site_navigation(_request("/")).main) == ["Accueil", "Résultats nationaux"]
