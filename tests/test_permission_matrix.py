@@ -168,6 +168,9 @@ EXPECTED = {
     "classroom_votes_api:argument-hide":               "-   -   -   Y   -   -   Y",
     "classroom_votes_api:argument-restore":            "-   -   -   Y   -   -   Y",
     "classroom_votes_api:argument-dismiss-reports":    "-   -   -   Y   -   -   Y",
+    # Open data: official election results, public.
+    "classroom_votes_api:election-list":               "Y   Y   Y   Y   Y   Y   Y",
+    "classroom_votes_api:election-detail":             "Y   Y   Y   Y   Y   Y   Y",
 }
 # fmt: on
 
@@ -230,7 +233,7 @@ class World:
     def _pk_for(self, name: str) -> int:
         if name in ("classroom_votes:national_question_launch", "classroom_votes:national_results"):
             return self.national_question.pk
-        if name == "classroom_votes:election_launch":
+        if name in ("classroom_votes:election_launch", "classroom_votes_api:election-detail"):
             return self.election.pk
         if ":debate" in name:
             return self.debate.pk

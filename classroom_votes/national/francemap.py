@@ -24,17 +24,17 @@ AUTHOR = "Victor Cazanave"
 # Overseas départements, then collectivités, then the schools abroad: (code, name when the
 # territory has no Departement row yet, short label drawn under its box).
 INSETS = (
-    ("971", _("Guadeloupe"), "971"),
-    ("972", _("Martinique"), "972"),
-    ("973", _("Guyane"), "973"),
-    ("974", _("La Réunion"), "974"),
-    ("976", _("Mayotte"), "976"),
-    ("975", _("Saint-Pierre-et-Miquelon"), "975"),
-    ("977", _("Saint-Barthélemy"), "977"),
-    ("978", _("Saint-Martin"), "978"),
-    ("986", _("Wallis-et-Futuna"), "986"),
-    ("987", _("Polynésie française"), "987"),
-    ("988", _("Nouvelle-Calédonie"), "988"),
+    ("971", _("Guadeloupe"), "Guadeloupe"),
+    ("972", _("Martinique"), "Martinique"),
+    ("973", _("Guyane"), "Guyane"),
+    ("974", _("La Réunion"), "La Réunion"),
+    ("976", _("Mayotte"), "Mayotte"),
+    ("975", _("Saint-Pierre-et-Miquelon"), "St-Pierre-Miq."),
+    ("977", _("Saint-Barthélemy"), "St-Barthélemy"),
+    ("978", _("Saint-Martin"), "Saint-Martin"),
+    ("986", _("Wallis-et-Futuna"), "Wallis-Futuna"),
+    ("987", _("Polynésie française"), "Polynésie fr."),
+    ("988", _("Nouvelle-Calédonie"), "N.-Calédonie"),
     ("ETR", _("Établissements français à l'étranger"), _("Étranger")),
 )
 INSET_COLUMNS = 6
