@@ -163,6 +163,9 @@ EXPECTED = {
     "classroom_votes_api:argument-hide":               "-   -   -   Y   -   -   Y",
     "classroom_votes_api:argument-restore":            "-   -   -   Y   -   -   Y",
     "classroom_votes_api:argument-dismiss-reports":    "-   -   -   Y   -   -   Y",
+    # National open data: public and read-only (tests/classroom_votes/national/test_api.py).
+    "classroom_votes_api:national-question-list":      "Y   Y   Y   Y   Y   Y   Y",
+    "classroom_votes_api:national-question-results":   "Y   Y   Y   Y   Y   Y   Y",
 }
 # fmt: on
 
@@ -222,7 +225,10 @@ class World:
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
     def _pk_for(self, name: str) -> int:
-        if name == "classroom_votes:national_question_launch":
+        if name in (
+            "classroom_votes:national_question_launch",
+            "classroom_votes_api:national-question-results",
+        ):
             return self.national_question.pk
         if ":debate" in name:
             return self.debate.pk

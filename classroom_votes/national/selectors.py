@@ -9,7 +9,7 @@ API) never include schools."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from school.models import Academie, Classroom, Departement, Region
@@ -164,6 +164,13 @@ def national_updated_at(*, question: NationalQuestion) -> datetime | None:
         .exclude(level=Level.SCHOOL)
         .aggregate(latest=Max("updated_at"))["latest"]
     )
+
+
+def national_questions_published() -> QuerySet[NationalQuestion]:
+    """The published (live) national questions with their options, newest first: what the
+    open-data API lists, whatever their period (a closed question's figures stay public). Two
+    queries."""
+    return NationalQuestion.objects.filter(live=True).prefetch_related("options")
 
 
 @dataclass(frozen=True)
