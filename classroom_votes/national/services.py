@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from school.models import Classroom
@@ -258,6 +258,38 @@ def _school_depths(question: NationalQuestion, schools: Iterable[int], *, public
     return depths
 
 
+# Above this many batches at once (a first release, a catch-up), one statement per batch or
+# Django's bulk_update (a CASE per row, compiled in Python) costs minutes: see _batches_assign.
+_FEW_BATCHES = 20
+_ASSIGN_CHUNK = 5000
+
+
+def _batches_assign(batch_field: str, contributions: Sequence[NationalContribution]) -> None:
+    """Store each contribution's batch (already set on the instances)."""
+    column = NationalContribution._meta.get_field(batch_field).column
+    by_batch: dict[int, list[int]] = {}
+    for c in contributions:
+        by_batch.setdefault(getattr(c, column), []).append(c.pk)
+    if len(by_batch) <= _FEW_BATCHES:
+        for batch_id, pks in by_batch.items():
+            NationalContribution.objects.filter(pk__in=pks).update(**{column: batch_id})
+        return
+    # One UPDATE … FROM (VALUES (pk, batch), …) per chunk (PostgreSQL, SQLite ≥ 3.33), whose
+    # columns both name column1 and column2.
+    pairs = [(pk, batch_id) for batch_id, pks in by_batch.items() for pk in pks]
+    table = connection.ops.quote_name(NationalContribution._meta.db_table)
+    column = connection.ops.quote_name(column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), _ASSIGN_CHUNK):
+            chunk = pairs[start : start + _ASSIGN_CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {column} = v.column2 FROM (VALUES {values}) AS v "  # noqa: S608
+                f"WHERE {table}.id = v.column1",
+                [value for pair in chunk for value in pair],
+            )
+
+
 def national_release(
     *, question: NationalQuestion, now: datetime, schools: Iterable[int] | None = None
 ) -> list[ReleaseBatch]:
@@ -329,7 +361,7 @@ def national_release(
                 depth=DEPTHS.get(territory[0], -1),
             )
             released.append(batch)
-        NationalContribution.objects.bulk_update(members, [batch_field], batch_size=1000)
+        _batches_assign(batch_field, members)
     rows.save()
     return released
 
