@@ -171,6 +171,9 @@ EXPECTED = {
     # Open data: official election results, public.
     "classroom_votes_api:election-list":               "Y   Y   Y   Y   Y   Y   Y",
     "classroom_votes_api:election-detail":             "Y   Y   Y   Y   Y   Y   Y",
+    # National open data: public and read-only (tests/classroom_votes/national/test_api.py).
+    "classroom_votes_api:national-question-list":      "Y   Y   Y   Y   Y   Y   Y",
+    "classroom_votes_api:national-question-results":   "Y   Y   Y   Y   Y   Y   Y",
 }
 # fmt: on
 
@@ -231,7 +234,11 @@ class World:
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
     def _pk_for(self, name: str) -> int:
-        if name in ("classroom_votes:national_question_launch", "classroom_votes:national_results"):
+        if name in (
+            "classroom_votes:national_question_launch",
+            "classroom_votes:national_results",
+            "classroom_votes_api:national-question-results",
+        ):
             return self.national_question.pk
         if name in ("classroom_votes:election_launch", "classroom_votes_api:election-detail"):
             return self.election.pk

@@ -9,7 +9,7 @@ API) never include schools."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from school.models import Academie, Classroom, Departement, Region
@@ -28,6 +28,7 @@ from ..models import (
 from .services import class_zone
 
 NOT_ENOUGH = _("Pas encore assez de classes")
+PUBLIC_LEVELS = tuple(level for level in Level.values if level != Level.SCHOOL)
 FRANCE_NAME = _("France entière")
 ZONE_NAMES = {
     Zone.METROPOLE.value: _("France métropolitaine"),
@@ -112,7 +113,9 @@ def _figures(
 def _rows(question: NationalQuestion, *, public: bool) -> dict[tuple[str, str], TerritoryResult]:
     rows = TerritoryResult.objects.filter(question=question)
     if public:
-        rows = rows.exclude(level=Level.SCHOOL)
+        # Named, not excluded: the unique index (question, level, code) then reads the ~150
+        # public rows only, not the schools' (tens of thousands over the country).
+        rows = rows.filter(level__in=PUBLIC_LEVELS)
     return {(row.level, row.code): row for row in rows}
 
 
@@ -159,11 +162,16 @@ def national_overview(*, question: NationalQuestion) -> NationalOverview:
 
 def national_updated_at(*, question: NationalQuestion) -> datetime | None:
     """When the question's public figures last moved (for ETag and Last-Modified). One query."""
-    return (
-        TerritoryResult.objects.filter(question=question)
-        .exclude(level=Level.SCHOOL)
-        .aggregate(latest=Max("updated_at"))["latest"]
-    )
+    return TerritoryResult.objects.filter(question=question, level__in=PUBLIC_LEVELS).aggregate(
+        latest=Max("updated_at")
+    )["latest"]
+
+
+def national_questions_published() -> QuerySet[NationalQuestion]:
+    """The published (live) national questions with their options, newest first: what the
+    open-data API lists, whatever their period (a closed question's figures stay public). Two
+    queries."""
+    return NationalQuestion.objects.filter(live=True).prefetch_related("options")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from school.models import Classroom
@@ -113,7 +113,7 @@ def national_rollup(*, consultation_id: int, now: datetime | None = None) -> int
         ConsultationClassroom.objects.filter(pk__in=[link.pk for link in links]).update(
             national_rollup_at=now
         )
-        national_release(question=question, now=now)
+        national_release(question=question, now=now, schools={c.school_id for c in contributions})
     logger.info("national roll-up: consultation %s, %s classes", consultation_id, len(added))
     return len(contributions)
 
@@ -175,21 +175,38 @@ class _Rows:
     now: datetime
     rows: dict[rollup.Territory, TerritoryResult] = field(default_factory=dict)
 
-    def get(self, territory: rollup.Territory) -> TerritoryResult:
-        if territory not in self.rows:
-            level, code = territory
-            self.rows[territory] = TerritoryResult.objects.filter(
+    def load(self, territories: Iterable[rollup.Territory]) -> None:
+        """Read the rows of `territories` not read yet, in one query."""
+        wanted = {territory for territory in territories if territory not in self.rows}
+        if not wanted:
+            return
+        for row in TerritoryResult.objects.filter(
+            question=self.question,
+            level__in={level for level, _code in wanted},
+            code__in={code for _level, code in wanted},
+        ):
+            if (row.level, row.code) in wanted:
+                self.rows[(row.level, row.code)] = row
+        for level, code in wanted - set(self.rows):
+            self.rows[(level, code)] = TerritoryResult(
                 question=self.question, level=level, code=code
-            ).first() or TerritoryResult(question=self.question, level=level, code=code)
+            )
+
+    def get(self, territory: rollup.Territory) -> TerritoryResult:
+        self.load([territory])
         return self.rows[territory]
 
     def save(self) -> None:
         for row in self.rows.values():
             row.updated_at = self.now
-        TerritoryResult.objects.bulk_create([row for row in self.rows.values() if row.pk is None])
+        # Split before creating: bulk_create gives the new rows their pk.
+        new = [row for row in self.rows.values() if row.pk is None]
+        old = [row for row in self.rows.values() if row.pk is not None]
+        TerritoryResult.objects.bulk_create(new, batch_size=1000)
         TerritoryResult.objects.bulk_update(
-            [row for row in self.rows.values() if row.pk is not None],
+            old,
             ["counts", "rankings", "classes", "schools", "ballots", "updated_at"],
+            batch_size=500,
         )
 
 
@@ -241,20 +258,59 @@ def _school_depths(question: NationalQuestion, schools: Iterable[int], *, public
     return depths
 
 
-def national_release(*, question: NationalQuestion, now: datetime) -> list[ReleaseBatch]:
-    """Release every batch that has become safe (the caller holds the question's row)."""
+# Above this many batches at once (a first release, a catch-up), one statement per batch or
+# Django's bulk_update (a CASE per row, compiled in Python) costs minutes: see _batches_assign.
+_FEW_BATCHES = 20
+_ASSIGN_CHUNK = 5000
+
+
+def _batches_assign(batch_field: str, contributions: Sequence[NationalContribution]) -> None:
+    """Store each contribution's batch (already set on the instances)."""
+    column = NationalContribution._meta.get_field(batch_field).column
+    by_batch: dict[int, list[int]] = {}
+    for c in contributions:
+        by_batch.setdefault(getattr(c, column), []).append(c.pk)
+    if len(by_batch) <= _FEW_BATCHES:
+        for batch_id, pks in by_batch.items():
+            NationalContribution.objects.filter(pk__in=pks).update(**{column: batch_id})
+        return
+    # One UPDATE … FROM (VALUES (pk, batch), …) per chunk (PostgreSQL, SQLite ≥ 3.33), whose
+    # columns both name column1 and column2.
+    pairs = [(pk, batch_id) for batch_id, pks in by_batch.items() for pk in pks]
+    table = connection.ops.quote_name(NationalContribution._meta.db_table)
+    column = connection.ops.quote_name(column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pairs), _ASSIGN_CHUNK):
+            chunk = pairs[start : start + _ASSIGN_CHUNK]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} SET {column} = v.column2 FROM (VALUES {values}) AS v "  # noqa: S608
+                f"WHERE {table}.id = v.column1",
+                [value for pair in chunk for value in pair],
+            )
+
+
+def national_release(
+    *, question: NationalQuestion, now: datetime, schools: Iterable[int] | None = None
+) -> list[ReleaseBatch]:
+    """Release every batch that has become safe (the caller holds the question's row).
+
+    `schools`: the schools whose classes were just added, when the caller knows them (a
+    close). A school's batch depends on its own waiting classes only, never on time, so only
+    those schools can have a new one; the schools of a whole country keep many classes waiting
+    for company, which each close then need not read again."""
     limits = thresholds()
     over = _question_over(question, now)
     released: list[ReleaseBatch] = []
     rows = _Rows(question=question, now=now)
     for public in (True, False):
         batch_field = "public_batch" if public else "school_batch"
-        pending = {
-            c.pk: c
-            for c in NationalContribution.objects.filter(
-                question=question, **{f"{batch_field}__isnull": True}
-            )
-        }
+        waiting = NationalContribution.objects.filter(
+            question=question, **{f"{batch_field}__isnull": True}
+        )
+        if not public and schools is not None:
+            waiting = waiting.filter(school_id__in=set(schools))
+        pending = {c.pk: c for c in waiting}
         units = _units(pending.values(), now=now, over=over)
         if public:
             plan = rollup.public_batches_plan(
@@ -269,20 +325,31 @@ def national_release(*, question: NationalQuestion, now: datetime) -> list[Relea
         school_depths = _school_depths(
             question, (u.school for _, batch in plan for u in batch), public=public
         )
-        for territory, batch_units in plan:
+        rows.load(
+            t
+            for territory, batch_units in plan
+            for t in (rollup.ancestors(batch_units[0].path, territory) if public else [territory])
+        )
+        batches = ReleaseBatch.objects.bulk_create(
+            [
+                ReleaseBatch(
+                    question=question,
+                    level=territory[0],
+                    code=territory[1],
+                    released_at=now,
+                    classes=len(batch_units),
+                    schools=len({u.school for u in batch_units}),
+                    ballots=sum(u.ballots for u in batch_units),
+                )
+                for territory, batch_units in plan
+            ]
+        )
+        members = []
+        for (territory, batch_units), batch in zip(plan, batches, strict=True):
             contributions = [pending[u.key] for u in batch_units]
-            batch = ReleaseBatch.objects.create(
-                question=question,
-                level=territory[0],
-                code=territory[1],
-                released_at=now,
-                classes=len(contributions),
-                schools=len({c.school_id for c in contributions}),
-                ballots=sum(c.ballots for c in contributions),
-            )
-            NationalContribution.objects.filter(pk__in=[c.pk for c in contributions]).update(
-                **{batch_field: batch}
-            )
+            for c in contributions:
+                setattr(c, batch_field, batch)
+            members.extend(contributions)
             territories = (
                 rollup.ancestors(batch_units[0].path, territory) if public else [territory]
             )
@@ -294,6 +361,7 @@ def national_release(*, question: NationalQuestion, now: datetime) -> list[Relea
                 depth=DEPTHS.get(territory[0], -1),
             )
             released.append(batch)
+        _batches_assign(batch_field, members)
     rows.save()
     return released
 

@@ -17,7 +17,7 @@ from courses.models import Assignment
 from school import errors
 from tests.classroom_votes.debate_factories import debate_create, published
 from tests.classroom_votes.elections.factories import election_create
-from tests.classroom_votes.factories import consultation_create
+from tests.classroom_votes.factories import consultation_create, national_question_create
 from tests.courses.factories import course_create
 from tests.school.factories import (
     admin_create,
@@ -31,13 +31,17 @@ pytestmark = pytest.mark.django_db
 
 UNKNOWN_ID = 987_654_321
 BODY_METHODS = {"post", "put", "patch", "delete"}
-# Written by hand: the operations an editor (no class, no pupil) may use. Every other operation
-# of the project's API is refused to editors.
-# Open data (aggregates only), read by anyone.
-OPEN_DATA = {("get", "/api/elections/"), ("get", "/api/elections/{id}/")}
-OPEN_TO_EDITORS = {("post", "/api/xapi/statements/"), ("post", "/api/token/"), *OPEN_DATA}
-# Operations anonymous visitors may use.
+# Written by hand: the operations anonymous visitors may use (open data: aggregates only), and
+# those an editor (no class, no pupil) may use; every other operation of the project's API is
+# refused to them.
+OPEN_DATA = {
+    ("get", "/api/national-questions/"),
+    ("get", "/api/national-questions/{id}/results/"),
+    ("get", "/api/elections/"),
+    ("get", "/api/elections/{id}/"),
+}
 PUBLIC = {("post", "/api/token/"), *OPEN_DATA}
+OPEN_TO_EDITORS = {("post", "/api/xapi/statements/"), ("post", "/api/token/"), *OPEN_DATA}
 # Words a French sentence of ours contains; DRF's English defaults contain none of them.
 FRENCH = re.compile(
     r"\b(le|la|les|l|de|des|du|d|un|une|ce|cette|est|n|pas|à|au|aux|vous|tu|ta|ton|en|rien|"
@@ -75,6 +79,7 @@ def world(site_tree):
         "classes": classroom.pk,
         "assignments": assignment.pk,
         "user_pk": pupil.user_id,
+        "national-questions": national_question_create().pk,
     }
     users = {
         "admin": admin_create(),

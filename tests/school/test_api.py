@@ -178,12 +178,15 @@ def test_access_table_covers_every_documented_operation():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    # The consultations and debates APIs have their own tables (tests/classroom_votes/).
+    # The consultations, debates and national open-data APIs have their own tables
+    # (tests/classroom_votes/).
     documented = {
         (method, path)
         for path, operations in schema["paths"].items()
         for method in operations
-        if not path.startswith(("/api/consultations/", "/api/debates/", "/api/arguments/"))
+        if not path.startswith(
+            ("/api/consultations/", "/api/debates/", "/api/arguments/", "/api/national-questions/")
+        )
     }
     tested = {
         (method, path.split("?")[0].replace("{classroom}", "{id}").replace("{assignment}", "{id}"))
@@ -504,6 +507,8 @@ def test_schema_lists_every_endpoint(client, db):
         "/api/arguments/{id}/hide/",
         "/api/arguments/{id}/restore/",
         "/api/arguments/{id}/dismiss-reports/",
+        "/api/national-questions/",
+        "/api/national-questions/{id}/results/",
         "/api/elections/",
         "/api/elections/{id}/",
     }
