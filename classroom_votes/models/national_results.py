@@ -137,9 +137,19 @@ class NationalContribution(models.Model):
                 condition=models.Q(zone__in=Zone.values), name="national_contribution_zone_known"
             ),
         ]
+        # Partial: the classes still waiting are few among a question's hundred thousand, and
+        # each close reads them (services.national_release), whatever the table's statistics.
         indexes = [
-            models.Index(fields=["question", "public_batch"], name="contribution_public_pending"),
-            models.Index(fields=["question", "school_batch"], name="contribution_school_pending"),
+            models.Index(
+                fields=["question"],
+                condition=models.Q(public_batch__isnull=True),
+                name="contribution_public_waiting",
+            ),
+            models.Index(
+                fields=["question", "school"],
+                condition=models.Q(school_batch__isnull=True),
+                name="contribution_school_waiting",
+            ),
         ]
 
     def __str__(self):
