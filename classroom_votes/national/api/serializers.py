@@ -34,6 +34,7 @@ class PeriodSerializer(serializers.Serializer):
 
 class NationalQuestionLinksSerializer(serializers.Serializer):
     results = serializers.URLField(help_text=_("Les résultats par territoire (cette API)."))
+    page = serializers.URLField(help_text=_("La page publique « Résultats nationaux »."))
 
 
 class NationalQuestionSerializer(serializers.Serializer):
@@ -101,14 +102,16 @@ class NationalResultsFilterSerializer(serializers.Serializer):
 # --- Arranging what the selectors return ------------------------------------------------------
 
 
-def question_entry(question: NationalQuestion, *, labels: dict[str, str], results_url: str) -> dict:
+def question_entry(
+    question: NationalQuestion, *, labels: dict[str, str], results_url: str, page_url: str
+) -> dict:
     return {
         "id": question.pk,
         "title": question.title,
         "method": question.method,
         "options": [{"key": key, "label": label} for key, label in labels.items()],
         "period": {"opens_at": question.opens_at, "closes_at": question.closes_at},
-        "links": {"results": results_url},
+        "links": {"results": results_url, "page": page_url},
     }
 
 

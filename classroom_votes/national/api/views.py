@@ -120,6 +120,9 @@ class NationalQuestionViewSet(viewsets.GenericViewSet):
                 question,
                 labels=question_option_labels(question),
                 results_url=self._results_url(question),
+                page_url=self.request.build_absolute_uri(
+                    reverse("classroom_votes:national_results", kwargs={"pk": question.pk})
+                ),
             )
             for question in self.get_queryset()
         ]

@@ -97,6 +97,10 @@ def test_the_list_gives_published_questions_with_options_period_and_links():
     assert set(entry["options"][0]) == {"key", "label"}
     assert entry["period"]["opens_at"] is None and entry["period"]["closes_at"]
     assert entry["links"]["results"] == f"http://testserver{results_url(question)}"
+    assert (
+        entry["links"]["page"]
+        == f"http://testserver/consultations/nationales/{question.pk}/resultats/"
+    )
     assert response["Cache-Control"] == "public, max-age=60"
 
 
