@@ -24,4 +24,8 @@ Who could misuse it, and what stops them:
 - The database's administrator or a dump: NationalContribution holds a class's closed counters,
   which the urn's counters already hold; no participation, no pupil, no time finer than the close.
 - The logs: the task logs ids and counts of classes, never a count of votes.
+
+Residual risk, written down: a school's own batches (K classes of that school) and the public
+batches are formed separately, so a member of the school holding both could in principle set one
+against the other; each side alone is safe, and nothing outside the school sees the first.
 """
