@@ -6,9 +6,12 @@ Last-Modified from the question's latest territory update, and answers 304 when 
 moved. Anonymous responses are `public, max-age=60`; a signed-in user's page holds their own
 header (and a CSRF token), so it stays `private`."""
 
+import hashlib
 from datetime import datetime
 
-from django.http import Http404
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
@@ -19,9 +22,12 @@ from school.models import Departement
 from ..models import Level, NationalQuestion, TerritoryResult
 from . import display
 from .francemap import AUTHOR, LICENCE, LICENCE_URL, PACKAGE, SOURCE_URL
-from .selectors import national_overview, national_updated_at
+from .selectors import national_overview, national_updated_at, question_option_labels
 
 CACHE_SECONDS = 60
+# An anonymous visitor's page is the same for everyone until the figures move (its ETag): kept
+# rendered in the cache under that ETag, for the map's default view and each real option only.
+RENDERED_SECONDS = 3600
 
 
 def _published(pk: int) -> NationalQuestion | None:
@@ -119,6 +125,9 @@ def national_results(request, pk):
     question, _moment = _freshness(request, pk)
     if question is None:
         raise Http404
+    key = _rendered_key(request, question)
+    if key is not None and (body := cache.get(key)) is not None:
+        return _cache_headers(request, HttpResponse(body))
     overview = national_overview(question=question)
     labels = overview.labels
     groups, names = _table_groups(overview, labels)
@@ -147,7 +156,23 @@ def national_results(request, pk):
         },
     }
     response = TemplateResponse(request, "classroom_votes/national/national_results.html", context)
+    if key is not None:
+        response.render()
+        cache.set(key, response.content, RENDERED_SECONDS)
     return _cache_headers(request, response)
+
+
+def _rendered_key(request, question: NationalQuestion) -> str | None:
+    """The cache key of the page as an anonymous visitor gets it, or None when it is not kept
+    (a signed-in user's header is their own, as is a message waiting for this visitor; an unknown
+    ?option= is not worth a cache entry). Counting the messages does not consume them."""
+    if request.user.is_authenticated or len(get_messages(request)):
+        return None
+    etag = _etag(request, question.pk)
+    option = request.GET.get("option", "")
+    if etag is None or (option and option not in question_option_labels(question)):
+        return None
+    return "national-page:" + hashlib.sha256(f"{etag}|{option}".encode()).hexdigest()
 
 
 @require_safe

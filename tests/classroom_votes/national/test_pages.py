@@ -236,3 +236,20 @@ def test_open_consultation_shows_no_comparison(client):
 def test_header_links_to_the_national_results_for_everyone(client):
     html = client.get(reverse("classroom_votes:national_results_index")).content.decode()
     assert 'href="/consultations/nationales/resultats/" aria-current="page"' in html
+
+
+def test_an_anonymous_page_is_kept_rendered_until_the_figures_move(
+    client, django_assert_max_num_queries
+):
+    question = national_question_create()
+    _three_classes(question, [POUR] * 10)
+    first = client.get(_url(question))
+    with django_assert_max_num_queries(4):  # the question, its freshness, its options
+        again = client.get(_url(question))
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    _three_classes(question, [CONTRE] * 10, departement="92")
+    moved = client.get(_url(question))
+    assert moved.content != first.content and "Hauts-de-Seine" in moved.content.decode()
+    # A signed-in visitor's page is never the kept one: their header is their own.
+    client.force_login(teacher_create())
+    assert b"Se d\xc3\xa9connecter" in client.get(_url(question)).content
