@@ -57,6 +57,28 @@ class SourcePanel(models.TextChoices):
     CONTRE = "contre", _("Ils sont contre")
 
 
+def method_option_keys(method: str, options) -> tuple[str, ...]:
+    """The option keys of a consultation or national question, in display order: the fixed
+    answers of yes/no and the scale, or the keys of `options` (rows with key and label)."""
+    fixed = FIXED_ANSWERS.get(method)
+    if fixed is not None:
+        return tuple(key for key in fixed.values if key != BLANK)
+    return tuple(option.key for option in options)
+
+
+def method_option_labels(method: str, options, *, blank: bool = True) -> dict[str, str]:
+    """Their labels (a fixed answer's blank vote included), with the blank vote's added unless
+    `blank` is False."""
+    fixed = FIXED_ANSWERS.get(method)
+    if fixed is not None:
+        labels = {key: str(label) for key, label in fixed.choices}
+    else:
+        labels = {option.key: option.label for option in options}
+    if blank:
+        labels.setdefault(BLANK, str(YesNoChoice.BLANC.label))
+    return labels
+
+
 def sources_by_panel(question) -> list[dict]:
     """The three panels of a consultation or national question, in their fixed order, each
     with its sources (possibly none): [{"key", "label", "sources"}]."""
@@ -215,20 +237,11 @@ class Consultation(models.Model):
 
     def option_keys(self) -> tuple[str, ...]:
         """The option keys tallies need, in display order (prefetch `options` to save a query)."""
-        fixed = FIXED_ANSWERS.get(self.method)
-        if fixed is not None:
-            return tuple(key for key in fixed.values if key != BLANK)
-        return tuple(option.key for option in self.options.all())
+        return method_option_keys(self.method, self.options.all())
 
     def option_labels(self) -> dict[str, str]:
         """Labels of every key a result may show: the options and the blank vote."""
-        fixed = FIXED_ANSWERS.get(self.method)
-        if fixed is not None:
-            labels = {key: str(label) for key, label in fixed.choices}
-        else:
-            labels = {option.key: option.label for option in self.options.all()}
-        labels.setdefault(BLANK, str(YesNoChoice.BLANC.label))
-        return labels
+        return method_option_labels(self.method, self.options.all())
 
 
 class ConsultationClassroom(models.Model):

@@ -34,6 +34,8 @@ from .consultations import (
     SOURCE_URL_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     SourcePanel,
+    method_option_keys,
+    method_option_labels,
     sources_by_panel,
 )
 
@@ -132,6 +134,14 @@ class NationalQuestion(
         if self.opens_at is not None and now < self.opens_at:
             return False
         return self.closes_at is None or now < self.closes_at
+
+    def option_keys(self) -> tuple[str, ...]:
+        """As Consultation.option_keys: what its classes' counters are keyed by."""
+        return method_option_keys(self.method, self.options.all())
+
+    def option_labels(self) -> dict[str, str]:
+        """The options' labels, fixed answers included (no blank vote added to chosen options)."""
+        return method_option_labels(self.method, self.options.all(), blank=False)
 
     def get_preview_template(self, request, mode_name):
         return "classroom_votes/consultations/national_question_preview.html"

@@ -67,30 +67,11 @@ class TerritoryFigures:
 def _result(question: NationalQuestion, row: TerritoryResult) -> tallies.TallyResult:
     return tallies.result_compute(
         method=question.method,
-        options=question_option_keys(question),
+        options=question.option_keys(),
         counts=row.counts,
         rankings=row.rankings,
         second_round=question.second_round,
     )
-
-
-def question_option_keys(question: NationalQuestion) -> tuple[str, ...]:
-    fixed = {
-        tallies.VotingMethod.YES_NO: tallies.YES_NO_OPTIONS,
-        tallies.VotingMethod.SCALE5: tallies.SCALE5_LEVELS,
-    }
-    if question.method in fixed:
-        return fixed[question.method]
-    return tuple(option.key for option in question.options.all())
-
-
-def question_option_labels(question: NationalQuestion) -> dict[str, str]:
-    """Option keys to labels, fixed answers included (as Consultation.option_labels)."""
-    if question.method == tallies.VotingMethod.YES_NO:
-        return {c.value: str(c.label) for c in tallies.YesNoChoice}
-    if question.method == tallies.VotingMethod.SCALE5:
-        return {c.value: str(c.label) for c in tallies.Scale5Level}
-    return {option.key: option.label for option in question.options.all()}
 
 
 def _figures(
@@ -140,7 +121,7 @@ def national_overview(*, question: NationalQuestion) -> NationalOverview:
     """Every public territory of the question, shown or not (the map and the table list them
     all). Five queries."""
     rows = _rows(question, public=True)
-    labels = question_option_labels(question)
+    labels = question.option_labels()
 
     def figures(level: str, code: str, name: str) -> TerritoryFigures:
         return _figures(question, level, code, name, rows.get((level, code)))
@@ -219,7 +200,7 @@ def national_comparison(
     )
     return NationalComparison(
         question=question,
-        labels=question_option_labels(question),
+        labels=question.option_labels(),
         classroom=consultation_results(consultation=consultation, classroom=classroom),
         territories=territories,
         france=france,

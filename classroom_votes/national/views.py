@@ -22,7 +22,7 @@ from school.models import Departement
 from ..models import Level, NationalQuestion, TerritoryResult
 from . import display
 from .francemap import AUTHOR, LICENCE, LICENCE_URL, PACKAGE, SOURCE_URL
-from .selectors import national_overview, national_updated_at, question_option_labels
+from .selectors import national_overview, national_updated_at
 
 CACHE_SECONDS = 60
 # An anonymous visitor's page is the same for everyone until the figures move (its ETag): kept
@@ -170,7 +170,7 @@ def _rendered_key(request, question: NationalQuestion) -> str | None:
         return None
     etag = _etag(request, question.pk)
     option = request.GET.get("option", "")
-    if etag is None or (option and option not in question_option_labels(question)):
+    if etag is None or (option and option not in question.option_labels()):
         return None
     return "national-page:" + hashlib.sha256(f"{etag}|{option}".encode()).hexdigest()
 

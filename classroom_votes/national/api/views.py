@@ -33,7 +33,6 @@ from classroom_votes.national.selectors import (
     national_overview,
     national_questions_published,
     national_updated_at,
-    question_option_labels,
 )
 
 from .serializers import (
@@ -118,7 +117,7 @@ class NationalQuestionViewSet(viewsets.GenericViewSet):
         entries = [
             question_entry(
                 question,
-                labels=question_option_labels(question),
+                labels=question.option_labels(),
                 results_url=self._results_url(question),
                 page_url=self.request.build_absolute_uri(
                     reverse("classroom_votes:national_results", kwargs={"pk": question.pk})

@@ -44,10 +44,7 @@ def contribution_add(
 ) -> NationalContribution:
     """What a close hands to the roll-up for one class of `school` whose pupils cast `ballots`
     (without the class, its votes and its close: for tests of the roll-up alone)."""
-    options = tuple(o.key for o in question.options.all()) or {
-        tallies.VotingMethod.YES_NO: tallies.YES_NO_OPTIONS,
-        tallies.VotingMethod.SCALE5: tallies.SCALE5_LEVELS,
-    }.get(question.method, ())
+    options = question.option_keys()
     ranked = question.method == tallies.VotingMethod.RANKED
     return NationalContribution.objects.create(
         question=question,

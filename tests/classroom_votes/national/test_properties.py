@@ -144,9 +144,7 @@ def test_any_closes_roll_up_as_the_recompute_and_reveal_no_small_set(scenario, s
             closes_at=None if over_after is None else start + timedelta(days=over_after),
             opens_at=start - timedelta(days=1) if over_after is not None else None,
         )
-        options = tuple(o.key for o in question.options.all()) or (
-            tallies.YES_NO_OPTIONS if method == VotingMethod.YES_NO else tallies.SCALE5_LEVELS
-        )
+        options = question.option_keys()
         schools = {}
         now = start
         snapshots: list[dict] = []
