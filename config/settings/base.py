@@ -342,6 +342,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 HEMICYCLE_API_MAX_BODY_BYTES = 1024 * 1024
 HEMICYCLE_API_MAX_JSON_DEPTH = 64
 
+# Behind a reverse proxy: how many proxies in front of the site append to X-Forwarded-For. The
+# client address that throttles and lockouts count against is the one the outermost trusted proxy
+# saw; with 0 (the default, no proxy), X-Forwarded-For is ignored and REMOTE_ADDR is used.
+HEMICYCLE_TRUSTED_PROXIES = env.int("HEMICYCLE_TRUSTED_PROXIES", default=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
