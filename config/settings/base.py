@@ -346,6 +346,9 @@ HEMICYCLE_API_MAX_JSON_DEPTH = 64
 # client address that throttles and lockouts count against is the one the outermost trusted proxy
 # saw; with 0 (the default, no proxy), X-Forwarded-For is ignored and REMOTE_ADDR is used.
 HEMICYCLE_TRUSTED_PROXIES = env.int("HEMICYCLE_TRUSTED_PROXIES", default=0)
+# DRF's throttles read the same number (config.client_address for everything else): left at
+# its default (None), DRF would count a client by the whole X-Forwarded-For it sent.
+REST_FRAMEWORK["NUM_PROXIES"] = HEMICYCLE_TRUSTED_PROXIES
 
 LOGGING = {
     "version": 1,
