@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
+from knox.models import AuthToken
 
 from .models import Classroom, PupilProfile, School
 from .permissions import classrooms_managed_by, is_administrator
@@ -60,3 +61,9 @@ def pupil_move_targets(*, user, pupil: PupilProfile) -> QuerySet[Classroom]:
         .exclude(pk=pupil.classroom_id)
         .order_by("-school_year", "name")
     )
+
+
+def api_tokens_for_user(*, user) -> QuerySet[AuthToken]:
+    """`user`'s live API tokens, newest first (an expired one no longer authenticates: knox
+    deletes it when it is next presented, services.api_token_create at the next creation)."""
+    return AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")

@@ -9,6 +9,7 @@ from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 from school.errors import DomainError, ErrorKind
 
@@ -28,6 +29,7 @@ PSEUDONYM_INVALID = "pseudonym_invalid"
 MOVE_TO_OTHER_SCHOOL = "move_to_other_school"
 CREDENTIALS_INVALID = "credentials_invalid"
 API_TOKEN_REFUSED = "api_token_refused"  # noqa: S105 (an error code, not a secret)
+API_TOKEN_LIMIT = "api_token_limit"  # noqa: S105 (an error code, not a secret)
 LOCKED_OUT = "locked_out"
 
 ERROR_MESSAGES = {
@@ -41,6 +43,9 @@ ERROR_MESSAGES = {
     MOVE_TO_OTHER_SCHOOL: _("Un élève ne peut changer que pour une classe du même établissement."),
     CREDENTIALS_INVALID: _("Identifiant ou mot de passe incorrect."),
     API_TOKEN_REFUSED: _("Les jetons d'API sont réservés aux enseignants."),
+    API_TOKEN_LIMIT: _(
+        "Vous avez déjà le nombre maximal de jetons d'API actifs : révoquez-en un d'abord."
+    ),
     LOCKED_OUT: _("Trop de tentatives de connexion : réessayez dans quelques minutes."),
 }
 # What kind of refusal each code is (school.errors); the others are bad input.
@@ -49,6 +54,7 @@ ERROR_KINDS = {
     CLASSROOM_ARCHIVED: ErrorKind.CONFLICT,
     PSEUDONYM_TAKEN: ErrorKind.CONFLICT,
     API_TOKEN_REFUSED: ErrorKind.FORBIDDEN,
+    API_TOKEN_LIMIT: ErrorKind.CONFLICT,
     LOCKED_OUT: ErrorKind.RATE_LIMITED,
 }
 PSEUDONYM_MIN, PSEUDONYM_MAX = 3, 40
@@ -88,12 +94,32 @@ def classroom_create(*, teacher, school: School, name: str, level: str, school_y
     return classroom
 
 
-def api_token_get_or_create(*, user):
-    """The user's API token, created on first request and then stable until revoked."""
-    from rest_framework.authtoken.models import Token
+def api_token_create(*, user) -> tuple[AuthToken, str]:
+    """A new API token for `user` (a teacher: see permissions.can_obtain_api_token), valid for
+    HEMICYCLE_API_TOKEN_DAYS. The token itself is returned here once; only its digest is kept.
+    Refused while the user holds HEMICYCLE_API_TOKENS_PER_USER live tokens."""
+    now = timezone.now()
+    with transaction.atomic():
+        # One creation at a time per user, so that concurrent requests cannot pass the limit.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        AuthToken.objects.filter(user=user, expiry__lte=now).delete()
+        if AuthToken.objects.filter(user=user).count() >= settings.HEMICYCLE_API_TOKENS_PER_USER:
+            raise SchoolError(API_TOKEN_LIMIT)
+        return AuthToken.objects.create(
+            user=user, expiry=timedelta(days=settings.HEMICYCLE_API_TOKEN_DAYS)
+        )
 
-    token, _created = Token.objects.get_or_create(user=user)
-    return token
+
+def api_token_revoke(*, user, key: str) -> bool:
+    """Revoke one of `user`'s tokens by its key (its first characters, shown in the lists);
+    False when `user` has no such token."""
+    deleted, _by_model = AuthToken.objects.filter(user=user, token_key=key).delete()
+    return deleted > 0
+
+
+def api_tokens_revoke_all(*, user) -> int:
+    deleted, _by_model = AuthToken.objects.filter(user=user).delete()
+    return deleted
 
 
 def _refuse_archived(classroom: Classroom) -> None:

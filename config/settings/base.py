@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,7 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "widget_tweaks",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     # Django
     "django.contrib.auth",
@@ -246,7 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "school.api.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
@@ -349,6 +350,17 @@ HEMICYCLE_TRUSTED_PROXIES = env.int("HEMICYCLE_TRUSTED_PROXIES", default=0)
 # DRF's throttles read the same number (config.client_address for everything else): left at
 # its default (None), DRF would count a client by the whole X-Forwarded-For it sent.
 REST_FRAMEWORK["NUM_PROXIES"] = HEMICYCLE_TRUSTED_PROXIES
+
+# Teachers' API tokens (django-rest-knox): 256 random bits shown once, stored as a SHA-512
+# digest, valid for this many days (never extended), at most this many live at once per teacher.
+HEMICYCLE_API_TOKEN_DAYS = env.int("HEMICYCLE_API_TOKEN_DAYS", default=90)
+HEMICYCLE_API_TOKENS_PER_USER = env.int("HEMICYCLE_API_TOKENS_PER_USER", default=10)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=HEMICYCLE_API_TOKEN_DAYS),
+    "TOKEN_LIMIT_PER_USER": HEMICYCLE_API_TOKENS_PER_USER,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 LOGGING = {
     "version": 1,

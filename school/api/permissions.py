@@ -4,18 +4,22 @@ A role that may never use an endpoint gets 403; anonymous requests get 401. Obje
 user's scope are filtered out of the querysets first, so they answer 404 and reveal nothing."""
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from knox.models import AuthToken
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from school.permissions import (
     can_follow_classwork,
     can_manage_classroom,
     can_manage_classrooms,
+    can_obtain_api_token,
     can_view_classroom,
 )
 
+from .authentication import ApiTokenAuthentication
+
 # Token first so that an anonymous request gets 401 with `WWW-Authenticate: Token`.
-API_AUTHENTICATION_CLASSES = [TokenAuthentication, SessionAuthentication]
+API_AUTHENTICATION_CLASSES = [ApiTokenAuthentication, SessionAuthentication]
 
 
 class ManagesClassrooms(BasePermission):
@@ -43,3 +47,21 @@ class FollowsClasswork(BasePermission):
         if request.method in SAFE_METHODS:
             return can_view_classroom(request.user, obj.classroom)
         return can_manage_classroom(request.user, obj.classroom)
+
+
+class HoldsApiTokens(BasePermission):
+    """Listing and revoking one's own API tokens: whoever may obtain one (teachers)."""
+
+    message = _("Les jetons d'API sont réservés aux enseignants.")
+
+    def has_permission(self, request, view):
+        return can_obtain_api_token(request.user)
+
+
+class UsesApiToken(BasePermission):
+    """Only a request made with an API token can revoke that token."""
+
+    message = _("Cette action se fait avec un jeton d'API.")
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, AuthToken)

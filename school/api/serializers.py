@@ -100,5 +100,17 @@ class TokenObtainInputSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False, write_only=True)
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(source="key")
+class ApiTokenSerializer(serializers.Serializer):
+    """A token as its owner's lists show it: never the token, only its first characters."""
+
+    id = serializers.CharField(
+        source="token_key", help_text=_("Les premiers caractères du jeton, qui le désignent.")
+    )
+    created = serializers.DateTimeField()
+    expiry = serializers.DateTimeField()
+
+
+class TokenSerializer(ApiTokenSerializer):
+    """A new token, shown this once: only its digest is kept."""
+
+    token = serializers.CharField()

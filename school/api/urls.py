@@ -15,5 +15,8 @@ urlpatterns = [
         name="classroom-pupils",
     ),
     path("token/", views.TokenObtainView.as_view(), name="token"),
+    path("token/logout/", views.TokenLogoutView.as_view(), name="token-logout"),
+    path("tokens/", views.ApiTokenListView.as_view(), name="token-list"),
+    path("tokens/<str:key>/", views.ApiTokenDetailView.as_view(), name="token-detail"),
     *router.urls,
 ]

@@ -2,29 +2,38 @@
 serialise; permissions come from school.permissions (through .permissions)."""
 
 from django.contrib.auth import authenticate
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from school.permissions import can_obtain_api_token
-from school.selectors import classroom_pupils, classrooms_for_manager
+from school.selectors import api_tokens_for_user, classroom_pupils, classrooms_for_manager
 from school.services import (
     API_TOKEN_REFUSED,
     CREDENTIALS_INVALID,
     LOCKED_OUT,
     SchoolError,
-    api_token_get_or_create,
+    api_token_create,
+    api_token_revoke,
     classroom_create,
     pupils_bulk_create,
 )
 
-from .permissions import API_AUTHENTICATION_CLASSES, ManagesClassrooms
+from .authentication import ApiTokenAuthentication
+from .permissions import (
+    API_AUTHENTICATION_CLASSES,
+    HoldsApiTokens,
+    ManagesClassrooms,
+    UsesApiToken,
+)
 from .serializers import (
+    ApiTokenSerializer,
     ClassroomCreateInputSerializer,
     ClassroomSerializer,
     PupilCredentialsSerializer,
@@ -116,8 +125,9 @@ class ClassroomPupilsView(GenericAPIView):
 
 
 class TokenObtainView(GenericAPIView):
-    """A teacher's API token from their username and password. Pupils (minors) and editors are
-    refused; failures count towards django-axes' lockout like any other login."""
+    """A new API token for a teacher, from their username and password, at each request. Pupils
+    (minors) and editors are refused; failures count towards django-axes' lockout like any other
+    login."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -127,15 +137,16 @@ class TokenObtainView(GenericAPIView):
     @extend_schema(
         summary=_("Obtenir un jeton d'API (enseignants)"),
         description=_(
-            "Échange l'identifiant et le mot de passe d'un enseignant contre un jeton, à envoyer "
-            "ensuite dans l'en-tête « Authorization: Token <jeton> ». Refusé aux élèves et aux "
-            "rédacteurs."
+            "Échange l'identifiant et le mot de passe d'un enseignant contre un nouveau jeton, "
+            "montré cette seule fois, à envoyer ensuite dans l'en-tête « Authorization: Token "
+            "<jeton> » jusqu'à son expiration. Refusé aux élèves et aux rédacteurs."
         ),
         request=TokenObtainInputSerializer,
         responses={
             200: TokenSerializer,
             400: OpenApiResponse(description=_("Identifiants incorrects ou incomplets.")),
             403: OpenApiResponse(description=_("Compte qui ne peut pas avoir de jeton.")),
+            409: OpenApiResponse(description=_("Trop de jetons actifs : en révoquer un.")),
             429: OpenApiResponse(description=_("Trop de tentatives.")),
         },
     )
@@ -149,7 +160,60 @@ class TokenObtainView(GenericAPIView):
             raise SchoolError(CREDENTIALS_INVALID)
         if not can_obtain_api_token(user):
             raise SchoolError(API_TOKEN_REFUSED)
-        token = api_token_get_or_create(user=user)
-        response = Response(TokenSerializer(token).data)
+        instance, token = api_token_create(user=user)
+        response = Response(TokenSerializer({**vars(instance), "token": token}).data)
         response["Cache-Control"] = "no-store"
         return response
+
+
+class TokenLogoutView(GenericAPIView):
+    """Revoke the token the request is made with (a session is logged out by the site)."""
+
+    authentication_classes = [ApiTokenAuthentication]
+    permission_classes = [IsAuthenticated, UsesApiToken]
+    serializer_class = None
+
+    @extend_schema(
+        summary=_("Révoquer le jeton utilisé (déconnexion)"),
+        request=None,
+        responses={204: None},
+    )
+    def post(self, request):
+        api_token_revoke(user=request.user, key=request.auth.token_key)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ApiTokenListView(GenericAPIView):
+    """The caller's own live API tokens, without the tokens themselves."""
+
+    authentication_classes = API_AUTHENTICATION_CLASSES
+    permission_classes = [HoldsApiTokens]
+    serializer_class = ApiTokenSerializer
+    pagination_class = None
+
+    @extend_schema(
+        summary=_("Mes jetons d'API"),
+        description=_("Les premiers caractères, la création et l'expiration de chaque jeton."),
+        responses={200: ApiTokenSerializer(many=True)},
+    )
+    def get(self, request):
+        tokens = api_tokens_for_user(user=request.user)
+        return Response(ApiTokenSerializer(tokens, many=True).data)
+
+
+class ApiTokenDetailView(GenericAPIView):
+    """Revoke one of the caller's tokens; anyone else's is not found."""
+
+    authentication_classes = API_AUTHENTICATION_CLASSES
+    permission_classes = [HoldsApiTokens]
+    serializer_class = None
+
+    @extend_schema(
+        summary=_("Révoquer un de mes jetons d'API"),
+        request=None,
+        responses={204: None},
+    )
+    def delete(self, request, key: str):
+        if not api_token_revoke(user=request.user, key=key):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

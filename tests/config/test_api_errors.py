@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from config.middleware import json_depth
@@ -33,7 +34,7 @@ UNKNOWN_ID = 987_654_321
 BODY_METHODS = {"post", "put", "patch", "delete"}
 # Written by hand: the operations anonymous visitors may use (open data: aggregates only), and
 # those an editor (no class, no pupil) may use; every other operation of the project's API is
-# refused to them.
+# refused to them (API tokens too: they are the teachers').
 OPEN_DATA = {
     ("get", "/api/national-questions/"),
     ("get", "/api/national-questions/{id}/results/"),
@@ -80,6 +81,7 @@ def world(site_tree):
         "assignments": assignment.pk,
         "user_pk": pupil.user_id,
         "national-questions": national_question_create().pk,
+        "key": AuthToken.objects.create(user=teacher)[0].token_key,  # /api/tokens/{key}/
     }
     users = {
         "admin": admin_create(),
@@ -128,7 +130,7 @@ def test_the_schema_walk_covers_every_api(world):
     paths = {path for path, _method, _operation in _operations()}
     prefixes = {path.split("/")[2] for path in paths}
     assert prefixes >= {"consultations", "debates", "arguments", "classes", "assignments"}
-    assert prefixes >= {"progress", "xapi", "token"}
+    assert prefixes >= {"progress", "xapi", "token", "tokens"}
 
 
 def test_every_operation_documents_the_one_error_body(world):

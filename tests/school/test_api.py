@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from courses.models import Assignment, LessonPage
@@ -49,6 +49,7 @@ class World:
     course: object
     assignment: Assignment
     other_assignment: Assignment
+    token_key: str  # the first characters of one of the teacher's API tokens
 
 
 def world_build(parent) -> World:
@@ -95,6 +96,7 @@ def world_build(parent) -> World:
         course=course,
         assignment=assignment,
         other_assignment=other_assignment,
+        token_key=AuthToken.objects.create(user=teacher)[0].token_key,
     )
 
 
@@ -164,6 +166,9 @@ ENDPOINTS = [
     ("get",    "/api/progress/?classroom={classroom}", None,         "401 200 404 200 404 403 200"),
     ("get",    "/api/progress/",                       None,         "401 200 200 400 400 403 400"),
     ("post",   "/api/token/",                          "login",      "400 403 403 200 200 403 403"),
+    ("post",   "/api/token/logout/",                   None,         "401 401 401 401 401 401 401"),
+    ("get",    "/api/tokens/",                         None,         "401 403 403 200 200 403 403"),
+    ("delete", "/api/tokens/{token}/",                 None,         "401 403 403 204 404 403 403"),
     ("post",   "/api/xapi/statements/",                "xapi",       "401 400 400 400 400 400 400"),
 ]
 # fmt: on
@@ -194,7 +199,13 @@ def test_access_table_covers_every_documented_operation():
         if not path.startswith(own_tables)
     }
     tested = {
-        (method, path.split("?")[0].replace("{classroom}", "{id}").replace("{assignment}", "{id}"))
+        (
+            method,
+            path.split("?")[0]
+            .replace("{classroom}", "{id}")
+            .replace("{assignment}", "{id}")
+            .replace("{token}", "{key}"),
+        )
         for method, path, _body, _statuses in ENDPOINTS
     }
     pupils = ("/api/classes/{id}/pupils/", "/api/classes/{classroom_id}/pupils/")
@@ -206,7 +217,9 @@ def test_access_table_covers_every_documented_operation():
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), CASES)
 def test_endpoint_status_for_role(world, method, path, body, role, status):
     client = client_for(None if path == "/api/token/" else world.users[role])
-    url = path.format(classroom=world.classroom.pk, assignment=world.assignment.pk)
+    url = path.format(
+        classroom=world.classroom.pk, assignment=world.assignment.pk, token=world.token_key
+    )
     kwargs = {"format": "json"}
     if body is not None:
         kwargs["data"] = BODIES[body](world, role)
@@ -306,11 +319,14 @@ def test_teacher_gets_a_token_and_uses_it(world):
     response = APIClient().post("/api/token/", login, format="json")
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     key = response.json()["token"]
-    assert Token.objects.get(user=teacher).key == key
+    # Only a digest is kept; the token's first characters find it.
+    stored = AuthToken.objects.get(user=teacher, token_key=key[:15])
+    assert key not in stored.digest
     again = APIClient().post(
         "/api/token/", {"username": teacher.username, "password": TEACHER_PASSWORD}
     )
-    assert again.json()["token"] == key
+    assert again.json()["token"] != key
+    assert AuthToken.objects.filter(user=teacher).count() == 3  # with the world's own
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     rows = client.get("/api/classes/").json()
@@ -326,7 +342,7 @@ def test_token_is_refused_to_other_roles(world, role):
     )
     assert response.status_code == 403
     assert "enseignants" in response.json()["detail"]
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
 
 
 def test_bad_credentials_and_bad_token(world):
@@ -344,7 +360,7 @@ def test_bad_credentials_and_bad_token(world):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token nope")
     assert client.get("/api/classes/").status_code == 401
-    assert not Token.objects.exists()
+    assert AuthToken.objects.count() == 1  # the world's own
 
 
 def test_failed_token_requests_lock_the_account_out(world, settings):
@@ -360,7 +376,7 @@ def test_failed_token_requests_lock_the_account_out(world, settings):
         "code": services.LOCKED_OUT,
         "detail": "Trop de tentatives de connexion : réessayez dans quelques minutes.",
     }
-    assert not Token.objects.exists()
+    assert AuthToken.objects.count() == 1  # the world's own
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,6 +498,9 @@ def test_schema_lists_every_endpoint(client, db):
         "/api/assignments/{id}/",
         "/api/progress/",
         "/api/token/",
+        "/api/token/logout/",
+        "/api/tokens/",
+        "/api/tokens/{key}/",
         "/api/xapi/statements/",
         "/api/consultations/",
         "/api/consultations/{id}/",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from classroom_votes import components
@@ -248,9 +248,9 @@ def test_a_method_a_route_does_not_take_still_answers_404_outside_the_scope(worl
 
 
 def test_token_authentication_works(world):
-    token = Token.objects.create(user=world.teacher)
+    _instance, token = AuthToken.objects.create(user=world.teacher)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(debate_url(world.debate, "moderation")).status_code == 200
 
 

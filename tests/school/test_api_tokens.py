@@ -1,0 +1,175 @@
+"""Teachers' API tokens (django-rest-knox through school.api.authentication): a new token at each
+request, shown once and stored only as a digest, with an expiry; listed and revoked by their
+owner alone. Each test attacks as someone who
+holds a dump of the database, an old or revoked token, or another teacher's token's id."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from school import services
+from tests.school.factories import PUPIL_SECRET, TEACHER_PASSWORD
+
+
+def token_obtain(user, password: str = TEACHER_PASSWORD):
+    return APIClient().post(
+        "/api/token/", {"username": user.username, "password": password}, format="json"
+    )
+
+
+def token_client(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
+
+
+def works(token: str) -> bool:
+    status = token_client(token).get("/api/classes/").status_code
+    assert status in (200, 401), status
+    return status == 200
+
+
+def test_each_request_gives_a_new_token_with_its_expiry(cast, settings):
+    settings.HEMICYCLE_API_TOKEN_DAYS = 7
+    first, second = token_obtain(cast.teacher), token_obtain(cast.teacher)
+    assert first.status_code == second.status_code == 200
+    assert first["Cache-Control"] == "no-store"
+    body = first.json()
+    assert set(body) == {"id", "token", "created", "expiry"}
+    assert body["token"] != second.json()["token"]
+    assert body["id"] == body["token"][:15]
+    stored = AuthToken.objects.get(token_key=body["id"])
+    assert abs(stored.expiry - (timezone.now() + timedelta(days=7))) < timedelta(minutes=1)
+    assert works(body["token"]) and works(second.json()["token"])
+
+
+def test_the_database_holds_no_usable_token(cast):
+    token = token_obtain(cast.teacher).json()["token"]
+    # Everything the table stores, as a dump would show it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM knox_authtoken")
+        dumped = [str(value) for row in cursor.fetchall() for value in row]
+    assert not any(token in value for value in dumped)
+    for value in dumped:
+        assert not works(value)
+    assert works(token)
+
+
+def test_an_expired_token_is_refused(cast, monkeypatch):
+    token = token_obtain(cast.teacher).json()["token"]
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=89))
+    assert works(token)
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=90, minutes=1))
+    assert not works(token)
+    assert not AuthToken.objects.filter(user=cast.teacher).exists()  # knox deleted it
+
+
+def test_an_expired_token_is_not_listed(cast, settings, monkeypatch):
+    settings.HEMICYCLE_API_TOKEN_DAYS = 1
+    short = token_obtain(cast.teacher).json()["token"]
+    settings.HEMICYCLE_API_TOKEN_DAYS = 30
+    token = token_obtain(cast.teacher).json()["token"]
+    client = token_client(token)
+    assert {row["id"] for row in client.get("/api/tokens/").json()} == {short[:15], token[:15]}
+    now = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=2))
+    assert [row["id"] for row in client.get("/api/tokens/").json()] == [token[:15]]
+    assert not works(short)
+
+
+def test_a_revoked_token_is_refused(cast):
+    token, other = (token_obtain(cast.teacher).json()["token"] for _ in range(2))
+    response = token_client(token).delete(f"/api/tokens/{other[:15]}/")
+    assert response.status_code == 204
+    assert not works(other) and works(token)
+
+
+def test_logout_revokes_the_token_it_is_sent_with(cast):
+    token, kept = (token_obtain(cast.teacher).json()["token"] for _ in range(2))
+    response = token_client(token).post("/api/token/logout/")
+    assert response.status_code == 204
+    assert not works(token) and works(kept)
+    again = token_client(token).post("/api/token/logout/")
+    assert again.status_code == 401 and again["WWW-Authenticate"] == "Token"
+
+
+def test_logout_needs_a_token_not_a_session(cast):
+    token = token_obtain(cast.teacher).json()["token"]
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(cast.teacher)
+    assert client.post("/api/token/logout/").status_code == 401
+    assert works(token)
+
+
+def test_nobody_lists_or_revokes_another_teachers_token(cast):
+    token = token_obtain(cast.teacher).json()["token"]
+    own = token_obtain(cast.other_teacher).json()["token"]
+    intruder = token_client(own)
+    assert [row["id"] for row in intruder.get("/api/tokens/").json()] == [own[:15]]
+    response = intruder.delete(f"/api/tokens/{token[:15]}/")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    assert works(token)
+
+
+@pytest.mark.parametrize("role", ["pupil", "editor", "admin"])
+def test_only_teachers_get_tokens(cast, role):
+    user = cast.user(role)
+    password = PUPIL_SECRET if role == "pupil" else TEACHER_PASSWORD
+    response = token_obtain(user, password)
+    assert response.status_code == 403 and "enseignants" in response.json()["detail"]
+    client = APIClient()
+    client.force_login(user)
+    assert client.get("/api/tokens/").status_code == 403
+    assert not AuthToken.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize("role", ["pupil", "editor", "admin"])
+def test_a_token_authenticates_only_a_teacher(cast, role):
+    # A token made for someone else (by hand, or before they stopped teaching) does not let a
+    # minor or an editor in.
+    _instance, token = AuthToken.objects.create(user=cast.user(role))
+    response = token_client(token).get("/api/assignments/")
+    assert response.status_code == 401
+
+
+def test_an_inactive_teachers_token_is_refused(cast):
+    token = token_obtain(cast.teacher).json()["token"]
+    cast.teacher.is_active = False
+    cast.teacher.save(update_fields=["is_active"])
+    assert not works(token)
+
+
+def test_live_tokens_per_teacher_are_capped(cast, settings):
+    settings.HEMICYCLE_API_TOKENS_PER_USER = 2
+    tokens = [token_obtain(cast.teacher).json()["token"] for _ in range(2)]
+    refused = token_obtain(cast.teacher)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == services.API_TOKEN_LIMIT
+    assert AuthToken.objects.filter(user=cast.teacher).count() == 2
+    token_client(tokens[0]).delete(f"/api/tokens/{tokens[1][:15]}/")
+    assert token_obtain(cast.teacher).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token",
+        "Token a b",
+        "Token é" + "0" * 63,
+        "Token " + "g" * 64,
+        "Token " + "0" * 15 + "\x00" + "0" * 48,
+        "Token " + "A" * 64,
+        "Token " + "0" * 10_000,
+    ],
+)
+def test_malformed_tokens_answer_401(cast, header):
+    token_obtain(cast.teacher)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    response = client.get("/api/classes/")
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
