@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("rejoindre/", views.pupil_join, name="pupil_join"),
     path("connexion-eleve/", views.pupil_login, name="pupil_login"),
+    path("mon-compte/jetons/", views.api_tokens, name="api_tokens"),
     path("mes-donnees/", views.privacy, name="privacy"),
     path("mes-donnees/export.json", views.privacy_export, name="privacy_export"),
 ]

@@ -18,9 +18,11 @@ from .pupils import (
     pupils_bulk_create,
 )
 from .teachers import account_home, teacher_signup
+from .tokens import api_tokens
 
 __all__ = [
     "account_home",
+    "api_tokens",
     "classroom_archive",
     "classroom_code_regenerate",
     "classroom_create",

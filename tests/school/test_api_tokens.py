@@ -1,18 +1,21 @@
 """Teachers' API tokens (django-rest-knox through school.api.authentication): a new token at each
 request, shown once and stored only as a digest, with an expiry; listed and revoked by their
-owner alone. Each test attacks as someone who
+owner alone, through the API and the « Jetons d'API » page. Each test attacks as someone who
 holds a dump of the database, an old or revoked token, or another teacher's token's id."""
 
 from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from school import services
 from tests.school.factories import PUPIL_SECRET, TEACHER_PASSWORD
+
+PAGE = "/mon-compte/jetons/"
 
 
 def token_obtain(user, password: str = TEACHER_PASSWORD):
@@ -113,7 +116,12 @@ def test_nobody_lists_or_revokes_another_teachers_token(cast):
     assert [row["id"] for row in intruder.get("/api/tokens/").json()] == [own[:15]]
     response = intruder.delete(f"/api/tokens/{token[:15]}/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
-    assert works(token)
+    page = APIClient()
+    page.force_login(cast.other_teacher)
+    assert page.get(PAGE).content.decode().count(token[:15]) == 0
+    assert page.post(PAGE, {"action": "revoke", "key": token[:15]}).status_code == 404
+    page.post(PAGE, {"action": "revoke_all"})
+    assert works(token) and not works(own)
 
 
 @pytest.mark.parametrize("role", ["pupil", "editor", "admin"])
@@ -124,6 +132,8 @@ def test_only_teachers_get_tokens(cast, role):
     assert response.status_code == 403 and "enseignants" in response.json()["detail"]
     client = APIClient()
     client.force_login(user)
+    assert client.get(PAGE).status_code == 403
+    assert client.post(PAGE, {"action": "create"}).status_code == 403
     assert client.get("/api/tokens/").status_code == 403
     assert not AuthToken.objects.filter(user=user).exists()
 
@@ -173,3 +183,52 @@ def test_malformed_tokens_answer_401(cast, header):
     client.credentials(HTTP_AUTHORIZATION=header)
     response = client.get("/api/classes/")
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"
+
+
+# --- The « Jetons d'API » page -----------------------------------------------------------------
+
+
+@pytest.fixture
+def page(cast):
+    client = APIClient()
+    client.force_login(cast.teacher)
+    return client
+
+
+def test_the_page_shows_a_new_token_once(cast, page):
+    assert reverse("school:api_tokens") == PAGE
+    assert "Vous n'avez aucun jeton actif" in page.get(PAGE).content.decode()
+    response = page.post(PAGE, {"action": "create"})
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    stored = AuthToken.objects.get(user=cast.teacher)
+    shown = response.context["created"]["token"]
+    assert shown in response.content.decode() and works(shown)
+    listed = page.get(PAGE)
+    assert shown not in listed.content.decode()
+    assert f"{stored.token_key}…" in listed.content.decode()
+
+
+def test_the_page_revokes_one_token_or_all(cast, page):
+    first, second, third = (token_obtain(cast.teacher).json()["token"] for _ in range(3))
+    response = page.post(PAGE, {"action": "revoke", "key": first[:15]})
+    assert response.status_code == 302 and response["Location"] == PAGE
+    assert not works(first) and works(second)
+    page.post(PAGE, {"action": "revoke_all"})
+    assert not works(second) and not works(third)
+    assert not AuthToken.objects.filter(user=cast.teacher).exists()
+
+
+def test_the_page_refuses_a_get_that_would_act(cast, page):
+    token = token_obtain(cast.teacher).json()["token"]
+    page.get(PAGE, {"action": "revoke_all"})
+    page.get(PAGE, {"action": "create"})
+    assert works(token) and AuthToken.objects.filter(user=cast.teacher).count() == 1
+
+
+def test_the_page_says_when_the_cap_is_reached(cast, page, settings):
+    settings.HEMICYCLE_API_TOKENS_PER_USER = 1
+    page.post(PAGE, {"action": "create"})
+    response = page.post(PAGE, {"action": "create"})
+    assert response.status_code == 409
+    assert "révoquez-en un" in response.content.decode()
+    assert AuthToken.objects.filter(user=cast.teacher).count() == 1
