@@ -10,7 +10,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Classroom
-from ..permissions import can_manage_classroom, can_manage_classrooms, is_pupil_account
+from ..permissions import (
+    can_manage_classroom,
+    can_manage_classrooms,
+    can_manage_own_account,
+    is_pupil_account,
+)
 from ..selectors import classroom_pupil
 
 
@@ -32,6 +37,7 @@ def _role_required(predicate):
 signed_in = _role_required(lambda user: True)
 teacher_required = _role_required(can_manage_classrooms)  # teachers and administrators
 pupil_required = _role_required(is_pupil_account)
+account_required = _role_required(can_manage_own_account)  # accounts with an e-mail address
 
 
 def classroom_managed_or_404(request, pk: int) -> Classroom:
