@@ -16,6 +16,7 @@ Three rules run through it:
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -246,6 +247,34 @@ def _new_request_announce(*, membership_request, site_url: str) -> None:
                 "link": site_url.rstrip("/") + reverse("school:membership_requests"),
             },
         )
+
+
+def teachers_purge_unconfirmed(*, older_than: timedelta) -> int:
+    """Sign-ups never confirmed within `older_than` (past their link's validity) are deleted,
+    with the schools that only their requests had created (no teacher, no class): an
+    unconfirmed sign-up holds no school's UAI for long."""
+    cutoff = timezone.now() - older_than
+    stale = User.objects.filter(
+        is_active=False,
+        email_confirmed_at__isnull=True,
+        date_joined__lt=cutoff,
+        school_membership_requests__isnull=False,
+    ).distinct()
+    school_ids = set(
+        SchoolMembershipRequest.objects.filter(teacher__in=stale, school_created=True).values_list(
+            "school_id", flat=True
+        )
+    )
+    user_ids = list(stale.values_list("pk", flat=True))
+    with transaction.atomic():
+        User.objects.filter(pk__in=user_ids).delete()
+        School.objects.filter(
+            pk__in=school_ids,
+            teachers__isnull=True,
+            classrooms__isnull=True,
+            membership_requests__isnull=True,
+        ).delete()
+    return len(user_ids)
 
 
 # --- Joining a school --------------------------------------------------------------------------

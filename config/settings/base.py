@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "school.tasks.pupils_purge_archived",
         "schedule": 6 * 3600.0,
     },
+    "teachers-purge-unconfirmed": {
+        "task": "school.tasks.teachers_purge_unconfirmed",
+        "schedule": 6 * 3600.0,
+    },
     "pages-publish-scheduled": {
         "task": "courses.tasks.pages_publish_scheduled",
         "schedule": 60.0,

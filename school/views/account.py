@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import teachers
 from ..forms import AccountEraseForm
-from ..permissions import is_administrator
+from ..permissions import is_administrator, is_teacher
 from .access import account_required
 
 EXPORT_FILENAME = "mon-compte-hemicycle.json"
@@ -30,6 +30,7 @@ def account(request):
         request,
         "school/account.html",
         {
+            "teaches": is_teacher(user),
             "schools": user.schools.order_by("name"),
             "requests": teachers.membership_requests_of(user=user).order_by("-created_at"),
         },

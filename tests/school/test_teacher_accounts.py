@@ -12,11 +12,11 @@ from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from classroom_votes.models import Consultation
 from school.models import Classroom, School, SchoolMembershipRequest, User
-from school.teachers import EmailConfirmationTokenGenerator
+from school.teachers import EmailConfirmationTokenGenerator, teachers_purge_unconfirmed
 from tests.classroom_votes.factories import consultation_create
 
 from .factories import (
@@ -380,6 +380,21 @@ def test_export_lists_the_membership_requests(school_with_class):
 # --- Erasure -----------------------------------------------------------------------------------
 
 
+def _api_token_create(user):
+    """An API token of `user`, as the installed token app stores it; their queryset."""
+    from django.apps import apps
+
+    if apps.is_installed("knox"):
+        from knox.models import AuthToken
+
+        AuthToken.objects.create(user=user)
+        return AuthToken.objects.filter(user_id=user.pk)
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.create(user=user)
+    return Token.objects.filter(user_id=user.pk)
+
+
 def _erase(client, password=TEACHER_PASSWORD):
     return client.post(reverse("school:account_erase"), {"password": password})
 
@@ -415,7 +430,7 @@ def test_erasure_removes_sessions_login_records_and_tokens_and_keeps_shared_clas
     partner = teacher_create(school=classroom.school)
     classroom.teachers.add(partner)
     consultation = consultation_create(owner=colleague, classrooms=[classroom])
-    Token.objects.create(user=colleague)
+    tokens = _api_token_create(colleague)
     AccessAttempt.objects.create(
         username=colleague.username,
         ip_address="203.0.113.9",
@@ -432,7 +447,7 @@ def test_erasure_removes_sessions_login_records_and_tokens_and_keeps_shared_clas
     response = _erase(client)
     assert response.status_code == 302, response.context["form"].errors
     assert not User.objects.filter(pk=colleague.pk).exists()
-    assert not Token.objects.filter(user_id=colleague.pk).exists()
+    assert not tokens.exists()
     assert not AccessAttempt.objects.filter(username=colleague.username).exists()
     assert not [
         s
@@ -462,3 +477,23 @@ def test_an_editor_has_an_account_page_and_export(db):
     assert client.get(reverse("school:account")).status_code == 200
     data = json.loads(client.get(reverse("school:account_export")).content)
     assert data["compte"]["adresse_electronique"] == editor.email
+
+
+def test_unconfirmed_sign_ups_are_purged_with_the_schools_they_alone_created(school_with_class):
+    school, _colleague, _classroom = school_with_class
+    _signup(Client(), email="squatter@example.fr", uai=uai_make(9_400_001))
+    _signup(Client(), email="pending@example.fr", uai=school.uai)
+    confirmed, _client = _signed_up_and_confirmed(email="real@example.fr", school=school)
+    assert teachers_purge_unconfirmed(older_than=timedelta(days=2)) == 0
+    User.objects.filter(is_active=False).update(date_joined=timezone.now() - timedelta(days=3))
+    assert teachers_purge_unconfirmed(older_than=timedelta(days=2)) == 2
+    assert not User.objects.filter(username__in=["squatter@example.fr", "pending@example.fr"])
+    assert not School.objects.filter(uai=uai_make(9_400_001)).exists()
+    assert School.objects.filter(pk=school.pk).exists()
+    assert User.objects.filter(pk=confirmed.pk).exists()
+    # Deactivated accounts that never signed up are not sign-ups: they stay.
+    other = teacher_create()
+    User.objects.filter(pk=other.pk).update(
+        is_active=False, date_joined=timezone.now() - timedelta(days=30)
+    )
+    assert teachers_purge_unconfirmed(older_than=timedelta(days=2)) == 0
