@@ -5,8 +5,9 @@ import re
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -350,3 +351,23 @@ class AccountEraseForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("Mot de passe incorrect."), code="password_incorrect")
         return password
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, whose e-mail is handed to a worker: the answer takes the same time whether
+    the address has an account or not (it already says the same)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .tasks import email_send
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_send.delay(subject=subject, body=body, to=[to_email])

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import send_mail
 
 from . import services, teachers
 
@@ -20,3 +21,10 @@ def teachers_purge_unconfirmed() -> int:
     return teachers.teachers_purge_unconfirmed(
         older_than=timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     )
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def email_send(*, subject: str, body: str, to: list[str]) -> None:
+    """An e-mail written during a request and sent by a worker, so that whether one was sent
+    does not show in the request's time (the password reset, school.forms)."""
+    send_mail(subject, body, None, to)

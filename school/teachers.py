@@ -23,12 +23,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError, ErrorKind
@@ -211,8 +211,6 @@ def _teacher_create(
 
 def teacher_by_confirmation_link(*, uidb64: str, token: str) -> User | None:
     """The unconfirmed account a confirmation link is for, or None for any bad or used link."""
-    from django.utils.http import urlsafe_base64_decode
-
     try:
         pk = int(urlsafe_base64_decode(uidb64).decode())
     except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
@@ -396,8 +394,6 @@ def classrooms_taught_alone(*, user) -> QuerySet[Classroom]:
     """The active classes of which `user` is the only teacher: erasing the account would leave
     their pupils with nobody to manage them, so it waits until they are archived (their pupils
     are then purged after the retention delay) or shared with a colleague."""
-    from django.db.models import Count
-
     # Counted over all the class's teachers, not over the join that found `user`'s classes.
     return (
         Classroom.objects.filter(

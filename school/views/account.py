@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import teachers
-from ..forms import AccountEraseForm
+from ..forms import AccountEraseForm, QueuedPasswordResetForm
 from ..permissions import is_administrator, is_teacher
 from .access import account_required
 
@@ -79,6 +79,7 @@ password_change = account_required(
 )
 password_change_done = account_required(auth_views.PasswordChangeDoneView.as_view())
 password_reset = auth_views.PasswordResetView.as_view(
+    form_class=QueuedPasswordResetForm,
     email_template_name="registration/password_reset_email.txt",
     subject_template_name="registration/password_reset_subject.txt",
     success_url=reverse_lazy("school:password_reset_done"),

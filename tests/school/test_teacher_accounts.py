@@ -497,3 +497,15 @@ def test_unconfirmed_sign_ups_are_purged_with_the_schools_they_alone_created(sch
         is_active=False, date_joined=timezone.now() - timedelta(days=30)
     )
     assert teachers_purge_unconfirmed(older_than=timedelta(days=2)) == 0
+
+
+def test_password_reset_e_mail_is_sent_by_a_worker(db, monkeypatch):
+    from school import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.email_send, "delay", lambda **kwargs: queued.append(kwargs))
+    teacher_create(email="prof@example.fr")
+    Client().post(reverse("school:password_reset"), {"email": "prof@example.fr"})
+    assert not mail.outbox  # nothing sent during the request
+    assert [q["to"] for q in queued] == [["prof@example.fr"]]
+    assert "/mot-de-passe-oublie/" in queued[0]["body"]
