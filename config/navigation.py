@@ -16,6 +16,7 @@ from courses.selectors import course_index_url
 from school.permissions import (
     can_follow_classwork,
     can_manage_classrooms,
+    can_manage_own_account,
     can_use_admin,
     is_pupil_account,
 )
@@ -114,6 +115,13 @@ TOOLS = (
         sections=("classroom_votes:debate_",),
     ),
     Entry(_("Mes données"), "school:privacy", is_pupil_account, icon="fr-icon-user-line"),
+    Entry(
+        _("Mon compte"),
+        "school:account",
+        can_manage_own_account,
+        icon="fr-icon-user-line",
+        sections=("school:account_", "school:password_change", "school:membership_request"),
+    ),
     Entry(_("Administration"), "wagtailadmin_home", can_use_admin, icon="fr-icon-edit-line"),
     Entry(_("Se connecter"), "login", _anonymous, icon="fr-icon-lock-line", next=True),
     Entry(

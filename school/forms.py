@@ -1,13 +1,13 @@
-"""Forms of the school pages. They validate input; the writes go through school.services, except
-the teacher sign-up, whose save() is the whole transaction (see TeacherSignupForm.save)."""
+"""Forms of the school pages. They validate input; the writes go through school.services and
+school.teachers."""
 
 import re
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from .models import Classroom, Departement, School, User
 from .models.schools import validate_uai
 from .selectors import school_by_uai, school_year_current
 from .services import ERROR_MESSAGES, PSEUDONYM_MAX
+from .teachers import NewSchool
 
 PUPILS_BULK_MAX = 40
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
@@ -98,12 +99,9 @@ class TeacherSignupForm(forms.Form):
     new_school_fields = ("school_name", "commune", "location", "departement", "country")
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists():
-            raise ValidationError(
-                _("Un compte existe déjà avec cette adresse. Connectez-vous."), code="email_taken"
-            )
-        return email
+        # Whether an account has this address is never said here: school.teachers.teacher_signup
+        # answers the same and e-mails the owner instead.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_uai(self) -> str:
         uai = "".join(self.cleaned_data["uai"].split()).upper()
@@ -155,33 +153,28 @@ class TeacherSignupForm(forms.Form):
                 self.add_error("departement", required)
             cleaned["country"] = ""
 
-    @transaction.atomic
-    def save(self) -> User:
-        """Create the teacher and, when its UAI is new, the school; all or nothing."""
+    def new_school(self) -> NewSchool | None:
+        """The school described in the form, when its UAI is not known yet."""
+        if self.school is not None:
+            return None
         data = self.cleaned_data
-        school = self.school
-        if school is None:
-            school, _created = School.objects.get_or_create(
-                uai=data["uai"],
-                defaults={
-                    "name": data["school_name"].strip(),
-                    "commune": data["commune"].strip(),
-                    "departement": data["departement"],
-                    "country": data["country"],
-                },
-            )
-        user = User.objects.create_user(
-            username=data["email"],
-            email=data["email"],
-            password=data["password1"],
-            first_name=data["display_name"].strip(),
-            role=User.Role.TEACHER,
+        return NewSchool(
+            name=data["school_name"],
+            commune=data["commune"],
+            departement=data["departement"],
+            country=data["country"],
         )
-        school.teachers.add(user)
-        return user
 
 
 class ClassroomCreateForm(forms.Form):
+    """A class's name is unique in its school and year, so the form must say when a name is
+    taken, which tells whether such a class exists. It says so only to those who may already
+    know: the school field offers only the schools where the user is an approved teacher (or
+    every school to an administrator, who sees every class), so a teacher still waiting for a
+    school's approval, or of another school, cannot pick that school and learns nothing of its
+    classes (a school outside the choices is refused as an invalid choice, before the name is
+    looked at)."""
+
     school = forms.ModelChoiceField(
         label=_("Établissement"), queryset=School.objects.none(), empty_label=None
     )
@@ -332,3 +325,49 @@ class PupilLoginForm(forms.Form):
         from axes.utils import reset
 
         reset(username=axes_username(None, credentials))
+
+
+class MembershipDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", _("Accepter")), ("refuse", _("Refuser"))], widget=forms.HiddenInput
+    )
+
+
+class AccountEraseForm(forms.Form):
+    """The account's password, typed again: a session left open is not enough to erase it."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Mot de passe incorrect."), code="password_incorrect")
+        return password
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's form, whose e-mail is handed to a worker: the answer takes the same time whether
+    the address has an account or not (it already says the same)."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from .tasks import email_send
+
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+        email_send.delay(subject=subject, body=body, to=[to_email])

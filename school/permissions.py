@@ -82,3 +82,21 @@ def classrooms_managed_by(user):
     if is_teacher(user):
         return Classroom.objects.filter(teachers=user)
     return Classroom.objects.none()
+
+
+def can_decide_membership_request(user, membership_request) -> bool:
+    """Approve or refuse a teacher's request to join a school: an administrator, or an approved
+    teacher of that school, unless the request created the school (administrators vet those)."""
+    if is_administrator(user):
+        return True
+    return (
+        is_teacher(user)
+        and not membership_request.school_created
+        and membership_request.teacher_id != user.pk
+        and membership_request.school.teachers.filter(pk=user.pk).exists()
+    )
+
+
+def can_manage_own_account(user) -> bool:
+    """« Mon compte »: password, export, erasure, for accounts with an e-mail (not pupils)."""
+    return bool(user.is_authenticated and not is_pupil_account(user))

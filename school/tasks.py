@@ -2,8 +2,9 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.core.mail import send_mail
 
-from . import services
+from . import services, teachers
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -12,3 +13,18 @@ def pupils_purge_archived() -> int:
     return services.pupils_purge_archived(
         older_than=timedelta(days=settings.HEMICYCLE_PUPIL_RETENTION_DAYS)
     )
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def teachers_purge_unconfirmed() -> int:
+    """Sign-ups whose confirmation link has expired, with the schools only they had created."""
+    return teachers.teachers_purge_unconfirmed(
+        older_than=timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    )
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def email_send(*, subject: str, body: str, to: list[str]) -> None:
+    """An e-mail written during a request and sent by a worker, so that whether one was sent
+    does not show in the request's time (the password reset, school.forms)."""
+    send_mail(subject, body, None, to)

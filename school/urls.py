@@ -5,7 +5,37 @@ from . import views
 app_name = "school"
 urlpatterns = [
     path("inscription/", views.teacher_signup, name="teacher_signup"),
+    path("inscription/envoyee/", views.teacher_signup_done, name="teacher_signup_done"),
+    path("inscription/confirmer/<uidb64>/<token>/", views.teacher_confirm, name="teacher_confirm"),
     path("mon-espace/", views.account_home, name="account_home"),
+    # A teacher's account (school.views.account) and requests to join a school.
+    path("mon-compte/", views.account, name="account"),
+    path("mon-compte/export.json", views.account_export, name="account_export"),
+    path("mon-compte/supprimer/", views.account_erase, name="account_erase"),
+    path("mon-compte/mot-de-passe/", views.password_change, name="password_change"),
+    path(
+        "mon-compte/mot-de-passe/modifie/",
+        views.password_change_done,
+        name="password_change_done",
+    ),
+    path("mot-de-passe-oublie/", views.password_reset, name="password_reset"),
+    path("mot-de-passe-oublie/envoye/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "mot-de-passe-oublie/termine/",
+        views.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path(
+        "mot-de-passe-oublie/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("etablissements/demandes/", views.membership_requests, name="membership_requests"),
+    path(
+        "etablissements/demandes/<int:request_id>/",
+        views.membership_request_decide,
+        name="membership_request_decide",
+    ),
     path("classes/", views.classroom_list, name="classroom_list"),
     path("classes/nouvelle/", views.classroom_create, name="classroom_create"),
     path("classes/<int:pk>/", views.classroom_detail, name="classroom_detail"),

@@ -72,6 +72,9 @@ def production_environment() -> dict:
         "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
         # The same keys as the tests: what the served site seals, they mix and count.
         "HEMICYCLE_BALLOT_SEAL_KEYS": ",".join(settings.HEMICYCLE_BALLOT_SEAL_KEYS),
+        # Nothing is sent from the served site: the e-mails are printed on its console.
+        "EMAIL_URL": "consolemail://",
+        "DEFAULT_FROM_EMAIL": "Hémicycle <ne-pas-repondre@localhost>",
     }
 
 

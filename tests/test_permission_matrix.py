@@ -7,6 +7,7 @@ is checked against its row, written by hand rather than derived from the predica
 allowed means neither 401/403/404 nor a redirect to the login page; denied means one of those,
 for GET and for POST, and a denied POST changes nothing in the database."""
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from courses.models import Assignment
+from school.models import SchoolMembershipRequest
 from tests.classroom_votes.debate_factories import debate_create, published
 from tests.classroom_votes.elections.factories import election_create
 from tests.classroom_votes.factories import consultation_create, national_question_create
@@ -55,7 +57,24 @@ EXPECTED = {
     "school:teacher_signup":                           "Y   Y   Y   Y   Y   Y   Y",
     "school:pupil_join":                               "Y   Y   Y   Y   Y   Y   Y",
     "school:pupil_login":                              "Y   Y   Y   Y   Y   Y   Y",
+    "school:teacher_signup_done":                      "Y   Y   Y   Y   Y   Y   Y",
+    # A bad link (the world's uidb64 and token are made up) answers a page saying so.
+    "school:teacher_confirm":                          "Y   Y   Y   Y   Y   Y   Y",
     "school:account_home":                             "-   Y   Y   Y   Y   Y   Y",
+    # « Mon compte »: every account with an e-mail address, not pupils (their teacher resets).
+    "school:account":                                  "-   -   -   Y   Y   Y   Y",
+    "school:account_export":                           "-   -   -   Y   Y   Y   Y",
+    "school:account_erase":                            "-   -   -   Y   Y   Y   Y",
+    "school:password_change":                          "-   -   -   Y   Y   Y   Y",
+    "school:password_change_done":                     "-   -   -   Y   Y   Y   Y",
+    "school:password_reset":                           "Y   Y   Y   Y   Y   Y   Y",
+    "school:password_reset_done":                      "Y   Y   Y   Y   Y   Y   Y",
+    "school:password_reset_confirm":                   "Y   Y   Y   Y   Y   Y   Y",
+    "school:password_reset_complete":                  "Y   Y   Y   Y   Y   Y   Y",
+    # A newcomer's pending request to join teacher A's school: its teachers and administrators
+    # decide (a GET goes back to the list); to anyone else it does not exist.
+    "school:membership_requests":                      "-   -   -   Y   Y   -   Y",
+    "school:membership_request_decide":                "-   -   -   Y   -   -   Y",
     "school:classroom_list":                           "-   -   -   Y   Y   -   Y",
     "school:classroom_create":                         "-   -   -   Y   Y   -   Y",
     "school:classroom_detail":                         "-   -   -   Y   -   -   Y",
@@ -220,6 +239,7 @@ class World:
     debate: object = None
     argument: object = None
     election: object = None
+    membership_request: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
@@ -238,6 +258,9 @@ class World:
             "path": "h5p.json",
             "debate_pk": self.debate.pk,
             "argument_pk": self.argument.pk,
+            "request_id": self.membership_request.pk,
+            "uidb64": "MQ",
+            "token": "made-up-token",
         }
         return {kwarg: values[kwarg] for kwarg in kwarg_names}
 
@@ -288,6 +311,10 @@ def world(site_tree):
     national_question = national_question_create()
     debate = debate_create(owner=teacher, classrooms=[classroom])
     argument = published(author=pupil.user, debate=debate)
+    newcomer = teacher_create(school=school_create())
+    membership_request = SchoolMembershipRequest.objects.create(
+        school=classroom.school, teacher=newcomer
+    )
     return World(
         classroom,
         pupil,
@@ -300,6 +327,7 @@ def world(site_tree):
         debate,
         argument,
         election_create(),
+        membership_request,
     )
 
 
@@ -361,4 +389,38 @@ def test_permission_matrix_matches_the_table(world, role):
                 mismatches.append(f"POST {url} ({name}): {post.status_code}, expected denied")
             if _row_counts() != before:
                 mismatches.append(f"POST {url} ({name}) by {role} changed the database")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_a_signed_up_teacher_waiting_for_approval_is_another_teacher(world, client):
+    """An account made through sign-up (confirmed, its request to join class A's school pending)
+    reaches nothing of class A: on every URL denied to another school's teacher, it is denied."""
+    from django.core import mail
+
+    school = world.classroom.school
+    client.post(
+        reverse("school:teacher_signup"),
+        {
+            "email": "nouveau@example.fr",
+            "password1": "Constitution-1958!",
+            "password2": "Constitution-1958!",
+            "uai": school.uai,
+            "location": "france",
+        },
+    )
+    link = next(m for m in mail.outbox if "/inscription/confirmer/" in m.body)
+    client.post(re.search(r"https?://[^/\s]+(/inscription/confirmer/\S+/)", link.body).group(1))
+    assert "_auth_user_id" in client.session, "the sign-up did not log in after confirming"
+    mismatches = []
+    for name, kwarg_names in _url_names():
+        if _allowed(name, "other_teacher"):
+            continue
+        url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names))
+        response = client.get(url)
+        if not _denied(response):
+            mismatches.append(f"GET {url} ({name}): {response.status_code}")
+        before = _row_counts()
+        post = client.post(url, {"count": 3, "enabled": "0", "name": "x", "decision": "approve"})
+        if not _denied(post, method_refused_counts=True) or _row_counts() != before:
+            mismatches.append(f"POST {url} ({name}): {post.status_code}")
     assert not mismatches, "\n".join(mismatches)

@@ -505,3 +505,16 @@ def consultation_rounds(*, consultation: Consultation) -> ConsultationRounds:
         else:
             second = other
     return ConsultationRounds(first, second)
+
+
+def teacher_consultations_export(user) -> list[dict]:
+    """The consultations a teacher created, for their own export (school.teachers): the question
+    and its state, never a ballot nor who voted."""
+    return [
+        {
+            "question": consultation.title,
+            "etat": consultation.get_status_display(),
+            "creee_le": consultation.created_at.isoformat(),
+        }
+        for consultation in Consultation.objects.filter(owner=user).order_by("created_at", "pk")
+    ]

@@ -631,3 +631,16 @@ def pupil_debates_export(user) -> dict:
         "signalements": reports,
         "blocages": blocks,
     }
+
+
+def teacher_debates_export(user) -> list[dict]:
+    """The debates a teacher created, for their own export (school.teachers): the thesis and its
+    state, not the pupils' arguments."""
+    return [
+        {
+            "these": debate.thesis,
+            "etat": debate.get_status_display(),
+            "cree_le": debate.created_at.isoformat(),
+        }
+        for debate in Debate.objects.filter(owner=user).order_by("created_at", "pk")
+    ]

@@ -135,6 +135,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# E-mail: teachers confirm their address and reset their password by e-mail (school.teachers).
+# EMAIL_URL (django-environ: smtp+tls://user:password@host:587) in production; without it, the
+# messages are printed on the console (the tests collect them in django.core.mail.outbox).
+# (Not kept as a setting of its own: it holds the SMTP password.)
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Hémicycle <ne-pas-repondre@localhost>")
+EMAIL_SUBJECT_PREFIX = "[Hémicycle] "
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# How long an e-mail's link (address confirmation, password reset) stays valid, in seconds.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=2 * 24 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "school:account_home"
 LOGOUT_REDIRECT_URL = "/"
@@ -201,6 +214,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "pupils-purge-archived": {
         "task": "school.tasks.pupils_purge_archived",
+        "schedule": 6 * 3600.0,
+    },
+    "teachers-purge-unconfirmed": {
+        "task": "school.tasks.teachers_purge_unconfirmed",
         "schedule": 6 * 3600.0,
     },
     "pages-publish-scheduled": {

@@ -14,6 +14,9 @@ for _name in (
     "REDIS_URL",
     "DJANGO_ALLOWED_HOSTS",
     "HEMICYCLE_BALLOT_SEAL_KEYS",
+    # Teachers confirm their address and reset their password by e-mail.
+    "EMAIL_URL",
+    "DEFAULT_FROM_EMAIL",
 ):
     if not env(_name, default=""):
         raise ImproperlyConfigured(f"{_name} must be set in production.")

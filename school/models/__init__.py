@@ -1,5 +1,5 @@
 from .accounts import PupilProfile, User
-from .schools import Classroom, School
+from .schools import Classroom, School, SchoolMembershipRequest
 from .territories import Academie, Departement, DepartementKind, Region
 
 __all__ = [
@@ -10,5 +10,6 @@ __all__ = [
     "PupilProfile",
     "Region",
     "School",
+    "SchoolMembershipRequest",
     "User",
 ]

@@ -16,6 +16,10 @@ class User(AbstractUser):
         ADMIN = "admin", _("Administrateur ou administratrice")
 
     role = models.CharField(_("rôle"), max_length=16, choices=Role.choices, default=Role.PUPIL)
+    # Set when a teacher who signed up follows the link sent to their address; until then the
+    # account is inactive and cannot log in (school.teachers). Accounts made otherwise (the
+    # admin, createsuperuser, pupils) never need it: only inactive + None means "unconfirmed".
+    email_confirmed_at = models.DateTimeField(_("adresse confirmée le"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("utilisateur")

@@ -108,3 +108,61 @@ class Classroom(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+class SchoolMembershipRequest(models.Model):
+    """A teacher asks to join a school. They become one of its teachers (School.teachers) only
+    when an approved teacher of that school, or an administrator, approves (school.teachers)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        APPROVED = "approved", _("Acceptée")
+        REFUSED = "refused", _("Refusée")
+
+    school = models.ForeignKey(
+        School,
+        verbose_name=_("établissement"),
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("enseignant"),
+        on_delete=models.CASCADE,
+        related_name="school_membership_requests",
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    # The school did not exist before this request: only an administrator may approve it.
+    school_created = models.BooleanField(_("établissement créé par la demande"), default=False)
+    created_at = models.DateTimeField(_("demandée le"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("demande de rattachement")
+        verbose_name_plural = _("demandes de rattachement")
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "school",
+                "teacher",
+                condition=models.Q(status="pending"),
+                name="membership_request_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "approved", "refused"]),
+                name="membership_request_status_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.teacher} → {self.school}"

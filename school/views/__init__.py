@@ -1,5 +1,17 @@
-"""Pages of the school app: teacher sign-up, classes and pupils, joining, pupil login, privacy."""
+"""Pages of the school app: teacher sign-up and account, classes and pupils, joining, pupil
+login, privacy."""
 
+from .account import (
+    account,
+    account_erase,
+    account_export,
+    password_change,
+    password_change_done,
+    password_reset,
+    password_reset_complete,
+    password_reset_confirm,
+    password_reset_done,
+)
 from .classrooms import (
     classroom_archive,
     classroom_code_regenerate,
@@ -17,10 +29,20 @@ from .pupils import (
     pupil_secret_reset,
     pupils_bulk_create,
 )
-from .teachers import account_home, teacher_signup
+from .teachers import (
+    account_home,
+    membership_request_decide,
+    membership_requests,
+    teacher_confirm,
+    teacher_signup,
+    teacher_signup_done,
+)
 from .tokens import api_tokens
 
 __all__ = [
+    "account",
+    "account_erase",
+    "account_export",
     "account_home",
     "api_tokens",
     "classroom_archive",
@@ -29,6 +51,14 @@ __all__ = [
     "classroom_detail",
     "classroom_join_set",
     "classroom_list",
+    "membership_request_decide",
+    "membership_requests",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_complete",
+    "password_reset_confirm",
+    "password_reset_done",
     "privacy",
     "privacy_export",
     "pupil_delete",
@@ -37,5 +67,7 @@ __all__ = [
     "pupil_move",
     "pupil_secret_reset",
     "pupils_bulk_create",
+    "teacher_confirm",
     "teacher_signup",
+    "teacher_signup_done",
 ]

@@ -13,6 +13,7 @@ from ..models import Classroom
 from ..permissions import (
     can_manage_classroom,
     can_manage_classrooms,
+    can_manage_own_account,
     can_obtain_api_token,
     is_pupil_account,
 )
@@ -38,6 +39,7 @@ signed_in = _role_required(lambda user: True)
 teacher_required = _role_required(can_manage_classrooms)  # teachers and administrators
 pupil_required = _role_required(is_pupil_account)
 api_token_holder_required = _role_required(can_obtain_api_token)  # teachers only
+account_required = _role_required(can_manage_own_account)  # accounts with an e-mail address
 
 
 def classroom_managed_or_404(request, pk: int) -> Classroom:

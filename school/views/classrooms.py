@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .. import services
+from .. import services, teachers
 from ..forms import ClassroomCreateForm, JoinSetForm, PupilsBulkCreateForm
 from ..selectors import classroom_pupils, classrooms_for_manager, schools_for_classroom_create
 from .access import classroom_managed_or_404, teacher_required
@@ -29,8 +29,18 @@ def classroom_list(request):
         {
             "active": [c for c in classrooms if not c.is_archived],
             "archived": [c for c in classrooms if c.is_archived],
+            **_membership_context(request.user),
         },
     )
+
+
+def _membership_context(user) -> dict:
+    """A teacher waiting for a school's approval sees so, and approvers see what waits."""
+    return {
+        "has_school": schools_for_classroom_create(user=user).exists(),
+        "waiting": teachers.membership_requests_of(user=user).filter(status="pending"),
+        "to_decide_count": teachers.membership_requests_to_decide(user=user).count(),
+    }
 
 
 @teacher_required
@@ -44,7 +54,7 @@ def classroom_create(request):
     return TemplateResponse(
         request,
         "school/classroom_create.html",
-        {"form": form, "has_school": schools.exists()},
+        {"form": form, **_membership_context(request.user)},
     )
 
 

@@ -1,5 +1,6 @@
-"""A class's life in Chromium, through the UI only: a teacher signs up with a new school, creates
-a class and gives it the real course; a pupil joins with the class code in another browser
+"""A class's life in Chromium, through the UI only: a teacher signs up with a new school, confirms
+the address from the e-mail, is approved by an administrator, creates a class and gives it the
+real course; a pupil joins with the class code in another browser
 context, does the first lesson's quiz; the teacher reads the pupil's result on the class table and
 in the CSV export; the pupil logs in again with their login card. axe-core checks every page of
 the journey (WCAG 2.1 A/AA), on a phone-sized viewport and on a desktop one."""
@@ -9,11 +10,13 @@ import io
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from courses.models import LessonProgress, QuizAttempt
 from school.models import Classroom, School, User
 from school.selectors import school_year_current
+from tests.school.factories import admin_create
 
 from .conftest import DESKTOP, MOBILE
 from .test_lesson_journey import SUBMIT, answer_first_choices, axe_blocking_violations, describe
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 TEACHER_EMAIL = "claire.martin@example.fr"
 TEACHER_PASSWORD = "Hemicycle-salle-204"
+ADMIN_PASSWORD = "Hemicycle-admin-2026"
 UAI = "0750655E"
 CLASS_NAME = "2nde B"
 JOIN_CODE = re.compile(r"^[A-HJKMNP-Z2-9]{6}$")
@@ -68,7 +72,23 @@ def card_value(page, term):
     return value.inner_text().strip()
 
 
-def teacher_signs_up_and_creates_the_class(page, axe):
+def administrator_approves_the_new_school(admin_page, axe):
+    """The school is new: an administrator accepts its first teacher."""
+    admin_create(username="admin@example.fr", password=ADMIN_PASSWORD)
+    admin_page.goto("/connexion/")
+    admin_page.get_by_label("Adresse électronique ou identifiant").fill("admin@example.fr")
+    admin_page.get_by_label("Mot de passe").fill(ADMIN_PASSWORD)
+    admin_page.get_by_role("button", name="Se connecter").click()
+    admin_page.goto("/etablissements/demandes/")
+    expect(admin_page.get_by_role("heading", level=1)).to_have_text("Demandes de rattachement")
+    row = admin_page.get_by_role("row", name=re.compile(TEACHER_EMAIL))
+    expect(row).to_contain_text("nouvel établissement")
+    axe.check(admin_page, "demandes de rattachement")
+    row.get_by_role("button", name=re.compile("^Accepter")).click()
+    expect(admin_page.get_by_role("status")).to_contain_text("fait maintenant partie")
+
+
+def teacher_signs_up_and_creates_the_class(page, axe, admin_page):
     page.goto("/inscription/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Créer un compte enseignant")
     axe.check(page, "inscription enseignant")
@@ -84,7 +104,18 @@ def teacher_signs_up_and_creates_the_class(page, axe):
     page.get_by_label("Département").select_option(label="Paris (75)")
     page.get_by_role("button", name="Créer mon compte").click()
 
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérifiez votre messagerie")
+    axe.check(page, "inscription envoyée")
+    link = re.search(r"https?://[^/\s]+(/inscription/confirmer/\S+/)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    axe.check(page, "confirmer l'adresse")
+    page.get_by_role("button", name="Confirmer mon adresse").click()
     expect(page).to_have_url(re.compile(r"/classes/$"))
+    expect(page.locator("main")).to_contain_text("En attente de rattachement")
+    axe.check(page, "mes classes (en attente)")
+
+    administrator_approves_the_new_school(admin_page, axe)
+    page.reload()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes classes")
     expect(page.locator("main")).to_contain_text("Vous n'avez pas encore de classe en cours.")
     axe.check(page, "mes classes (vide)")
@@ -241,7 +272,7 @@ def test_teacher_creates_a_class_and_follows_a_pupil(new_page, seeded, territori
     axe = Axe()
 
     teacher = new_page()
-    join_code = teacher_signs_up_and_creates_the_class(teacher, axe)
+    join_code = teacher_signs_up_and_creates_the_class(teacher, axe, new_page())
     school = School.objects.get(uai=UAI)
     assert (school.commune, school.departement.code) == ("Paris", "75")
     classroom = Classroom.objects.get(name=CLASS_NAME)

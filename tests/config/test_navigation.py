@@ -41,10 +41,10 @@ def test_each_role_sees_its_own_header_entries(classroom, site_tree):
     pupil = pupil_create(classroom=classroom).user
     expected = {
         None: ["Se connecter", "Connexion élève", "Rejoindre une classe"],
-        teacher: ["Mes classes", "Consultations", "Débats"],
+        teacher: ["Mes classes", "Consultations", "Débats", "Mon compte"],
         pupil: ["Mes devoirs", "Consultations", "Débats", "Mes données"],
-        editor_create(): ["Administration"],
-        admin_create(): ["Mes classes", "Consultations", "Débats", "Administration"],
+        editor_create(): ["Mon compte", "Administration"],
+        admin_create(): ["Mes classes", "Consultations", "Débats", "Mon compte", "Administration"],
     }
     for user, labels in expected.items():
         assert _labels(site_navigation(_request("/", user)).tools) == labels

@@ -11,6 +11,8 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "DJANGO_ALLOWED_HOSTS": "hemicycle.example.org",
     "HEMICYCLE_BALLOT_SEAL_KEYS": "Y2xlZi1kZS10ZXN0LWRlLTMyLW9jdGV0cy1leGFjdHM",
+    "EMAIL_URL": "smtp+tls://hemicycle:secret@smtp.example.org:587",
+    "DEFAULT_FROM_EMAIL": "Hémicycle <ne-pas-repondre@hemicycle.example.org>",
 }
 
 
