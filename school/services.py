@@ -1,5 +1,6 @@
 """The only code that writes school state: classes, join codes, pupils, erasure and retention."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
@@ -17,6 +18,8 @@ from .pseudonyms import (
     join_code_generate,
     join_code_normalise,
     pseudonym_generate,
+    pseudonym_looks_like_a_name,
+    pseudonym_script_ok,
     secret_generate,
 )
 
@@ -25,6 +28,8 @@ JOIN_CLOSED = "join_closed"
 CLASSROOM_ARCHIVED = "classroom_archived"
 PSEUDONYM_TAKEN = "pseudonym_taken"
 PSEUDONYM_INVALID = "pseudonym_invalid"
+PSEUDONYM_SCRIPT = "pseudonym_script"
+PSEUDONYM_REAL_NAME = "pseudonym_real_name"
 MOVE_TO_OTHER_SCHOOL = "move_to_other_school"
 CREDENTIALS_INVALID = "credentials_invalid"
 API_TOKEN_REFUSED = "api_token_refused"  # noqa: S105 (an error code, not a secret)
@@ -37,6 +42,14 @@ ERROR_MESSAGES = {
     PSEUDONYM_TAKEN: _("Ce pseudonyme est déjà pris dans la classe. Choisis-en un autre."),
     PSEUDONYM_INVALID: _(
         "Un pseudonyme fait de 3 à 40 caractères : lettres, chiffres, tirets ou espaces."
+    ),
+    PSEUDONYM_SCRIPT: _(
+        "Utilise seulement les lettres de l'alphabet latin (accents permis), des chiffres, "
+        "des tirets ou des espaces."
+    ),
+    PSEUDONYM_REAL_NAME: _(
+        "Ce pseudonyme ressemble à un vrai nom. Pas de vrai nom ! Ajoute un nombre ou "
+        "choisis-en un autre."
     ),
     MOVE_TO_OTHER_SCHOOL: _("Un élève ne peut changer que pour une classe du même établissement."),
     CREDENTIALS_INVALID: _("Identifiant ou mot de passe incorrect."),
@@ -131,10 +144,17 @@ def classroom_by_code(code: str) -> Classroom | None:
 
 
 def _pseudonym_clean(pseudonym: str) -> str:
-    value = " ".join((pseudonym or "").split())
+    """A pseudonym typed by a pupil or a teacher, as it will be stored (NFKC, spaces collapsed),
+    or SchoolError: wrong length or characters, another script than Latin or a mix (look-alikes
+    such as a Cyrillic "е"), or what reads as a real name ("Jean Dupont")."""
+    value = " ".join(unicodedata.normalize("NFKC", pseudonym or "").split())
     allowed = all(ch.isalnum() or ch in "- " for ch in value)
     if not (PSEUDONYM_MIN <= len(value) <= PSEUDONYM_MAX) or not allowed:
         raise SchoolError(PSEUDONYM_INVALID)
+    if not pseudonym_script_ok(value):
+        raise SchoolError(PSEUDONYM_SCRIPT)
+    if pseudonym_looks_like_a_name(value):
+        raise SchoolError(PSEUDONYM_REAL_NAME)
     return value
 
 
