@@ -125,10 +125,14 @@ def _rates(scope: str) -> tuple[str, str]:
     return scoped.get("address", rates["address"]), rates["global"]
 
 
+def _clock() -> float:
+    return time.time()
+
+
 def throttle_hit(*, scope: str, address: str) -> int | None:
     """Count one attempt of `scope` from `address`: None if it may go on, else how many seconds
     to wait before the window that refused it ends."""
-    now = time.time()
+    now = _clock()
     address_rate, global_rate = _rates(scope)
     for name, rate in ((f"{scope}:{_address_bucket(address)}", address_rate), ("*", global_rate)):
         limit, period = rate_parse(rate)

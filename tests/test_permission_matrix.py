@@ -66,6 +66,8 @@ EXPECTED = {
     "school:pupil_secret_reset":                       "-   -   -   Y   -   -   Y",
     "school:pupil_move":                               "-   -   -   Y   -   -   Y",
     "school:pupil_delete":                             "-   -   -   Y   -   -   Y",
+    "school:pupil_unlock":                             "-   -   -   Y   -   -   Y",
+    "school:pupils_unlock":                            "-   -   -   Y   -   -   Y",
     "school:privacy":                                  "-   Y   Y   -   -   -   -",
     "school:privacy_export":                           "-   Y   Y   -   -   -   -",
     "courses:dashboard":                               "-   Y   Y   Y   Y   Y   Y",

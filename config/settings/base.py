@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "config.middleware.ApiBodyGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A pupil's session ends with the browser and after an idle delay (config.middleware).
+    "config.middleware.PupilSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -236,6 +238,9 @@ HEMICYCLE_THROTTLE_SCOPE_RATES = {
 # cached copy lives a few minutes at most). school.services deletes both copies.
 SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 HEMICYCLE_SESSION_CACHE_SECONDS = env.int("HEMICYCLE_SESSION_CACHE_SECONDS", default=300)
+# A pupil is logged out after this many minutes without a request (config.middleware), and when
+# the browser closes: classroom computers are shared.
+HEMICYCLE_PUPIL_IDLE_MINUTES = env.int("HEMICYCLE_PUPIL_IDLE_MINUTES", default=30)
 
 # Celery: Redis is the broker in production; the database stays the system of record.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
