@@ -1,9 +1,11 @@
 """Guards that run before any view reads a request."""
 
 import re
+import time
 from itertools import accumulate
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpResponse
 from rest_framework.renderers import JSONRenderer
 
@@ -74,3 +76,54 @@ class ApiBodyGuardMiddleware:
             if json_depth(request.body) > max_depth:
                 return api_refusal(request, RequestError(BODY_TOO_DEEP, max=max_depth))
         return None
+
+
+PUPIL_ACTIVITY_KEY = "_hemicycle_last_activity"  # only pupils' sessions hold it
+PUPIL_ACTIVITY_WRITE_SECONDS = 60
+
+
+def _now() -> float:
+    return time.time()
+
+
+def pupil_session_start(sender, request, user, **kwargs):
+    """On user_logged_in, whatever logged the pupil in (login, joining, a test's force_login):
+    the session cookie is made a browser session's (no expiry: it ends when the browser closes)
+    and the idle clock starts, both written with the login itself."""
+    if getattr(user, "is_pupil", False) and hasattr(request, "session"):
+        request.session.set_expiry(0)
+        request.session[PUPIL_ACTIVITY_KEY] = int(_now())
+
+
+class PupilSessionMiddleware:
+    """A pupil's session is for one sitting at a possibly shared classroom computer: it ends when
+    the browser closes (pupil_session_start) and after HEMICYCLE_PUPIL_IDLE_MINUTES without a
+    request. The last activity is kept in the session, rewritten at most once a minute so that
+    a pupil's requests do not each cost a session write.
+
+    Only requests that bring a session cookie are looked at, and only pupils' sessions (they
+    hold PUPIL_ACTIVITY_KEY) cost anything more than reading the session: other roles keep
+    Django's sessions, and anonymous responses stay free of `Vary: Cookie`. A pupil's session
+    whose user is gone (erased) or refused is deleted at its first use, as Django deletes one
+    whose password changed: erasures never search for sessions (school.services.pupils_erase)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            self._pupil_session_check(request)
+        return self.get_response(request)
+
+    def _pupil_session_check(self, request) -> None:
+        session = request.session
+        last = session.get(PUPIL_ACTIVITY_KEY)
+        if last is None:
+            return
+        now = int(_now())
+        if now - last > settings.HEMICYCLE_PUPIL_IDLE_MINUTES * 60:
+            logout(request)
+        elif not request.user.is_authenticated:
+            session.flush()
+        elif now - last >= PUPIL_ACTIVITY_WRITE_SECONDS:
+            session[PUPIL_ACTIVITY_KEY] = now

@@ -58,6 +58,9 @@ class Navigation:
     main: tuple[Link, ...]
     tools: tuple[Link, ...]
     logout_label: str  # "" for anonymous visitors
+    # Pupils, often on a shared classroom computer, are offered to log out where they finish
+    # something (« A voté », the end of a lesson: school/includes/logout_offer.html).
+    offer_logout: bool = False
 
 
 # The pages of one class: the class and its pupils (school), its assignments and progress
@@ -192,6 +195,7 @@ def site_navigation(request) -> Navigation:
         main=_links(MAIN, request, url_of),
         tools=_links(TOOLS, request, url_of),
         logout_label=logout_label,
+        offer_logout=user.is_authenticated and is_pupil_account(user),
     )
 
 

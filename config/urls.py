@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from school.forms import EmailLoginForm
+from school.throttles import SCOPE_TEACHER_LOGIN, throttled
 
 from .api import api_router
 
@@ -24,8 +25,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", authentication_form=EmailLoginForm
+        throttled(SCOPE_TEACHER_LOGIN)(
+            auth_views.LoginView.as_view(
+                template_name="registration/login.html", authentication_form=EmailLoginForm
+            )
         ),
         name="login",
     ),

@@ -4,27 +4,26 @@ import hashlib
 import hmac
 import threading
 
+from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
+from django.http import QueryDict
 
 from .models import PupilProfile
-from .pseudonyms import join_code_normalise
-
-
-def pupil_pseudonym_key(pseudonym) -> str:
-    """Case and runs of spaces do not make a different pseudonym."""
-    return " ".join((pseudonym or "").split()).lower()
+from .pseudonyms import join_code_normalise, pseudonym_canonical
 
 
 def axes_username(request, credentials) -> str:
     """What django-axes counts failures against: the username, or for a pupil a keyed hash of
-    class code + pseudonym, so the failure log never holds a pseudonym in clear."""
+    class code + the pseudonym's canonical form (the one login compares), so that every
+    variant of a pseudonym counts against one counter and the failure log never holds a
+    pseudonym in clear."""
     credentials = credentials or {}
     if credentials.get("class_code") is not None:
         code = join_code_normalise(credentials.get("class_code", ""))
-        key = f"{code}:{pupil_pseudonym_key(credentials.get('pseudonym'))}"
+        key = f"{code}:{pseudonym_canonical(credentials.get('pseudonym') or '')}"
         digest = hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256)
         return f"pupil:{digest.hexdigest()[:40]}"
     return credentials.get("username") or ""
@@ -81,7 +80,7 @@ class PupilBackend(ModelBackend):
             .filter(
                 classroom__join_code=join_code_normalise(class_code),
                 classroom__archived_at__isnull=True,
-                pseudonym__iexact=" ".join(pseudonym.split()),
+                pseudonym_key=pseudonym_canonical(pseudonym),
             )
             .first()
         )
@@ -98,3 +97,34 @@ class PupilBackend(ModelBackend):
         """Run on every request of a logged-in pupil: ModelBackend's, by user_by_pk."""
         user = user_by_pk(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class _WithoutFormData:
+    """A request as django-axes's handler may see it: everything but what was typed (its form
+    data and query string read as empty). Attributes the handler sets (axes_locked_out, …) go
+    to the real request, where the middleware reads them. Works for Django's HttpRequest and
+    DRF's Request alike (the latter's POST cannot be replaced)."""
+
+    POST = property(lambda self: QueryDict())
+    GET = property(lambda self: QueryDict())
+
+    def __init__(self, request):
+        object.__setattr__(self, "_hemicycle_request", request)
+
+    def __getattr__(self, name):
+        return getattr(self._hemicycle_request, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._hemicycle_request, name, value)
+
+
+class AxesHandler(AxesDatabaseHandler):
+    """django-axes's database handler, blind to the login form: it would store the request's
+    form data (the pupil's secret, a mistyped password, the pseudonym) in
+    AccessAttempt.post_data, and the query string in get_data. What it counts against is the
+    username (a keyed hash for pupils) and the address; nothing typed is kept."""
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if request is not None:
+            request = _WithoutFormData(request)
+        return super().user_login_failed(sender, credentials, request, **kwargs)

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.client_address import client_address
+
 from .backends import axes_username
 from .models import Classroom, Departement, School, User
 from .models.schools import validate_uai
@@ -299,8 +301,8 @@ class PupilLoginForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_pseudonym(self) -> str:
-        # Collapsed as the backend compares it, so that django-axes counts "Renard  Bleu" and
-        # "Renard Bleu" as one account and extra spaces buy no extra attempts.
+        # The backend and django-axes both compare the canonical form (school.pseudonyms), so
+        # that no variant buys extra attempts; spaces are collapsed here for the error page.
         return " ".join(self.cleaned_data["pseudonym"].split())
 
     def clean(self):
@@ -318,13 +320,13 @@ class PupilLoginForm(forms.Form):
         self._failures_reset(credentials)
         return cleaned
 
-    @staticmethod
-    def _failures_reset(credentials) -> None:
+    def _failures_reset(self, credentials) -> None:
         """django-axes counts a pupil's failures under class code + pseudonym, but its own
-        reset-on-success only knows the account's username: clear that count here."""
+        reset-on-success only knows the account's username: clear that count here, for this
+        address only (failures elsewhere were not this pupil's)."""
         from axes.utils import reset
 
-        reset(username=axes_username(None, credentials))
+        reset(ip=client_address(self.request), username=axes_username(None, credentials))
 
 
 class MembershipDecisionForm(forms.Form):

@@ -1,11 +1,10 @@
 """The only code that writes school state: classes, join codes, pupils, erasure and retention."""
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from importlib import import_module
 
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,8 @@ from .pseudonyms import (
     join_code_generate,
     join_code_normalise,
     pseudonym_generate,
+    pseudonym_looks_like_a_name,
+    pseudonym_script_ok,
     secret_generate,
 )
 
@@ -26,6 +27,8 @@ JOIN_CLOSED = "join_closed"
 CLASSROOM_ARCHIVED = "classroom_archived"
 PSEUDONYM_TAKEN = "pseudonym_taken"
 PSEUDONYM_INVALID = "pseudonym_invalid"
+PSEUDONYM_SCRIPT = "pseudonym_script"
+PSEUDONYM_REAL_NAME = "pseudonym_real_name"
 MOVE_TO_OTHER_SCHOOL = "move_to_other_school"
 CREDENTIALS_INVALID = "credentials_invalid"
 API_TOKEN_REFUSED = "api_token_refused"  # noqa: S105 (an error code, not a secret)
@@ -39,6 +42,14 @@ ERROR_MESSAGES = {
     PSEUDONYM_TAKEN: _("Ce pseudonyme est déjà pris dans la classe. Choisis-en un autre."),
     PSEUDONYM_INVALID: _(
         "Un pseudonyme fait de 3 à 40 caractères : lettres, chiffres, tirets ou espaces."
+    ),
+    PSEUDONYM_SCRIPT: _(
+        "Utilise seulement les lettres de l'alphabet latin (accents permis), des chiffres, "
+        "des tirets ou des espaces."
+    ),
+    PSEUDONYM_REAL_NAME: _(
+        "Ce pseudonyme ressemble à un vrai nom. Pas de vrai nom ! Ajoute un nombre ou "
+        "choisis-en un autre."
     ),
     MOVE_TO_OTHER_SCHOOL: _("Un élève ne peut changer que pour une classe du même établissement."),
     CREDENTIALS_INVALID: _("Identifiant ou mot de passe incorrect."),
@@ -157,10 +168,17 @@ def classroom_by_code(code: str) -> Classroom | None:
 
 
 def _pseudonym_clean(pseudonym: str) -> str:
-    value = " ".join((pseudonym or "").split())
+    """A pseudonym typed by a pupil or a teacher, as it will be stored (NFKC, spaces collapsed),
+    or SchoolError: wrong length or characters, another script than Latin or a mix (look-alikes
+    such as a Cyrillic "е"), or what reads as a real name ("Jean Dupont")."""
+    value = " ".join(unicodedata.normalize("NFKC", pseudonym or "").split())
     allowed = all(ch.isalnum() or ch in "- " for ch in value)
     if not (PSEUDONYM_MIN <= len(value) <= PSEUDONYM_MAX) or not allowed:
         raise SchoolError(PSEUDONYM_INVALID)
+    if not pseudonym_script_ok(value):
+        raise SchoolError(PSEUDONYM_SCRIPT)
+    if pseudonym_looks_like_a_name(value):
+        raise SchoolError(PSEUDONYM_REAL_NAME)
     return value
 
 
@@ -206,12 +224,22 @@ def pupils_bulk_create(*, classroom: Classroom, count: int) -> list[PupilCredent
 
 
 def pupil_secret_reset(*, pupil: PupilProfile) -> PupilCredentials:
+    """A new secret. The pupil's sessions end with the old password hash: Django checks each
+    session against the user's session auth hash (derived from the password hash) at its next
+    request, so no session is looked for, let alone decoded, whatever their number."""
     secret = secret_generate()
     pupil.user.set_password(secret)
     pupil.user.save(update_fields=["password"])
-    _sessions_delete(user_ids={pupil.user_id})
-    _lockout_clear(pupil=pupil)
+    _lockout_clear(pupils=[pupil])
     return PupilCredentials(pupil, pupil.classroom.join_code, pupil.pseudonym, secret)
+
+
+def pupils_unlock(*, classroom: Classroom, pupils: list[PupilProfile] | None = None) -> int:
+    """The teacher lifts the lockout of some pupils of their class (all of them by default), at
+    every address; returns how many login-failure records went."""
+    if pupils is None:
+        pupils = list(PupilProfile.objects.filter(classroom=classroom))
+    return _lockout_clear(pupils=pupils, join_code=classroom.join_code)
 
 
 def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
@@ -228,53 +256,49 @@ def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
 
 
 def _sessions_delete(*, user_ids: set[int]) -> None:
-    """Sessions are signed blobs: decode them to find a user's, then delete those, through the
-    session engine so that a cached copy (cached_db sessions) goes too."""
-    wanted = {str(pk) for pk in user_ids}
-    doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if session.get_decoded().get("_auth_user_id") in wanted
-    ]
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session_key in doomed:
-        store(session_key=session_key).delete()
+    """Nothing to do, on purpose: kept for callers written before sessions stopped being
+    searched. A user's sessions end without reading anyone else's: through the session auth
+    hash when their password changes (django.contrib.auth checks it at every request), and
+    because a deleted user's session loads as anonymous. Searching meant decoding every live
+    session (seconds per request with 50,000 of them: tests/bench/session_reset.py)."""
 
 
 @transaction.atomic
 def pupils_erase(*, user_ids: set[int]) -> int:
     """Erase pupils everywhere: the account and, by cascade, profile, quiz attempts, progress and
-    anything else keyed to the user; sessions and login-attempt records too."""
-    from .backends import axes_username
+    anything else keyed to the user; login-attempt records too. Their sessions are not searched
+    for: a session whose user no longer exists loads as anonymous (and holds nothing but the
+    user's id), and it expires with the browser or clearsessions."""
+    from .lockouts import pupil_lockout_key
 
     users = User.objects.filter(pk__in=user_ids, role=User.Role.PUPIL)
     usernames = list(users.values_list("username", flat=True))
     # Failed pupil logins are counted under "class code:pseudonym", not the internal username.
     login_keys = [
-        axes_username(None, {"class_code": code, "pseudonym": pseudonym})
-        for code, pseudonym in PupilProfile.objects.filter(user__in=users).values_list(
-            "classroom__join_code", "pseudonym"
+        pupil_lockout_key(join_code=code, pseudonym_key=key)
+        for code, key in PupilProfile.objects.filter(user__in=users).values_list(
+            "classroom__join_code", "pseudonym_key"
         )
     ]
-    _sessions_delete(user_ids=set(users.values_list("pk", flat=True)))
     _login_records_delete(usernames=usernames + login_keys)
     count, _deleted = users.delete()
     return len(usernames)
 
 
-def _lockout_clear(*, pupil: PupilProfile) -> None:
-    """A teacher who gives a new secret also lifts a lockout on the pupil's login."""
-    from django.apps import apps
+def _lockout_clear(*, pupils: list[PupilProfile], join_code: str | None = None) -> int:
+    """Lift the lockout on these pupils' login (their failure records at every address)."""
+    from axes.models import AccessAttempt
 
-    if apps.is_installed("axes"):
-        from axes.models import AccessAttempt
+    from .lockouts import pupil_lockout_key
 
-        from .backends import axes_username
-
-        key = axes_username(
-            None, {"class_code": pupil.classroom.join_code, "pseudonym": pupil.pseudonym}
+    keys = [
+        pupil_lockout_key(
+            join_code=join_code or pupil.classroom.join_code, pseudonym_key=pupil.pseudonym_key
         )
-        AccessAttempt.objects.filter(username=key).delete()
+        for pupil in pupils
+    ]
+    count, _deleted = AccessAttempt.objects.filter(username__in=keys).delete()
+    return count
 
 
 def _login_records_delete(*, usernames: list[str]) -> None:

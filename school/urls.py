@@ -54,6 +54,12 @@ urlpatterns = [
         views.pupil_delete,
         name="pupil_delete",
     ),
+    path(
+        "classes/<int:pk>/eleves/<int:user_id>/debloquer/",
+        views.pupil_unlock,
+        name="pupil_unlock",
+    ),
+    path("classes/<int:pk>/eleves/debloquer/", views.pupils_unlock, name="pupils_unlock"),
     path("rejoindre/", views.pupil_join, name="pupil_join"),
     path("connexion-eleve/", views.pupil_login, name="pupil_login"),
     path("mon-compte/jetons/", views.api_tokens, name="api_tokens"),

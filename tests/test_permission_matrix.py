@@ -87,6 +87,8 @@ EXPECTED = {
     "school:pupil_delete":                             "-   -   -   Y   -   -   Y",
     # A teacher's own API tokens: nobody else's are ever listed (tests/school/test_api_tokens.py).
     "school:api_tokens":                               "-   -   -   Y   Y   -   -",
+    "school:pupil_unlock":                             "-   -   -   Y   -   -   Y",
+    "school:pupils_unlock":                            "-   -   -   Y   -   -   Y",
     "school:privacy":                                  "-   Y   Y   -   -   -   -",
     "school:privacy_export":                           "-   Y   Y   -   -   -   -",
     "courses:dashboard":                               "-   Y   Y   Y   Y   Y   Y",

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "config.middleware.ApiBodyGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A pupil's session ends with the browser and after an idle delay (config.middleware).
+    "config.middleware.PupilSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -119,16 +121,36 @@ AUTHENTICATION_BACKENDS = [
     "school.backends.PupilBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failures (django-axes), per account: a username, or class + pseudonym.
+# Lockout after repeated failures (django-axes), per account AND client address: five wrong
+# secrets from one address lock that account at that address only, so an outsider who knows a
+# pupil's pseudonym cannot lock them out of their classroom; guessing from many addresses is
+# bounded by the throttles (school.throttles). The account is a username, or for a pupil a keyed
+# hash of class code + canonical pseudonym (school.backends.axes_username).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-# Per account only: a whole class logs in from one school IP address, so locking by address would
-# lock the class out (hence axes.W006 silenced below).
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "school.backends.axes_username"
+# The address behind the trusted proxies (HEMICYCLE_TRUSTED_PROXIES), as the throttles see it.
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no log of successful logins (pupils' data is minimised)
 AXES_LOCKOUT_TEMPLATE = "school/locked_out.html"
+# Nothing typed into a login form is stored: the handler records failures without the request's
+# form data at all; the masked names below are a second line should another handler be set.
+AXES_HANDLER = "school.backends.AxesHandler"
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "secret",
+    "pseudonym",
+    "class_code",
+    "password",
+    "password1",
+    "password2",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -196,11 +218,43 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The throttles' counters (school.throttles): a cache that raises its errors instead of failing
+# open, so that an unreachable Redis switches them to in-process counting.
+if REDIS_URL:
+    CACHES["throttles"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"],
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+else:
+    CACHES["throttles"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttles",
+    }
+HEMICYCLE_THROTTLE_CACHE = "throttles"
+HEMICYCLE_THROTTLE_FALLBACK_SECONDS = 30
+# Requests that cost a password hash (logins, joining, the API token, sign-up, password reset),
+# counted before any hashing (school.throttles): per client address and scope, and over the
+# whole site. A class of 35 behind one school address must get in within the first; the second
+# bounds the CPU that hashing takes (a PBKDF2 hash is about half a second of one core).
+HEMICYCLE_LOGIN_RATES = {
+    "address": env("HEMICYCLE_LOGIN_RATE_ADDRESS", default="60/min"),
+    "global": env("HEMICYCLE_LOGIN_RATE_GLOBAL", default="300/min"),
+}
+# Stricter per-address rates for some scopes (what sends e-mail need not be fast).
+HEMICYCLE_THROTTLE_SCOPE_RATES = {
+    "signup": {"address": "10/hour"},
+    "password_reset": {"address": "10/hour"},
+}
 # Sessions are read on every request: from Redis when there is one, written through to the
 # database so that none is lost when Redis restarts or is unreachable (config.sessions: the
 # cached copy lives a few minutes at most). school.services deletes both copies.
 SESSION_ENGINE = "config.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 HEMICYCLE_SESSION_CACHE_SECONDS = env.int("HEMICYCLE_SESSION_CACHE_SECONDS", default=300)
+# A pupil is logged out after this many minutes without a request (config.middleware), and when
+# the browser closes: classroom computers are shared.
+HEMICYCLE_PUPIL_IDLE_MINUTES = env.int("HEMICYCLE_PUPIL_IDLE_MINUTES", default=30)
 
 # Celery: Redis is the broker in production; the database stays the system of record.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
@@ -409,4 +463,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's page preview is an iframe of the site itself, so frames stay allowed same-origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019", "axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["security.W019"]

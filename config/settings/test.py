@@ -30,5 +30,10 @@ HEMICYCLE_TEST_KEY_PREFIX = os.environ.setdefault(
 )
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = HEMICYCLE_TEST_KEY_PREFIX  # noqa: F405
+    CACHES["throttles"]["KEY_PREFIX"] = HEMICYCLE_TEST_KEY_PREFIX  # noqa: F405
+# The suite logs in hundreds of times a minute from one address: the throttles' own tests set
+# the production rates back (tests/school/test_throttles.py).
+HEMICYCLE_LOGIN_RATES = {"address": "100000/min", "global": "100000/min"}
+HEMICYCLE_THROTTLE_SCOPE_RATES = {}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}

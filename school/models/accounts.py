@@ -4,7 +4,6 @@ from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -67,6 +66,10 @@ class PupilProfile(models.Model):
         related_name="pupils",
     )
     pseudonym = models.CharField(_("pseudonyme"), max_length=40)
+    # The pseudonym's canonical form (school.pseudonyms.pseudonym_canonical), kept by save():
+    # what login looks pupils up by and what must be unique in a class, so that no Unicode
+    # variant of a pseudonym is a second pupil who looks like the first.
+    pseudonym_key = models.CharField(_("forme canonique du pseudonyme"), max_length=160)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,9 +77,18 @@ class PupilProfile(models.Model):
         ordering = ["pseudonym"]
         constraints = [
             models.UniqueConstraint(
-                Lower("pseudonym"), "classroom", name="pupil_unique_pseudonym_per_class"
+                fields=["pseudonym_key", "classroom"], name="pupil_unique_pseudonym_key_per_class"
             )
         ]
 
     def __str__(self):
         return self.pseudonym
+
+    def save(self, *args, **kwargs):
+        from ..pseudonyms import pseudonym_canonical
+
+        self.pseudonym_key = pseudonym_canonical(self.pseudonym)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "pseudonym" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "pseudonym_key"}
+        super().save(*args, **kwargs)

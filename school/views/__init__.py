@@ -20,6 +20,7 @@ from .classrooms import (
     classroom_join_set,
     classroom_list,
 )
+from .lockouts import pupil_unlock, pupils_unlock
 from .privacy import privacy, privacy_export
 from .pupils import (
     pupil_delete,
@@ -66,8 +67,10 @@ __all__ = [
     "pupil_login",
     "pupil_move",
     "pupil_secret_reset",
+    "pupil_unlock",
     "pupils_bulk_create",
     "teacher_confirm",
+    "pupils_unlock",
     "teacher_signup",
     "teacher_signup_done",
 ]

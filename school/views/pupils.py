@@ -19,6 +19,7 @@ from .. import services
 from ..forms import PupilJoinForm, PupilLoginForm, PupilMoveForm, PupilsBulkCreateForm
 from ..pseudonyms import join_code_normalise
 from ..selectors import pupil_move_targets
+from ..throttles import SCOPE_PUPIL_JOIN, SCOPE_PUPIL_LOGIN, throttled
 from .access import classroom_managed_or_404, classroom_pupil_or_404, teacher_required
 from .classrooms import refuse_if_archived
 
@@ -122,6 +123,7 @@ def pupil_delete(request, pk, user_id):
 
 @never_cache
 @sensitive_post_parameters()
+@throttled(SCOPE_PUPIL_JOIN)
 def pupil_join(request):
     initial = {"class_code": join_code_normalise(request.GET.get("code", ""))}
     form = PupilJoinForm(request.POST or None, initial=initial)
@@ -159,10 +161,14 @@ def _safe_next(request) -> str:
 
 @never_cache
 @sensitive_post_parameters("secret")
+@throttled(SCOPE_PUPIL_LOGIN)
 def pupil_login(request):
     form = PupilLoginForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
+        # Ends when the browser closes: on a shared classroom computer, the next pupil does not
+        # inherit this one's account (config.middleware.PupilSessionMiddleware does the rest).
+        request.session.set_expiry(0)
         return redirect(_safe_next(request) or settings.HEMICYCLE_PUPIL_HOME)
     return TemplateResponse(
         request,

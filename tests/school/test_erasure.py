@@ -4,12 +4,14 @@ app: no row points at the user, and no text or JSON column holds their pseudonym
 import pytest
 from axes.models import AccessAttempt
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import Client, RequestFactory
+from django.urls import reverse
 from knox.models import AuthToken
 
 from courses.models import LessonProgress, QuizAttempt
@@ -231,7 +233,11 @@ def test_erased_pupil_leaves_no_trace_in_any_table(pupils):
     found, scanned = _tables_containing(needles)
     assert found == {}
     assert "courses_quizattempt" in scanned
+    # The erased pupil's session is not searched for (that would mean decoding everyone's):
+    # it no longer loads a user, and goes at its first use.
+    assert _session_user(sessions[pupil.pk]) is None
     assert not Session.objects.filter(pk=sessions[pupil.pk]).exists()
+    assert _session_user(sessions[other.pk]) == other.pk
     # The other pupil is untouched.
     assert other_counts == {
         "attempts": QuizAttempt.objects.filter(user=other).count(),
@@ -242,6 +248,15 @@ def test_erased_pupil_leaves_no_trace_in_any_table(pupils):
     assert AccessAttempt.objects.filter(pk=other_failed_login).exists()
     assert Session.objects.filter(pk=sessions[other.pk]).exists()
     assert User.objects.get(pk=other.pk).pupil.pseudonym
+
+
+def _session_user(session_key: str) -> int | None:
+    """Who a browser holding this session cookie is, as the site sees it."""
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    response = client.get(reverse("school:privacy"))
+    user = response.wsgi_request.user
+    return user.pk if user.is_authenticated else None
 
 
 def test_erase_ignores_non_pupils(pupils):

@@ -26,10 +26,10 @@ def test_join_page_shows_labelled_form_prefilled_from_link(client, db):
 
 def test_join_with_valid_code_logs_pupil_in_and_shows_card_once(client, db):
     classroom = classroom_create()
-    response = _join(client, classroom.join_code.lower(), "Castor Malin")
+    response = _join(client, classroom.join_code.lower(), "Castor Malin 7")
     assert response.status_code == 200
     pupil = PupilProfile.objects.get(classroom=classroom)
-    assert pupil.pseudonym == "Castor Malin"
+    assert pupil.pseudonym == "Castor Malin 7"
     assert int(client.session["_auth_user_id"]) == pupil.user_id
     html = response.content.decode()
     assert escape("note-la, elle te servira à te reconnecter") in html
@@ -60,8 +60,8 @@ def test_join_with_regenerated_code_refuses_old_code(client, db):
         in response.content.decode()
     )
     assert not PupilProfile.objects.exists()
-    _join(client, new_code, "Nouveau Code")
-    assert PupilProfile.objects.get().pseudonym == "Nouveau Code"
+    _join(client, new_code, "Nouveau Code 2")
+    assert PupilProfile.objects.get().pseudonym == "Nouveau Code 2"
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_join_refuses_code_when_class_not_open(client, db, setup, error):
         services.classroom_archive(classroom=classroom)
     else:
         code = "ZZZZ99" if code != "ZZZZ99" else "YYYY88"
-    response = _join(client, code, "Castor Malin")
+    response = _join(client, code, "Castor Malin 7")
     html = response.content.decode()
     assert 'role="alert"' in html
     assert escape(services.SchoolError(error).message) in html
@@ -92,8 +92,8 @@ def test_join_refuses_code_when_class_not_open(client, db, setup, error):
 
 def test_join_refuses_pseudonym_taken_in_class_case_insensitively(client, db):
     classroom = classroom_create()
-    pupil_create(classroom=classroom, pseudonym="Castor Malin")
-    response = _join(client, classroom.join_code, "castor  MALIN")
+    pupil_create(classroom=classroom, pseudonym="Castor Malin 7")
+    response = _join(client, classroom.join_code, "castor  MALIN 7")
     assert (
         escape(services.SchoolError(services.PSEUDONYM_TAKEN).message) in response.content.decode()
     )
@@ -103,9 +103,9 @@ def test_join_refuses_pseudonym_taken_in_class_case_insensitively(client, db):
 
 def test_join_allows_pseudonym_taken_in_another_class(client, db):
     first, second = classroom_create(), classroom_create()
-    pupil_create(classroom=first, pseudonym="Castor Malin")
-    _join(client, second.join_code, "Castor Malin")
-    assert PupilProfile.objects.filter(pseudonym="Castor Malin").count() == 2
+    pupil_create(classroom=first, pseudonym="Castor Malin 7")
+    _join(client, second.join_code, "Castor Malin 7")
+    assert PupilProfile.objects.filter(pseudonym="Castor Malin 7").count() == 2
 
 
 def test_join_refuses_invalid_pseudonym(client, db):

@@ -4,6 +4,9 @@ import itertools
 from importlib import import_module
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from school import services
@@ -109,21 +112,33 @@ def test_secret_reset_logs_pupil_out(teacher_client, cast, pupil_client):
         "config.sessions",
     ],
 )
-def test_secret_reset_deletes_the_pupils_sessions_from_every_store(
+def test_secret_reset_ends_the_pupils_sessions_in_every_store(
     teacher_client, cast, pupil_client, settings, engine
 ):
-    """The cached copy goes with the row: a cached_db session left in the cache would still
-    be found by its key."""
+    """The old session is anonymous at its next request, in every store (a cached copy
+    included), without the reset reading any session: the session auth hash changed with the
+    password. Another pupil's session is untouched."""
     settings.SESSION_ENGINE = engine
     store = import_module(engine).SessionStore
     pupil_client.post(PUPIL_LOGIN_URL, pupil_login_data(cast.pupil))
     session_key = pupil_client.session.session_key
     assert store(session_key=session_key).exists(session_key)
-    teacher_client.post(
-        reverse("school:pupil_secret_reset", args=[cast.classroom.pk, cast.pupil.user_id])
-    )
+    other = pupil_create(classroom=cast.classroom, pseudonym="Lynx-Rose-12")
+    other_client = Client()
+    other_client.post(PUPIL_LOGIN_URL, pupil_login_data(other))
+    with CaptureQueriesContext(connection) as queries:
+        teacher_client.post(
+            reverse("school:pupil_secret_reset", args=[cast.classroom.pk, cast.pupil.user_id])
+        )
+    # Only the teacher's own session is read (by its key): no other session is looked at.
+    own = teacher_client.session.session_key
+    touched = [query["sql"] for query in queries if "django_session" in query["sql"]]
+    assert all(own in sql for sql in touched), touched
+    response = pupil_client.get(reverse("school:privacy"))
+    assert response.status_code == 302
+    assert not response.wsgi_request.user.is_authenticated
     assert not store(session_key=session_key).exists(session_key)
-    assert store(session_key=session_key).load() == {}
+    assert other_client.get(reverse("school:privacy")).wsgi_request.user == other.user
 
 
 def test_secret_reset_refuses_get(teacher_client, cast):
