@@ -255,14 +255,6 @@ def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
         raise SchoolError(PSEUDONYM_TAKEN) from None
 
 
-def _sessions_delete(*, user_ids: set[int]) -> None:
-    """Nothing to do, on purpose: kept for callers written before sessions stopped being
-    searched. A user's sessions end without reading anyone else's: through the session auth
-    hash when their password changes (django.contrib.auth checks it at every request), and
-    because a deleted user's session loads as anonymous. Searching meant decoding every live
-    session (seconds per request with 50,000 of them: tests/bench/session_reset.py)."""
-
-
 @transaction.atomic
 def pupils_erase(*, user_ids: set[int]) -> int:
     """Erase pupils everywhere: the account and, by cascade, profile, quiz attempts, progress and

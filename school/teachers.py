@@ -419,8 +419,7 @@ def teacher_check_and_erase(*, user) -> None:
 
 @transaction.atomic
 def teacher_erase(*, user) -> None:
-    from .services import _login_records_delete, _sessions_delete
+    from .services import _login_records_delete
 
-    _sessions_delete(user_ids={user.pk})
     _login_records_delete(usernames=sorted({user.username, user.email} - {""}))
     user.delete()

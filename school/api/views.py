@@ -24,6 +24,7 @@ from school.services import (
     classroom_create,
     pupils_bulk_create,
 )
+from school.throttles import HashingRateThrottle
 
 from .authentication import ApiTokenAuthentication
 from .permissions import (
@@ -131,7 +132,8 @@ class TokenObtainView(GenericAPIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    # Ours counts before the password is hashed; DRF's bounds the rest of the anonymous calls.
+    throttle_classes = [HashingRateThrottle, AnonRateThrottle]
     serializer_class = TokenObtainInputSerializer
 
     @extend_schema(

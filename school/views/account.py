@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from .. import teachers
 from ..forms import AccountEraseForm, QueuedPasswordResetForm
 from ..permissions import is_administrator, is_teacher
+from ..throttles import SCOPE_PASSWORD_RESET, throttled
 from .access import account_required
 
 EXPORT_FILENAME = "mon-compte-hemicycle.json"
@@ -78,14 +79,19 @@ password_change = account_required(
     auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("school:password_change_done"))
 )
 password_change_done = account_required(auth_views.PasswordChangeDoneView.as_view())
-password_reset = auth_views.PasswordResetView.as_view(
-    form_class=QueuedPasswordResetForm,
-    email_template_name="registration/password_reset_email.txt",
-    subject_template_name="registration/password_reset_subject.txt",
-    success_url=reverse_lazy("school:password_reset_done"),
+# Each reset request may send an e-mail and each new password is hashed: both are throttled.
+password_reset = throttled(SCOPE_PASSWORD_RESET)(
+    auth_views.PasswordResetView.as_view(
+        form_class=QueuedPasswordResetForm,
+        email_template_name="registration/password_reset_email.txt",
+        subject_template_name="registration/password_reset_subject.txt",
+        success_url=reverse_lazy("school:password_reset_done"),
+    )
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    success_url=reverse_lazy("school:password_reset_complete")
+password_reset_confirm = throttled(SCOPE_PASSWORD_RESET)(
+    auth_views.PasswordResetConfirmView.as_view(
+        success_url=reverse_lazy("school:password_reset_complete")
+    )
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view()

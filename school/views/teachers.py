@@ -22,6 +22,7 @@ from ..permissions import (
     is_pupil_account,
     is_teacher,
 )
+from ..throttles import SCOPE_SIGNUP, throttled
 from .access import teacher_required
 
 TEACHER_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -33,6 +34,7 @@ def site_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
+@throttled(SCOPE_SIGNUP)
 @sensitive_post_parameters("password1", "password2")
 def teacher_signup(request):
     form = TeacherSignupForm(request.POST or None)

@@ -204,3 +204,36 @@ def test_teacher_login_still_works_under_the_rate(db, rates):
         TEACHER_LOGIN_URL, {"username": teacher.username, "password": TEACHER_PASSWORD}
     )
     assert response.status_code == 302
+
+
+SCOPED_ENDPOINTS = {
+    # What sends an e-mail or hashes a password before its form is even valid.
+    "signup": lambda client, n: client.post(
+        reverse("school:teacher_signup"),
+        {"email": f"x{n}@example.fr", "password1": "a", "password2": "b", "uai": "1"},
+    ),
+    "password_reset": lambda client, n: client.post(
+        reverse("school:password_reset"), {"email": f"x{n}@example.fr"}
+    ),
+    "api_token": lambda client, n: client.post(
+        reverse("school_api:token"),
+        {"username": f"x{n}@example.fr", "password": "mauvais"},
+        content_type="application/json",
+    ),
+}
+
+
+@pytest.mark.parametrize("scope", sorted(SCOPED_ENDPOINTS))
+def test_signup_reset_and_token_requests_are_throttled_per_address(db, rates, scope):
+    rates.HEMICYCLE_THROTTLE_SCOPE_RATES = {scope: {"address": "3/min"}}
+    rates.REST_FRAMEWORK = {
+        **rates.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1000/min", "user": "1000/min"},
+    }
+    post = SCOPED_ENDPOINTS[scope]
+    attacker = _client("203.0.113.7")
+    statuses = [post(attacker, n).status_code for n in range(4)]
+    assert 429 not in statuses[:3]
+    assert statuses[3] == 429
+    # Another address is not held back by the first one's count.
+    assert post(_client("198.51.100.8"), 9).status_code != 429
