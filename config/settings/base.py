@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "config.middleware.ApiBodyGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A pupil waiting for their teacher's approval reaches nothing but the waiting page.
+    "school.middleware.WaitingPupilMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -274,6 +276,9 @@ HEMICYCLE_SITE_TITLE = "Hémicycle"
 HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocratie en classe")
 # Where a pupil lands after joining or logging in (a URL name: school does not know courses).
 HEMICYCLE_PUPIL_HOME = "courses:dashboard"
+# The most pupils a class may have, whoever adds them (joining, bulk creation, moving); a
+# teacher may set a smaller limit on a class.
+HEMICYCLE_CLASS_MAX_PUPILS = env.int("HEMICYCLE_CLASS_MAX_PUPILS", default=45)
 # Retention: pupils of archived classes are erased after this many days (CNIL guidance).
 HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
 # Each quiz submission is small; anything larger is tampering.

@@ -64,6 +64,9 @@ class PupilProfile(models.Model):
     )
     pseudonym = models.CharField(_("pseudonyme"), max_length=40)
     created_at = models.DateTimeField(auto_now_add=True)
+    # None while a pupil who joined waits for their teacher: they then see nothing of the class
+    # (school.middleware.WaitingPupilMiddleware).
+    approved_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("élève")
@@ -76,3 +79,7 @@ class PupilProfile(models.Model):
 
     def __str__(self):
         return self.pseudonym
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.approved_at is None

@@ -6,15 +6,21 @@ from .classrooms import (
     classroom_create,
     classroom_detail,
     classroom_join_set,
+    classroom_join_settings,
     classroom_list,
 )
 from .privacy import privacy, privacy_export
 from .pupils import (
+    pupil_approve,
     pupil_delete,
     pupil_join,
     pupil_login,
     pupil_move,
+    pupil_refuse,
+    pupil_rename,
     pupil_secret_reset,
+    pupil_waiting,
+    pupils_approve_all,
     pupils_bulk_create,
 )
 from .teachers import account_home, teacher_signup
@@ -26,14 +32,20 @@ __all__ = [
     "classroom_create",
     "classroom_detail",
     "classroom_join_set",
+    "classroom_join_settings",
     "classroom_list",
     "privacy",
     "privacy_export",
+    "pupil_approve",
     "pupil_delete",
     "pupil_join",
     "pupil_login",
     "pupil_move",
+    "pupil_refuse",
+    "pupil_rename",
     "pupil_secret_reset",
+    "pupil_waiting",
+    "pupils_approve_all",
     "pupils_bulk_create",
     "teacher_signup",
 ]
