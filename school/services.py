@@ -236,12 +236,14 @@ def pupil_check_and_join(*, join_code: str) -> PupilCredentials:
     """A pupil joins a class with its code and receives a generated pseudonym; they wait for
     the teacher's approval when the class asks for it. Every refusal is JOIN_REFUSED, whatever
     its reason (unknown code, closed, full, archived), and leaves nothing behind."""
+    # Hashed first, whatever the code: an unknown code must not answer faster than a known
+    # one (the time would tell that it exists), and the class lock is held only to count and
+    # write.
+    [(secret, password)] = _secrets_hashed(1)
     code = join_code_normalise(join_code)
     candidate = Classroom.objects.filter(join_code=code).only("pk").first() if code else None
     if candidate is None:
         raise SchoolError(JOIN_REFUSED)
-    # Hashed before the lock is taken: the lock is held only to count and write.
-    [(secret, password)] = _secrets_hashed(1)
     with transaction.atomic():
         classroom = _classroom_lock(candidate.pk)
         if not classroom.join_is_open:

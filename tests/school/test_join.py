@@ -162,6 +162,20 @@ def test_join_refusals_all_look_the_same(db, monkeypatch):
     assert len(set(pages.values())) == 1, {k: v[0] for k, v in pages.items()}
 
 
+@pytest.mark.parametrize("setup", REFUSALS)
+def test_join_refusals_all_cost_the_same_hashing(db, monkeypatch, setup):
+    """Every refusal, an unknown code's included, hashes a secret as a join does: the time a
+    refusal takes does not tell whether the code exists."""
+    code = _refusing(setup, monkeypatch)
+    hashed = []
+    real = services.make_password
+    monkeypatch.setattr(services, "make_password", lambda value: hashed.append(1) or real(value))
+    with pytest.raises(services.SchoolError) as error:
+        services.pupil_check_and_join(join_code=code)
+    assert error.value.code == services.JOIN_REFUSED
+    assert len(hashed) == 1
+
+
 def test_join_opens_only_when_teacher_opened_it(client, db):
     """A class that a teacher creates starts closed; opened, it takes pupils until its time."""
     teacher_class = classroom_create()
