@@ -57,6 +57,15 @@ def _request_is_waiting(request) -> bool:
     return False
 
 
+def pupil_session_mark(sender, request, user, **kwargs):
+    """At login (a user_logged_in receiver, see SchoolConfig.ready): an accepted pupil's session
+    is marked at once, so that their requests read nothing more than before approval existed."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(SESSION_APPROVED_KEY, None)
+        if getattr(user, "is_pupil", False) and not pupil_is_waiting(user):
+            request.session[SESSION_APPROVED_KEY] = user.pk
+
+
 class WaitingPupilMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
