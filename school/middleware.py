@@ -11,6 +11,7 @@ from functools import cache
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .errors import ROLE_REFUSED, RequestError
 
@@ -66,12 +67,27 @@ def pupil_session_mark(sender, request, user, **kwargs):
             request.session[SESSION_APPROVED_KEY] = user.pk
 
 
+def _session_touched(request, user):
+    request.session.accessed = True
+    return user
+
+
 class WaitingPupilMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info in _allowed_paths() or not _request_is_waiting(request):
+        if request.path_info in _allowed_paths():
+            return self.get_response(request)
+        # Reading the user reads the session, which makes the response vary on the cookie: a
+        # public page that never looks at the user would lose its shared caching. Let the
+        # response vary only if the view itself reads the user (the user is not read twice).
+        accessed = getattr(request.session, "accessed", False)
+        waiting = _request_is_waiting(request)
+        if not waiting:
+            user = request.user
+            request.session.accessed = accessed
+            request.user = SimpleLazyObject(lambda: _session_touched(request, user))
             return self.get_response(request)
         if request.path_info.startswith(API_PREFIX):
             error = RequestError(ROLE_REFUSED)

@@ -102,7 +102,7 @@ def classroom_join_set(request, pk):
         return refused
     form = JoinSetForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choisissez une durée d'ouverture proposée."))
+        messages.error(request, services.SchoolError(services.JOIN_DURATION_INVALID).message)
     elif form.cleaned_data["enabled"]:
         services.classroom_join_open(classroom=classroom, duration=form.delay)
         messages.success(
