@@ -25,7 +25,7 @@ from courses.services import (
     quiz_attempt_check_and_record,
 )
 from school.models import Classroom, Departement, PupilProfile, School, User
-from school.services import classroom_create, pupil_check_and_join, pupils_bulk_create
+from school.services import classroom_create, pupil_rename, pupils_bulk_create
 
 DEMO_UAI = "0750655E"  # 0750655 mod 23 = 4 → "E"
 DEMO_SCHOOL_NAME = "Lycée de démonstration Hémicycle"
@@ -186,9 +186,10 @@ def _pupils_ensure(classroom: Classroom, created: list[str]) -> list[PupilProfil
         classroom=classroom, pseudonym__iexact=DEMO_PUPIL_PSEUDONYM
     ).first()
     if known is None:
-        known = pupil_check_and_join(
-            join_code=classroom.join_code, pseudonym=DEMO_PUPIL_PSEUDONYM
-        ).pupil
+        # Made by the teacher (approved at once), then given the pseudonym the README prints.
+        [card] = pupils_bulk_create(classroom=classroom, count=1)
+        known = card.pupil
+        pupil_rename(pupil=known, pseudonym=DEMO_PUPIL_PSEUDONYM)
         created.append(DEMO_PUPIL_PSEUDONYM)
     if not known.user.check_password(DEMO_PUPIL_SECRET):
         known.user.set_password(DEMO_PUPIL_SECRET)

@@ -4,9 +4,11 @@ school.teachers."""
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.template.loader import render_to_string
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +19,7 @@ from .backends import axes_username
 from .models import Classroom, Departement, School, User
 from .models.schools import validate_uai
 from .selectors import school_by_uai, school_year_current
-from .services import ERROR_MESSAGES, PSEUDONYM_MAX
+from .services import ERROR_MESSAGES, JOIN_DURATION_INVALID, JOIN_DURATIONS, PSEUDONYM_MAX
 from .teachers import NewSchool
 
 PUPILS_BULK_MAX = 40
@@ -215,10 +217,69 @@ class ClassroomCreateForm(forms.Form):
 
 
 class JoinSetForm(forms.Form):
+    """Open joining for a chosen time, or close it."""
+
     enabled = forms.TypedChoiceField(
         choices=[("1", _("Ouvrir")), ("0", _("Fermer"))],
         coerce=lambda value: value == "1",
         widget=forms.HiddenInput,
+    )
+    duration = forms.ChoiceField(
+        label=_("Inscriptions ouvertes pendant"),
+        help_text=_("Elles se ferment d'elles-mêmes ensuite ; vous pouvez les fermer avant."),
+        choices=[(key, label) for key, (_delay, label) in JOIN_DURATIONS.items()],
+        initial="1h",
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enabled") and not cleaned.get("duration"):
+            self.add_error("duration", ERROR_MESSAGES[JOIN_DURATION_INVALID])
+        return cleaned
+
+    @property
+    def delay(self):
+        return JOIN_DURATIONS[self.cleaned_data["duration"]][0]
+
+
+class JoinSettingsForm(forms.Form):
+    approval = forms.BooleanField(
+        label=_("Valider chaque nouvel élève"),
+        help_text=_(
+            "Un élève qui rejoint la classe avec le code attend que vous l'acceptiez ; "
+            "d'ici là, il ne voit rien de la classe."
+        ),
+        required=False,
+    )
+    max_pupils = forms.IntegerField(
+        label=_("Nombre maximal d'élèves (facultatif)"),
+        min_value=1,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ceiling = settings.HEMICYCLE_CLASS_MAX_PUPILS
+        field = self.fields["max_pupils"]
+        field.max_value = ceiling
+        field.validators.append(MaxValueValidator(ceiling))
+        field.widget.attrs["max"] = ceiling
+        field.help_text = format_lazy(
+            _("Au plus {max}, la limite du site, qui s'applique si vous laissez vide."),
+            max=ceiling,
+        )
+
+
+class PupilRenameForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=_("Nouveau pseudonyme"),
+        help_text=_(
+            "Pas de vrai nom : de 3 à 40 lettres, chiffres, tirets ou espaces. L'élève se "
+            "connectera avec ce nouveau pseudonyme."
+        ),
+        max_length=PSEUDONYM_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
 
@@ -247,27 +308,19 @@ class PupilMoveForm(forms.Form):
 
 
 class PupilJoinForm(forms.Form):
+    """Only the code: the pupil receives a generated pseudonym (no real name can slip in), which
+    the teacher may change."""
+
     class_code = forms.CharField(
         label=_("Code de la classe"),
-        help_text=_("Le code donné par ton enseignant, par exemple K7PM2X."),
+        help_text=_("Le code donné par ton enseignant, par exemple K7PM-2XQR."),
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
-    pseudonym = forms.CharField(
-        label=_("Pseudonyme (facultatif)"),
-        help_text=_(
-            "Pas ton vrai nom ! De 3 à 40 lettres, chiffres, tirets ou espaces. "
-            "Laisse vide pour en recevoir un au hasard."
-        ),
-        max_length=PSEUDONYM_MAX,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
 
     def add_school_error(self, error) -> None:
-        """Show a SchoolError from the join service on the field it is about."""
-        field = "pseudonym" if error.code.startswith("pseudonym") else "class_code"
-        self.add_error(field, ValidationError(ERROR_MESSAGES[error.code], code=error.code))
+        """Show a SchoolError from the join service on the code field."""
+        self.add_error("class_code", ValidationError(ERROR_MESSAGES[error.code], code=error.code))
 
 
 class PupilLoginForm(forms.Form):

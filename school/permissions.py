@@ -63,7 +63,8 @@ def can_view_classroom(user, classroom: Classroom) -> bool:
     if can_manage_classroom(user, classroom):
         return True
     profile = user.pupil_profile if user.is_authenticated else None
-    return profile is not None and profile.classroom_id == classroom.pk
+    # A pupil waiting for the teacher's approval has no class yet (school.middleware).
+    return profile is not None and not profile.is_waiting and profile.classroom_id == classroom.pk
 
 
 def can_manage_pupil(user, pupil: PupilProfile) -> bool:

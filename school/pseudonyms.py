@@ -23,7 +23,11 @@ WORDS = [
     "camion", "tigre", "lion", "zebre", "cheval", "poney", "lapin", "souris", "chat", "chien",
 ]  # fmt: skip
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
-JOIN_CODE_LENGTH = 6
+# 31**8 is about 8.5e11 codes: with 100,000 classes, a guess hits one in 8.5 million, hopeless
+# at the throttled rate of /rejoindre/ (and joining is open only for a while, and waits for the
+# teacher's approval). Codes of 6 characters made before stay valid until regenerated.
+JOIN_CODE_LENGTH = 8
+JOIN_CODE_GROUP = 4
 
 
 def pseudonym_generate() -> str:
@@ -142,3 +146,10 @@ def pseudonym_looks_like_a_name(value: str) -> bool:
     if len(words) >= 2 and len(capitalised) == len(words):
         return True
     return any(_accents_strip(word.casefold()) in FIRST_NAMES for word in words)
+
+
+def join_code_format(code: str) -> str:
+    """A code as people read it: "K7PM-2XQR" (groups of four); older 6-character codes as is."""
+    if len(code) != JOIN_CODE_LENGTH:
+        return code
+    return "-".join(code[i : i + JOIN_CODE_GROUP] for i in range(0, len(code), JOIN_CODE_GROUP))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from school.errors import DomainError, ErrorKind
 
 from .models import Classroom, PupilProfile, School, User
 from .pseudonyms import (
+    join_code_format,
     join_code_generate,
     join_code_normalise,
     pseudonym_generate,
@@ -22,8 +24,12 @@ from .pseudonyms import (
     secret_generate,
 )
 
-JOIN_CODE_UNKNOWN = "join_code_unknown"
-JOIN_CLOSED = "join_closed"
+# Unknown code, joining closed or past its time, class full or archived: the join form gives one
+# answer for all, so that it never tells whether a code exists.
+JOIN_REFUSED = "join_refused"
+CLASSROOM_FULL = "classroom_full"
+JOIN_DURATION_INVALID = "join_duration_invalid"
+MAX_PUPILS_INVALID = "max_pupils_invalid"
 CLASSROOM_ARCHIVED = "classroom_archived"
 PSEUDONYM_TAKEN = "pseudonym_taken"
 PSEUDONYM_INVALID = "pseudonym_invalid"
@@ -36,8 +42,15 @@ API_TOKEN_LIMIT = "api_token_limit"  # noqa: S105 (an error code, not a secret)
 LOCKED_OUT = "locked_out"
 
 ERROR_MESSAGES = {
-    JOIN_CODE_UNKNOWN: _("Ce code de classe n'existe pas. Vérifie-le auprès de ton enseignant."),
-    JOIN_CLOSED: _("Cette classe n'accepte plus de nouveaux élèves. Demande à ton enseignant."),
+    JOIN_REFUSED: _(
+        "Impossible de rejoindre une classe avec ce code : vérifie-le, et demande à ton "
+        "enseignant si les inscriptions sont ouvertes."
+    ),
+    CLASSROOM_FULL: _(
+        "La classe ne peut pas dépasser %(limit)s élèves : elle en a déjà %(count)s."
+    ),
+    JOIN_DURATION_INVALID: _("Choisissez une durée d'ouverture proposée."),
+    MAX_PUPILS_INVALID: _("Choisissez un nombre d'élèves entre 1 et %(limit)s."),
     CLASSROOM_ARCHIVED: _("Cette classe est archivée."),
     PSEUDONYM_TAKEN: _("Ce pseudonyme est déjà pris dans la classe. Choisis-en un autre."),
     PSEUDONYM_INVALID: _(
@@ -61,7 +74,8 @@ ERROR_MESSAGES = {
 }
 # What kind of refusal each code is (school.errors); the others are bad input.
 ERROR_KINDS = {
-    JOIN_CLOSED: ErrorKind.CONFLICT,
+    JOIN_REFUSED: ErrorKind.CONFLICT,
+    CLASSROOM_FULL: ErrorKind.CONFLICT,
     CLASSROOM_ARCHIVED: ErrorKind.CONFLICT,
     PSEUDONYM_TAKEN: ErrorKind.CONFLICT,
     API_TOKEN_REFUSED: ErrorKind.FORBIDDEN,
@@ -84,6 +98,10 @@ class PupilCredentials:
     join_code: str
     pseudonym: str
     secret: str
+
+    @property
+    def join_code_display(self) -> str:
+        return join_code_format(self.join_code)
 
 
 def _unique_join_code() -> str:
@@ -145,10 +163,44 @@ def classroom_join_code_regenerate(*, classroom: Classroom) -> str:
     return classroom.join_code
 
 
-def classroom_join_set(*, classroom: Classroom, enabled: bool) -> None:
+# What a teacher may choose when opening joining; joining always closes itself.
+JOIN_DURATIONS = {
+    "15min": (timedelta(minutes=15), _("15 minutes")),
+    "1h": (timedelta(hours=1), _("1 heure")),
+    "1j": (timedelta(days=1), _("1 jour")),
+    "1sem": (timedelta(weeks=1), _("1 semaine")),
+}
+JOIN_DURATION_MAX = timedelta(weeks=1)
+
+
+def classroom_join_open(*, classroom: Classroom, duration: timedelta) -> None:
+    """Let pupils join with the code from now until `duration` has passed (at most a week)."""
     _refuse_archived(classroom)
-    classroom.join_enabled = enabled
-    classroom.save(update_fields=["join_enabled"])
+    if not timedelta(0) < duration <= JOIN_DURATION_MAX:
+        raise SchoolError(JOIN_DURATION_INVALID)
+    classroom.join_enabled = True
+    classroom.join_closes_at = timezone.now() + duration
+    classroom.save(update_fields=["join_enabled", "join_closes_at"])
+
+
+def classroom_join_close(*, classroom: Classroom) -> None:
+    _refuse_archived(classroom)
+    classroom.join_enabled = False
+    classroom.join_closes_at = None
+    classroom.save(update_fields=["join_enabled", "join_closes_at"])
+
+
+def classroom_join_settings_update(
+    *, classroom: Classroom, approval: bool, max_pupils: int | None
+) -> None:
+    """Whether newcomers wait for approval, and the class's own limit (None: the site's)."""
+    _refuse_archived(classroom)
+    ceiling = settings.HEMICYCLE_CLASS_MAX_PUPILS
+    if max_pupils is not None and not 1 <= max_pupils <= ceiling:
+        raise SchoolError(MAX_PUPILS_INVALID, limit=ceiling)
+    classroom.join_approval = approval
+    classroom.max_pupils = max_pupils
+    classroom.save(update_fields=["join_approval", "max_pupils"])
 
 
 def classroom_archive(*, classroom: Classroom) -> None:
@@ -182,45 +234,114 @@ def _pseudonym_clean(pseudonym: str) -> str:
     return value
 
 
-def _pupil_create(*, classroom: Classroom, pseudonym: str | None) -> PupilCredentials:
-    """Create a pupil account; a generated pseudonym is retried until free in the class."""
-    secret = secret_generate()
+def _classroom_lock(classroom_id: int) -> Classroom:
+    """The class row, locked until the end of the transaction: pupils are counted and added
+    under this lock, so that two pupils joining at once cannot both take the last seat."""
+    return Classroom.objects.select_for_update().get(pk=classroom_id)
+
+
+def _refuse_beyond_limit(classroom: Classroom, *, adding: int) -> None:
+    count = classroom.pupils.count()
+    if count + adding > classroom.pupils_limit:
+        raise SchoolError(CLASSROOM_FULL, limit=classroom.pupils_limit, count=count)
+
+
+def _pupil_create(
+    *, classroom: Classroom, secret: str, password: str, approved: bool
+) -> PupilCredentials:
+    """Create a pupil account with a generated pseudonym, retried until free in the class.
+    `password` is the secret already hashed: hashing is slow, and the caller holds a lock."""
     for _attempt in range(20):
-        name = _pseudonym_clean(pseudonym) if pseudonym else pseudonym_generate()
+        name = pseudonym_generate()
         try:
             with transaction.atomic():
                 user = User(username=f"pupil-{secret_generate()}-{join_code_generate()}")
                 user.role = User.Role.PUPIL
-                user.set_password(secret)
+                user.password = password
                 user.save()
                 profile = PupilProfile.objects.create(
-                    user=user, classroom=classroom, pseudonym=name
+                    user=user,
+                    classroom=classroom,
+                    pseudonym=name,
+                    approved_at=timezone.now() if approved else None,
                 )
         except IntegrityError:
-            if pseudonym:
-                raise SchoolError(PSEUDONYM_TAKEN) from None
             continue
         return PupilCredentials(profile, classroom.join_code, name, secret)
     raise SchoolError(PSEUDONYM_TAKEN)
 
 
-def pupil_check_and_join(*, join_code: str, pseudonym: str | None = None) -> PupilCredentials:
-    """A pupil joins a class with its code; errors leave nothing behind."""
-    classroom = classroom_by_code(join_code)
-    if classroom is None:
-        raise SchoolError(JOIN_CODE_UNKNOWN)
-    if classroom.is_archived:
-        raise SchoolError(CLASSROOM_ARCHIVED)
-    if not classroom.join_enabled:
-        raise SchoolError(JOIN_CLOSED)
-    return _pupil_create(classroom=classroom, pseudonym=pseudonym)
+def _secrets_hashed(count: int) -> list[tuple[str, str]]:
+    secrets = [secret_generate() for _ in range(count)]
+    return [(secret, make_password(secret)) for secret in secrets]
 
 
-@transaction.atomic
+def pupil_check_and_join(*, join_code: str) -> PupilCredentials:
+    """A pupil joins a class with its code and receives a generated pseudonym; they wait for
+    the teacher's approval when the class asks for it. Every refusal is JOIN_REFUSED, whatever
+    its reason (unknown code, closed, full, archived), and leaves nothing behind."""
+    # Hashed first, whatever the code: an unknown code must not answer faster than a known
+    # one (the time would tell that it exists), and the class lock is held only to count and
+    # write.
+    [(secret, password)] = _secrets_hashed(1)
+    code = join_code_normalise(join_code)
+    candidate = Classroom.objects.filter(join_code=code).only("pk").first() if code else None
+    if candidate is None:
+        raise SchoolError(JOIN_REFUSED)
+    with transaction.atomic():
+        classroom = _classroom_lock(candidate.pk)
+        if not classroom.join_is_open:
+            raise SchoolError(JOIN_REFUSED)
+        try:
+            _refuse_beyond_limit(classroom, adding=1)
+        except SchoolError:
+            raise SchoolError(JOIN_REFUSED) from None
+        return _pupil_create(
+            classroom=classroom,
+            secret=secret,
+            password=password,
+            approved=not classroom.join_approval,
+        )
+
+
 def pupils_bulk_create(*, classroom: Classroom, count: int) -> list[PupilCredentials]:
-    if classroom.is_archived:
-        raise SchoolError(CLASSROOM_ARCHIVED)
-    return [_pupil_create(classroom=classroom, pseudonym=None) for _ in range(count)]
+    """The teacher's own pupils: approved at once, within the class's size limit."""
+    _refuse_archived(classroom)
+    _refuse_beyond_limit(classroom, adding=count)  # before hashing, which is slow
+    hashed = _secrets_hashed(count)
+    with transaction.atomic():
+        classroom = _classroom_lock(classroom.pk)
+        _refuse_archived(classroom)
+        _refuse_beyond_limit(classroom, adding=count)
+        return [
+            _pupil_create(classroom=classroom, secret=secret, password=password, approved=True)
+            for secret, password in hashed
+        ]
+
+
+def pupils_approve(*, classroom: Classroom, user_ids: set[int] | None = None) -> int:
+    """Accept the waiting pupils of the class (those of `user_ids`, or all); how many."""
+    waiting = PupilProfile.objects.filter(classroom=classroom, approved_at__isnull=True)
+    if user_ids is not None:
+        waiting = waiting.filter(user_id__in=user_ids)
+    return waiting.update(approved_at=timezone.now())
+
+
+def pupil_rename(*, pupil: PupilProfile, pseudonym: str) -> None:
+    """A teacher renames a pupil (a real name picked by mistake, a pseudonym that mocks): the
+    pupil then logs in with the new pseudonym."""
+    name = _pseudonym_clean(pseudonym)
+    previous = pupil.pseudonym
+    if name == previous:
+        return
+    _lockout_clear(pupil=pupil)  # failures counted under the old pseudonym
+    pupil.pseudonym = name
+    try:
+        with transaction.atomic():
+            pupil.save()
+    except IntegrityError:
+        pupil.pseudonym = previous
+        raise SchoolError(PSEUDONYM_TAKEN) from None
 
 
 def pupil_secret_reset(*, pupil: PupilProfile) -> PupilCredentials:
@@ -249,6 +370,7 @@ def pupil_move(*, pupil: PupilProfile, classroom: Classroom) -> None:
         raise SchoolError(CLASSROOM_ARCHIVED)
     try:
         with transaction.atomic():
+            _refuse_beyond_limit(_classroom_lock(classroom.pk), adding=1)
             pupil.classroom = classroom
             pupil.save(update_fields=["classroom"])
     except IntegrityError:

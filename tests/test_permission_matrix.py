@@ -80,6 +80,7 @@ EXPECTED = {
     "school:classroom_detail":                         "-   -   -   Y   -   -   Y",
     "school:classroom_code":                           "-   -   -   Y   -   -   Y",
     "school:classroom_join_set":                       "-   -   -   Y   -   -   Y",
+    "school:classroom_join_settings":                  "-   -   -   Y   -   -   Y",
     "school:classroom_archive":                        "-   -   -   Y   -   -   Y",
     "school:pupils_bulk_create":                       "-   -   -   Y   -   -   Y",
     "school:pupil_secret_reset":                       "-   -   -   Y   -   -   Y",
@@ -89,6 +90,13 @@ EXPECTED = {
     "school:api_tokens":                               "-   -   -   Y   Y   -   -",
     "school:pupil_unlock":                             "-   -   -   Y   -   -   Y",
     "school:pupils_unlock":                            "-   -   -   Y   -   -   Y",
+    # POST-only but the rename page: a GET answers 405 to those who may POST.
+    "school:pupils_approve_all":                       "-   -   -   Y   -   -   Y",
+    "school:pupil_approve":                            "-   -   -   Y   -   -   Y",
+    "school:pupil_refuse":                             "-   -   -   Y   -   -   Y",
+    "school:pupil_rename":                             "-   -   -   Y   -   -   Y",
+    # For a waiting pupil, the page; for anyone else signed in, a redirect to the pupil's home.
+    "school:pupil_waiting":                            "-   Y   Y   Y   Y   Y   Y",
     "school:privacy":                                  "-   Y   Y   -   -   -   -",
     "school:privacy_export":                           "-   Y   Y   -   -   -   -",
     "courses:dashboard":                               "-   Y   Y   Y   Y   Y   Y",
@@ -425,4 +433,40 @@ def test_a_signed_up_teacher_waiting_for_approval_is_another_teacher(world, clie
         post = client.post(url, {"count": 3, "enabled": "0", "name": "x", "decision": "approve"})
         if not _denied(post, method_refused_counts=True) or _row_counts() != before:
             mismatches.append(f"POST {url} ({name}): {post.status_code}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# What a pupil who joined and waits for their teacher may reach: nothing of the class.
+WAITING_PUPIL_REACHES = {
+    "school:pupil_waiting",
+    "school:privacy",
+    "school:privacy_export",
+}
+
+
+def test_waiting_pupil_reaches_nothing(world):
+    """A pupil of class A who joined and is not accepted yet: every page and endpoint but the
+    waiting page and their own data is refused or sends them to the waiting page, for GET and
+    POST, and changes nothing (pupil A's rows say what an accepted pupil reaches)."""
+    waiting = pupil_create(classroom=world.classroom, approved=False)
+    client = Client()
+    client.force_login(waiting.user)
+    waiting_page = reverse("school:pupil_waiting")
+    names = {name for name, _kwargs in _url_names()}
+    assert names >= WAITING_PUPIL_REACHES
+    mismatches = []
+    for name, kwarg_names in _url_names():
+        url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names))
+        if name in WAITING_PUPIL_REACHES:
+            if _denied(client.get(url)):
+                mismatches.append(f"GET {url} ({name}): refused to a waiting pupil")
+            continue
+        for method in ("get", "post"):
+            before = _row_counts()
+            response = getattr(client, method)(url, {"count": 3, "enabled": "1", "name": "x"})
+            sent_to_waiting = response.status_code == 302 and response["Location"] == waiting_page
+            if not (sent_to_waiting or _denied(response)):
+                mismatches.append(f"{method.upper()} {url} ({name}): {response.status_code}")
+            if _row_counts() != before:
+                mismatches.append(f"{method.upper()} {url} ({name}) changed the database")
     assert not mismatches, "\n".join(mismatches)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A pupil's session ends with the browser and after an idle delay (config.middleware).
     "config.middleware.PupilSessionMiddleware",
+    # A pupil waiting for their teacher's approval reaches nothing but the waiting page.
+    "school.middleware.WaitingPupilMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -346,6 +348,9 @@ HEMICYCLE_SITE_TITLE = "Hémicycle"
 HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocratie en classe")
 # Where a pupil lands after joining or logging in (a URL name: school does not know courses).
 HEMICYCLE_PUPIL_HOME = "courses:dashboard"
+# The most pupils a class may have, whoever adds them (joining, bulk creation, moving); a
+# teacher may set a smaller limit on a class.
+HEMICYCLE_CLASS_MAX_PUPILS = env.int("HEMICYCLE_CLASS_MAX_PUPILS", default=45)
 # Retention: pupils of archived classes are erased after this many days (CNIL guidance).
 HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
 # Each quiz submission is small; anything larger is tampering.

@@ -19,6 +19,8 @@ SCHOOL_YEAR_NOT_OPEN = _(
 class ClassroomSerializer(serializers.ModelSerializer):
     archived = serializers.BooleanField(source="is_archived", read_only=True)
     pupil_count = serializers.IntegerField(read_only=True)
+    join_open = serializers.BooleanField(source="join_is_open", read_only=True)
+    pupils_limit = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Classroom
@@ -30,6 +32,11 @@ class ClassroomSerializer(serializers.ModelSerializer):
             "school_year",
             "join_code",
             "join_enabled",
+            "join_closes_at",
+            "join_open",
+            "join_approval",
+            "max_pupils",
+            "pupils_limit",
             "archived",
             "pupil_count",
         ]

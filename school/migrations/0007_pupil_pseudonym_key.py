@@ -27,7 +27,7 @@ def keys_backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("school", "0005_teacher_accounts")]
+    dependencies = [("school", "0006_join_control")]
 
     operations = [
         migrations.RemoveConstraint(

@@ -71,6 +71,9 @@ class PupilProfile(models.Model):
     # variant of a pseudonym is a second pupil who looks like the first.
     pseudonym_key = models.CharField(_("forme canonique du pseudonyme"), max_length=160)
     created_at = models.DateTimeField(auto_now_add=True)
+    # None while a pupil who joined waits for their teacher: they then see nothing of the class
+    # (school.middleware.WaitingPupilMiddleware).
+    approved_at = models.DateTimeField(_("accepté le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("élève")
@@ -92,3 +95,7 @@ class PupilProfile(models.Model):
         if update_fields is not None and "pseudonym" in update_fields:
             kwargs["update_fields"] = {*update_fields, "pseudonym_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.approved_at is None

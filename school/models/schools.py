@@ -6,8 +6,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..pseudonyms import join_code_format
 from .territories import Departement
 
 UAI_PATTERN = re.compile(r"^[0-9]{7}[A-Z]$")
@@ -84,8 +86,19 @@ class Classroom(models.Model):
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("enseignants"), related_name="classrooms"
     )
+    # Codes made before issue 19 have 6 characters; they keep working (pupils type them at
+    # login) until the teacher asks for a new one, which has JOIN_CODE_LENGTH.
     join_code = models.CharField(_("code de la classe"), max_length=12, unique=True)
-    join_enabled = models.BooleanField(_("inscription ouverte"), default=True)
+    # Joining is closed until the teacher opens it, and then only until join_closes_at (checked
+    # when a pupil joins: nothing has to run to close it).
+    join_enabled = models.BooleanField(_("inscription ouverte"), default=False)
+    join_closes_at = models.DateTimeField(_("inscription ouverte jusqu'au"), null=True, blank=True)
+    # A pupil who joins waits until a teacher of the class accepts them.
+    join_approval = models.BooleanField(_("valider les nouveaux élèves"), default=True)
+    # Below settings.HEMICYCLE_CLASS_MAX_PUPILS, which applies when this is empty.
+    max_pupils = models.PositiveSmallIntegerField(
+        _("nombre maximal d'élèves"), null=True, blank=True
+    )
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,6 +108,15 @@ class Classroom(models.Model):
         constraints = [
             models.UniqueConstraint(
                 Lower("name"), "school", "school_year", name="classroom_unique_name_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_pupils__isnull=True) | models.Q(max_pupils__gte=1),
+                name="classroom_max_pupils_positive",
+            ),
+            # Open joining always closes itself.
+            models.CheckConstraint(
+                condition=models.Q(join_enabled=False) | models.Q(join_closes_at__isnull=False),
+                name="classroom_join_open_until",
             ),
         ]
 
@@ -108,6 +130,27 @@ class Classroom(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def join_is_open(self) -> bool:
+        """Whether a pupil may join now: opened by the teacher, not past its closing time, not
+        archived. The class size is checked apart, under a lock (services.pupil_check_and_join)."""
+        return (
+            self.join_enabled
+            and not self.is_archived
+            and self.join_closes_at is not None
+            and timezone.now() < self.join_closes_at
+        )
+
+    @property
+    def pupils_limit(self) -> int:
+        """The most pupils the class may have: the teacher's limit, never above the site's."""
+        ceiling = settings.HEMICYCLE_CLASS_MAX_PUPILS
+        return min(self.max_pupils, ceiling) if self.max_pupils else ceiling
+
+    @property
+    def join_code_display(self) -> str:
+        return join_code_format(self.join_code)
 
 
 class SchoolMembershipRequest(models.Model):

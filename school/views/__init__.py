@@ -18,16 +18,22 @@ from .classrooms import (
     classroom_create,
     classroom_detail,
     classroom_join_set,
+    classroom_join_settings,
     classroom_list,
 )
 from .lockouts import pupil_unlock, pupils_unlock
 from .privacy import privacy, privacy_export
 from .pupils import (
+    pupil_approve,
     pupil_delete,
     pupil_join,
     pupil_login,
     pupil_move,
+    pupil_refuse,
+    pupil_rename,
     pupil_secret_reset,
+    pupil_waiting,
+    pupils_approve_all,
     pupils_bulk_create,
 )
 from .teachers import (
@@ -51,6 +57,7 @@ __all__ = [
     "classroom_create",
     "classroom_detail",
     "classroom_join_set",
+    "classroom_join_settings",
     "classroom_list",
     "membership_request_decide",
     "membership_requests",
@@ -62,12 +69,17 @@ __all__ = [
     "password_reset_done",
     "privacy",
     "privacy_export",
+    "pupil_approve",
     "pupil_delete",
     "pupil_join",
     "pupil_login",
     "pupil_move",
+    "pupil_refuse",
+    "pupil_rename",
     "pupil_secret_reset",
     "pupil_unlock",
+    "pupil_waiting",
+    "pupils_approve_all",
     "pupils_bulk_create",
     "teacher_confirm",
     "pupils_unlock",

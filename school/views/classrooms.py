@@ -4,10 +4,13 @@ from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .. import services, teachers
-from ..forms import ClassroomCreateForm, JoinSetForm, PupilsBulkCreateForm
+from ..forms import ClassroomCreateForm, JoinSetForm, JoinSettingsForm, PupilsBulkCreateForm
+from ..pseudonyms import JOIN_CODE_LENGTH, join_code_format
 from ..selectors import classroom_pupils, classrooms_for_manager, schools_for_classroom_create
 from .access import classroom_managed_or_404, teacher_required
 
@@ -58,18 +61,30 @@ def classroom_create(request):
     )
 
 
-@teacher_required
-def classroom_detail(request, pk):
-    classroom = classroom_managed_or_404(request, pk)
+def _detail_response(request, classroom, *, settings_form=None):
+    pupils = list(classroom_pupils(classroom=classroom))
     return TemplateResponse(
         request,
         "school/classroom_detail.html",
         {
             "classroom": classroom,
-            "pupils": classroom_pupils(classroom=classroom),
+            "waiting": [pupil for pupil in pupils if pupil.is_waiting],
+            "pupils": [pupil for pupil in pupils if not pupil.is_waiting],
+            "pupil_count": len(pupils),
             "bulk_form": PupilsBulkCreateForm(),
+            "join_form": JoinSetForm(initial={"enabled": "1"}),
+            "settings_form": settings_form
+            or JoinSettingsForm(
+                initial={"approval": classroom.join_approval, "max_pupils": classroom.max_pupils}
+            ),
+            "code_is_short": len(classroom.join_code) < JOIN_CODE_LENGTH,
         },
     )
+
+
+@teacher_required
+def classroom_detail(request, pk):
+    return _detail_response(request, classroom_managed_or_404(request, pk))
 
 
 @teacher_required
@@ -83,7 +98,7 @@ def classroom_code_regenerate(request, pk):
     messages.success(
         request,
         _("Nouveau code de la classe : %(code)s. L'ancien code ne fonctionne plus.")
-        % {"code": code},
+        % {"code": join_code_format(code)},
     )
     return redirect("school:classroom_detail", pk=classroom.pk)
 
@@ -96,16 +111,38 @@ def classroom_join_set(request, pk):
     if refused := refuse_if_archived(request, classroom):
         return refused
     form = JoinSetForm(request.POST)
-    if form.is_valid():
-        enabled = form.cleaned_data["enabled"]
-        services.classroom_join_set(classroom=classroom, enabled=enabled)
+    if not form.is_valid():
+        messages.error(request, services.SchoolError(services.JOIN_DURATION_INVALID).message)
+    elif form.cleaned_data["enabled"]:
+        services.classroom_join_open(classroom=classroom, duration=form.delay)
         messages.success(
             request,
-            _("Les élèves peuvent rejoindre la classe avec son code.")
-            if enabled
-            else _("La classe n'accepte plus de nouveaux élèves."),
+            _("Les inscriptions sont ouvertes jusqu'au %(date)s.")
+            % {"date": date_format(localtime(classroom.join_closes_at), "j F Y à H:i")},
         )
+    else:
+        services.classroom_join_close(classroom=classroom)
+        messages.success(request, _("Les inscriptions sont fermées."))
     return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def classroom_join_settings(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    form = JoinSettingsForm(request.POST)
+    if form.is_valid():
+        services.classroom_join_settings_update(
+            classroom=classroom,
+            approval=form.cleaned_data["approval"],
+            max_pupils=form.cleaned_data["max_pupils"],
+        )
+        messages.success(request, _("Les réglages des inscriptions sont enregistrés."))
+        return redirect("school:classroom_detail", pk=classroom.pk)
+    return _detail_response(request, classroom, settings_form=form)
 
 
 @teacher_required

@@ -6,21 +6,34 @@ Secrets appear in clear only in the response that creates them, which is never c
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from .. import services
-from ..forms import PupilJoinForm, PupilLoginForm, PupilMoveForm, PupilsBulkCreateForm
+from ..forms import (
+    PupilJoinForm,
+    PupilLoginForm,
+    PupilMoveForm,
+    PupilRenameForm,
+    PupilsBulkCreateForm,
+)
+from ..middleware import pupil_is_waiting
 from ..pseudonyms import join_code_normalise
 from ..selectors import pupil_move_targets
 from ..throttles import SCOPE_PUPIL_JOIN, SCOPE_PUPIL_LOGIN, throttled
-from .access import classroom_managed_or_404, classroom_pupil_or_404, teacher_required
+from .access import (
+    classroom_managed_or_404,
+    classroom_pupil_or_404,
+    signed_in,
+    teacher_required,
+)
 from .classrooms import refuse_if_archived
 
 PUPIL_BACKEND = "school.backends.PupilBackend"
@@ -47,15 +60,19 @@ def pupils_bulk_create(request, pk):
         return refused
     form = PupilsBulkCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        credentials = services.pupils_bulk_create(
-            classroom=classroom, count=form.cleaned_data["count"]
-        )
-        return _cards_response(
-            request,
-            classroom=classroom,
-            credentials=credentials,
-            title=_("Cartes de connexion des nouveaux élèves"),
-        )
+        try:
+            credentials = services.pupils_bulk_create(
+                classroom=classroom, count=form.cleaned_data["count"]
+            )
+        except services.SchoolError as error:
+            form.add_error("count", error.message)
+        else:
+            return _cards_response(
+                request,
+                classroom=classroom,
+                credentials=credentials,
+                title=_("Cartes de connexion des nouveaux élèves"),
+            )
     return TemplateResponse(
         request, "school/pupils_bulk_create.html", {"classroom": classroom, "form": form}
     )
@@ -121,6 +138,91 @@ def pupil_delete(request, pk, user_id):
     )
 
 
+@teacher_required
+def pupil_approve(request, pk, user_id):
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = classroom_pupil_or_404(classroom, user_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    services.pupils_approve(classroom=classroom, user_ids={pupil.user_id})
+    messages.success(
+        request,
+        _("%(pseudonym)s fait maintenant partie de la classe.") % {"pseudonym": pupil.pseudonym},
+    )
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def pupils_approve_all(request, pk):
+    classroom = classroom_managed_or_404(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    count = services.pupils_approve(classroom=classroom)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s élève accepté dans la classe.",
+            "%(count)s élèves acceptés dans la classe.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def pupil_refuse(request, pk, user_id):
+    """Refusing a newcomer erases their account: only a pupil still waiting can be refused (the
+    others are deleted with a confirmation, see pupil_delete)."""
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = classroom_pupil_or_404(classroom, user_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not pupil.is_waiting:
+        raise Http404
+    services.pupils_erase(user_ids={pupil.user_id})
+    messages.success(
+        request,
+        _("L'inscription de %(pseudonym)s est refusée : son compte est supprimé.")
+        % {"pseudonym": pupil.pseudonym},
+    )
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+@teacher_required
+def pupil_rename(request, pk, user_id):
+    classroom = classroom_managed_or_404(request, pk)
+    pupil = classroom_pupil_or_404(classroom, user_id)
+    if refused := refuse_if_archived(request, classroom):
+        return refused
+    previous = pupil.pseudonym
+    form = PupilRenameForm(request.POST or None, initial={"pseudonym": previous})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pupil_rename(pupil=pupil, pseudonym=form.cleaned_data["pseudonym"])
+        except services.SchoolError as error:
+            form.add_error("pseudonym", error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(previous)s s'appelle maintenant %(pseudonym)s : dites-le-lui, il en a "
+                    "besoin pour se connecter."
+                )
+                % {"previous": previous, "pseudonym": pupil.pseudonym},
+            )
+            return redirect("school:classroom_detail", pk=classroom.pk)
+    return TemplateResponse(
+        request,
+        "school/pupil_rename.html",
+        {"classroom": classroom, "pupil": pupil, "previous": previous, "form": form},
+    )
+
+
 @never_cache
 @sensitive_post_parameters()
 @throttled(SCOPE_PUPIL_JOIN)
@@ -129,10 +231,7 @@ def pupil_join(request):
     form = PupilJoinForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            credentials = services.pupil_check_and_join(
-                join_code=form.cleaned_data["class_code"],
-                pseudonym=form.cleaned_data["pseudonym"] or None,
-            )
+            credentials = services.pupil_check_and_join(join_code=form.cleaned_data["class_code"])
         except services.SchoolError as error:
             form.add_school_error(error)
         else:
@@ -143,11 +242,24 @@ def pupil_join(request):
                 {
                     "classroom": credentials.pupil.classroom,
                     "credentials": [credentials],
+                    "waiting": credentials.pupil.is_waiting,
                     "login_url": request.build_absolute_uri(reverse("school:pupil_login")),
                     "pupil_home_url": resolve_url(settings.HEMICYCLE_PUPIL_HOME),
                 },
             )
     return TemplateResponse(request, "school/pupil_join.html", {"form": form})
+
+
+@never_cache
+@signed_in
+def pupil_waiting(request):
+    """Where a pupil waits for their teacher to accept them (school.middleware); once accepted,
+    or for anyone else, it leads on to the pupil's home page."""
+    if not pupil_is_waiting(request.user):
+        return redirect(settings.HEMICYCLE_PUPIL_HOME)
+    return TemplateResponse(
+        request, "school/pupil_waiting.html", {"pupil": request.user.pupil_profile}
+    )
 
 
 def _safe_next(request) -> str:

@@ -28,7 +28,7 @@ TEACHER_PASSWORD = "Hemicycle-salle-204"
 ADMIN_PASSWORD = "Hemicycle-admin-2026"
 UAI = "0750655E"
 CLASS_NAME = "2nde B"
-JOIN_CODE = re.compile(r"^[A-HJKMNP-Z2-9]{6}$")
+JOIN_CODE = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")
 CSV_HEADER = [
     "Pseudonyme",
     "Leçon",
@@ -135,6 +135,16 @@ def teacher_signs_up_and_creates_the_class(page, axe, admin_page):
     code_text = join_section.get_by_text(JOIN_CODE)
     expect(code_text).to_have_count(1)
     join_code = code_text.inner_text().strip()
+    expect(join_section).to_contain_text("Les inscriptions sont fermées.")
+    # This class's pupils come in without waiting for the teacher (see the join-control
+    # journey for approval), for a day.
+    approval = join_section.get_by_label("Valider chaque nouvel élève")
+    join_section.locator('label[for="id_approval"]').click()  # the DSFR draws the box on it
+    expect(approval).not_to_be_checked()
+    join_section.get_by_role("button", name="Enregistrer les réglages").click()
+    expect(page.get_by_role("status")).to_contain_text("Les réglages des inscriptions")
+    join_section.get_by_label("Inscriptions ouvertes pendant").select_option(label="1 jour")
+    join_section.get_by_role("button", name="Ouvrir les inscriptions").click()
     expect(join_section).to_contain_text("/rejoindre/ avec ce code.")
     axe.check(page, "page de la classe")
 
@@ -174,7 +184,6 @@ def pupil_joins(page, join_code, axe):
     expect(page.get_by_role("heading", level=1)).to_have_text("Rejoindre une classe")
     axe.check(page, "rejoindre une classe")
     page.get_by_label("Code de la classe").fill(join_code.lower())
-    expect(page.get_by_label("Pseudonyme (facultatif)")).to_be_empty()
     page.get_by_role("button", name="Rejoindre la classe").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -276,7 +285,7 @@ def test_teacher_creates_a_class_and_follows_a_pupil(new_page, seeded, territori
     school = School.objects.get(uai=UAI)
     assert (school.commune, school.departement.code) == ("Paris", "75")
     classroom = Classroom.objects.get(name=CLASS_NAME)
-    assert classroom.school == school and classroom.join_code == join_code
+    assert classroom.school == school and classroom.join_code_display == join_code
     assert (classroom.level, classroom.school_year) == ("2nde", school_year_current())
     assert classroom.teachers.filter(username=TEACHER_EMAIL, role=User.Role.TEACHER).exists()
     teacher_assigns_the_course(teacher, seeded, axe)

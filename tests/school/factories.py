@@ -4,6 +4,9 @@ Pupils get a known secret (PUPIL_SECRET unless told otherwise) so tests can log 
 real backend: `client.post("/connexion-eleve/", pupil_login_data(pupil))`."""
 
 import itertools
+from datetime import timedelta
+
+from django.utils import timezone
 
 from school.models import Classroom, Departement, PupilProfile, School, User
 from school.models.schools import uai_key
@@ -78,9 +81,12 @@ def classroom_create(
     level: str = Classroom.Level.SECONDE,
     school_year: int = 2026,
     join_enabled: bool = True,
+    join_approval: bool = False,
+    max_pupils: int | None = None,
 ) -> Classroom:
     """A class taught by `teacher` (a new one when none is given) in `school` (by default the
-    teacher's first school)."""
+    teacher's first school). Unlike a class a teacher creates (closed, with approval), it is
+    open to joining for a week and lets newcomers in at once unless told otherwise."""
     teacher = teacher or teacher_create(school=school)
     school = school or teacher.schools.first() or school_create(teachers=[teacher])
     classroom = Classroom.objects.create(
@@ -90,6 +96,9 @@ def classroom_create(
         school_year=school_year,
         join_code=_join_code_unique(),
         join_enabled=join_enabled,
+        join_closes_at=timezone.now() + timedelta(weeks=1) if join_enabled else None,
+        join_approval=join_approval,
+        max_pupils=max_pupils,
     )
     classroom.teachers.add(teacher)
     return classroom
@@ -103,14 +112,22 @@ def _join_code_unique() -> str:
 
 
 def pupil_create(
-    *, classroom: Classroom, pseudonym: str | None = None, secret: str = PUPIL_SECRET
+    *,
+    classroom: Classroom,
+    pseudonym: str | None = None,
+    secret: str = PUPIL_SECRET,
+    approved: bool = True,
 ) -> PupilProfile:
+    """A pupil of `classroom`, accepted by the teacher unless `approved` is False (waiting)."""
     number = next(_counter)
     user = User(username=f"pupil-test-{number}", role=User.Role.PUPIL)
     user.set_password(secret)
     user.save()
     return PupilProfile.objects.create(
-        user=user, classroom=classroom, pseudonym=pseudonym or f"Eleve-{number}"
+        user=user,
+        classroom=classroom,
+        pseudonym=pseudonym or f"Eleve-{number}",
+        approved_at=timezone.now() if approved else None,
     )
 
 

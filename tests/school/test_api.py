@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from knox.models import AuthToken
@@ -244,9 +245,15 @@ def test_teacher_lists_only_their_classes_and_admin_all(world):
         "school_year": YEAR,
         "join_code": world.classroom.join_code,
         "join_enabled": True,
+        "join_closes_at": rows[0]["join_closes_at"],
+        "join_open": True,
+        "join_approval": False,
+        "max_pupils": None,
+        "pupils_limit": settings.HEMICYCLE_CLASS_MAX_PUPILS,
         "archived": False,
         "pupil_count": 1,
     }
+    assert rows[0]["join_closes_at"]
     admin_rows = client_for(world.users["admin"]).get("/api/classes/").json()
     assert {row["id"] for row in admin_rows} == {world.classroom.pk, world.other_classroom.pk}
 
@@ -260,7 +267,7 @@ def test_teacher_creates_a_class_in_their_school(world):
     assert response.status_code == 201
     created = Classroom.objects.get(pk=response.json()["id"])
     assert created.name == "Tle B" and list(created.teachers.all()) == [world.users["teacher"]]
-    assert response.json()["pupil_count"] == 0 and len(response.json()["join_code"]) == 6
+    assert response.json()["pupil_count"] == 0 and len(response.json()["join_code"]) == 8
 
 
 def test_bulk_pupils_returns_credentials_once(world):
