@@ -9,11 +9,11 @@ signing up or tokens is made there once."""
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from tests.school.account_flows import (
     api_client_with_token,
     api_token_request,
+    api_tokens,
     pupil_join_card_through_form,
     pupil_login_through_form,
     teacher_login_through_form,
@@ -123,4 +123,4 @@ def test_joined_pupils_get_no_token(accounts, role):
     for username in (user.username, card.pseudonym):
         response = api_token_request(username=username, password=card.secret)
         assert response.status_code in (400, 403), (username, response.status_code)
-    assert not Token.objects.filter(user__pupil__isnull=False).exists()
+    assert not api_tokens().filter(user__pupil__isnull=False).exists()

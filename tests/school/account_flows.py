@@ -126,6 +126,19 @@ def api_token_request(*, username: str, password: str):
     return APIClient().post(TOKEN_URL, {"username": username, "password": password}, format="json")
 
 
+def api_tokens():
+    """Every API token row, whichever model keeps them: rest_framework.authtoken's Token
+    today, django-rest-knox's AuthToken once tokens are hashed and expiring."""
+    from django.apps import apps
+
+    for label in ("knox.AuthToken", "authtoken.Token"):
+        try:
+            return apps.get_model(label).objects.all()
+        except LookupError:
+            continue
+    raise LookupError("no API token model installed")
+
+
 def api_client_with_token(user: User, *, password: str = TEACHER_PASSWORD) -> APIClient:
     """An API client without a session, authenticated by the token that POST /api/token/ gave
     for the user's credentials.
