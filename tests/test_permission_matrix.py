@@ -250,6 +250,9 @@ class World:
     argument: object = None
     election: object = None
     membership_request: object = None
+    # Class B (teacher B's, another school) and pupil B.
+    other_classroom: object = None
+    other_pupil: object = None
 
     def kwargs_for(self, name: str, kwarg_names) -> dict:
         values = {
@@ -292,23 +295,28 @@ class World:
         return self.assignment.pk if name.endswith(":assignment-detail") else self.classroom.pk
 
 
-@pytest.fixture
-def world(site_tree):
-    teacher = teacher_create()
-    other_teacher = teacher_create(school=school_create())
+def world_build(
+    site_tree, *, teacher=None, other_teacher=None, pupil_make=None, users=None
+) -> World:
+    """The matrix's world. Other modules pass users made another way (tests/school/
+    account_flows.py): `teacher` and `other_teacher` (of two different schools), `pupil_make`
+    (classroom -> PupilProfile) for both pupils, and `users` to replace some of the roles."""
+    teacher = teacher or teacher_create()
+    other_teacher = other_teacher or teacher_create(school=school_create())
+    pupil_make = pupil_make or (lambda classroom: pupil_create(classroom=classroom))
     # A spare class first, so class and assignment ids differ and a mixed-up kwarg shows.
     classroom_create(teacher=other_teacher, name="Spare")
     classroom = classroom_create(teacher=teacher, name="2nde A")
     other_classroom = classroom_create(teacher=other_teacher, name="2nde B")
-    pupil = pupil_create(classroom=classroom)
-    other_pupil = pupil_create(classroom=other_classroom)
+    pupil = pupil_make(classroom)
+    other_pupil = pupil_make(other_classroom)
     course = course_create(parent=site_tree)
     package = h5p_package_ready()
     lesson = lesson_create(
         course=course, body=[*content_blocks(1), quiz_block(), h5p_block(package=package)]
     )
     assignment = Assignment.objects.create(classroom=classroom, course=course, assigned_by=teacher)
-    users = {
+    all_users = {
         "anonymous": None,
         "pupil": pupil.user,
         "other_pupil": other_pupil.user,
@@ -316,6 +324,7 @@ def world(site_tree):
         "other_teacher": other_teacher,
         "editor": editor_create(),
         "admin": admin_create(),
+        **(users or {}),
     }
     consultation = consultation_create(owner=teacher, classrooms=[classroom])
     national_question = national_question_create()
@@ -331,14 +340,21 @@ def world(site_tree):
         lesson,
         assignment,
         package,
-        users,
+        all_users,
         consultation,
         national_question,
         debate,
         argument,
         election_create(),
         membership_request,
+        other_classroom,
+        other_pupil,
     )
+
+
+@pytest.fixture
+def world(site_tree):
+    return world_build(site_tree)
 
 
 def _client(world, role) -> Client:
@@ -379,11 +395,13 @@ def test_every_project_url_has_a_row():
     assert not malformed, f"rows without one Y or - per role: {malformed}"
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix_matches_the_table(world, role):
-    client = _client(world, role)
+def matrix_mismatches(world, role: str, client, *, names=None) -> list[str]:
+    """Every row (or those of `names`) checked for `role` through `client`, logged in however
+    the caller chose: what differs from EXPECTED, one line each."""
     mismatches = []
     for name, kwarg_names in _url_names():
+        if names is not None and name not in names:
+            continue
         url = reverse(name, kwargs=world.kwargs_for(name, kwarg_names))
         allowed = _allowed(name, role)
         response = client.get(url)
@@ -399,6 +417,12 @@ def test_permission_matrix_matches_the_table(world, role):
                 mismatches.append(f"POST {url} ({name}): {post.status_code}, expected denied")
             if _row_counts() != before:
                 mismatches.append(f"POST {url} ({name}) by {role} changed the database")
+    return mismatches
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix_matches_the_table(world, role):
+    mismatches = matrix_mismatches(world, role, _client(world, role))
     assert not mismatches, "\n".join(mismatches)
 
 
