@@ -334,7 +334,7 @@ def pupil_rename(*, pupil: PupilProfile, pseudonym: str) -> None:
     previous = pupil.pseudonym
     if name == previous:
         return
-    _lockout_clear(pupil=pupil)  # failures counted under the old pseudonym
+    _lockout_clear(pupils=[pupil])  # failures counted under the old pseudonym
     pupil.pseudonym = name
     try:
         with transaction.atomic():

@@ -441,6 +441,10 @@ NOT_CLASS_IDS = {
     "school.views.pupils:GET.code": "the join page prefills the code it is given",
     "school.views.pupils:GET.next": "a local redirect (tests/school/test_login.py)",
     "school.views.pupils:POST.next": "a local redirect (tests/school/test_login.py)",
+    # A teacher's own API tokens: revoked by key among the user's own tokens only, anyone
+    # else's answers 404 (tests/school/test_api_tokens.py).
+    "school.views.tokens:POST.action": "create, revoke or revoke all: the user's own tokens",
+    "school.views.tokens:POST.key": "a token's public prefix, looked up among the user's own",
     # Public reference data.
     "TeacherSignupForm.departement": "the list of départements is public",
     # Choices of the request's own object, not ids of other objects.
@@ -566,6 +570,15 @@ MIXED_URLS = {
         "pk": x.w.classroom.pk,
         "user_id": x.w.other_pupil.user_id,
     },
+    **{
+        name: (lambda x: {"pk": x.w.classroom.pk, "user_id": x.w.other_pupil.user_id})
+        for name in (
+            "school:pupil_approve",
+            "school:pupil_refuse",
+            "school:pupil_rename",
+            "school:pupil_unlock",
+        )
+    },
     "school:pupil_move": lambda x: {"pk": x.w.classroom.pk, "user_id": x.w.other_pupil.user_id},
     "school:pupil_delete": lambda x: {"pk": x.w.classroom.pk, "user_id": x.w.other_pupil.user_id},
     "courses:pupil_detail": lambda x: {"pk": x.w.classroom.pk, "user_pk": x.w.other_pupil.user_id},
@@ -611,6 +624,10 @@ MIXED_EXEMPT = {
     "courses:h5p_state": "lesson and activity are public; the state is the user's own",
     "courses:h5p_activity": "public",
     "courses:h5p_file": "public",
+    # A user id and a one-time token signed for that user: a pair that works only together
+    # (tests/school/test_teacher_accounts.py tries tampered and crossed links).
+    "school:teacher_confirm": "uid and token signed together",
+    "school:password_reset_confirm": "uid and token signed together (Django's reset)",
 }
 
 

@@ -9,6 +9,7 @@ signing up or tokens is made there once."""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests.school.account_flows import (
     api_client_with_token,
@@ -83,15 +84,20 @@ def test_accounts_logged_in_through_the_login_forms_match_the_table(accounts, ro
 
 
 def test_a_colleague_who_signed_up_in_the_same_school_gets_nothing_of_the_class(accounts):
-    """Typing class A's school's UAI at sign-up makes a teacher of that school, not of its
-    classes: the colleague gets the other teacher's column on class A."""
+    """Typing class A's school's UAI at sign-up, once confirmed and accepted, makes a teacher of
+    that school, not of its classes: the colleague gets the other teacher's column on class A.
+    The school's own membership requests are the exception: its teachers decide them."""
     world = accounts.world
     (school,) = world.users["teacher"].schools.all()
     client = Client()
     colleague = teacher_signup_through_form(client, school)
     assert school.teachers.filter(pk=colleague.pk).exists()
-    mismatches = matrix_mismatches(world, "other_teacher", client)
+    school_scoped = {"school:membership_request_decide"}
+    names = {name for name, _kwargs in _url_names()} - school_scoped
+    mismatches = matrix_mismatches(world, "other_teacher", client, names=names)
     assert not mismatches, "\n".join(mismatches)
+    decide = reverse("school:membership_request_decide", args=[world.membership_request.pk])
+    assert client.get(decide).status_code not in (401, 403, 404)
 
 
 # --- Token logins -------------------------------------------------------------------------
@@ -99,11 +105,17 @@ def test_a_colleague_who_signed_up_in_the_same_school_gets_nothing_of_the_class(
 
 @pytest.mark.parametrize("role", ["teacher", "other_teacher"])
 def test_token_logins_match_the_table_on_the_api(accounts, role):
-    """Every API row for a signed-up teacher whose requests carry only the token."""
+    """Every API row for a signed-up teacher whose requests carry only the token. Logging out
+    with the token is the one row a token opens and a session does not (it revokes the token,
+    so it comes last)."""
     client = api_client_with_token(accounts.world.users[role])
     assert "sessionid" not in client.cookies
-    mismatches = matrix_mismatches(accounts.world, role, client, names=_api_names())
+    logout = "school_api:token-logout"
+    names = _api_names() - {logout}
+    mismatches = matrix_mismatches(accounts.world, role, client, names=names)
     assert not mismatches, "\n".join(mismatches)
+    assert client.post(reverse(logout)).status_code == 204
+    assert client.get(reverse("school_api:classroom-list")).status_code == 401
 
 
 def test_a_token_opens_no_page(accounts):

@@ -10,15 +10,18 @@ joined class X", "a teacher who signed up" or "an API client holding a token". E
 asserts every step it takes, so a flow that silently stopped working fails here, by name."""
 
 import itertools
+import re
 
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from school.models import Classroom, School, User
+from school import services, teachers
+from school.models import Classroom, PupilProfile, School, SchoolMembershipRequest, User
 from school.services import PupilCredentials
 
-from .factories import TEACHER_PASSWORD, uai_make
+from .factories import TEACHER_PASSWORD, admin_create, uai_make
 
 _counter = itertools.count(1)
 
@@ -28,22 +31,25 @@ TOKEN_URL = "/api/token/"  # noqa: S105 (an address, not a secret)
 def pupil_join_card_through_form(
     client: Client, classroom: Classroom, *, pseudonym: str | None = None
 ) -> PupilCredentials:
-    """POST /rejoindre/ with the class's code (and a chosen pseudonym, or a generated one):
-    the login card the join page shows. The join also logs `client` in.
+    """POST /rejoindre/ with the class's code: the login card the join page shows (the pupil
+    gets a generated pseudonym). The join also logs `client` in.
 
-    Today a join needs only an open class's code and the pupil may use the class at once.
-    When joins wait for the teacher's approval, approve the newcomer here (as a teacher of
-    the class would), so that callers still get a pupil of the class."""
-    response = client.post(
-        reverse("school:pupil_join"),
-        {"class_code": classroom.join_code, "pseudonym": pseudonym or ""},
-    )
+    A class that asks for approval makes the newcomer wait: a teacher of the class accepts them
+    here, as on the class page, so that callers get a pupil of the class. With `pseudonym`, the
+    teacher then renames the pupil (pupils no longer choose theirs)."""
+    response = client.post(reverse("school:pupil_join"), {"class_code": classroom.join_code})
     assert response.status_code == 200, response.status_code
     assert response.templates[0].name == "school/pupil_joined.html", (
         f"the join was refused: {response.context['form'].errors}"
     )
     (card,) = response.context["credentials"]
     assert card.pupil.classroom_id == classroom.pk
+    if card.pupil.is_waiting:
+        assert services.pupils_approve(classroom=classroom, user_ids={card.pupil.user_id}) == 1
+    if pseudonym is not None:
+        pupil = PupilProfile.objects.get(pk=card.pupil.pk)
+        services.pupil_rename(pupil=pupil, pseudonym=pseudonym)
+        card = PupilCredentials(pupil, card.join_code, pupil.pseudonym, card.secret)
     return card
 
 
@@ -77,10 +83,9 @@ def teacher_signup_through_form(
     """A teacher who signed up through /inscription/, in `school` (by its UAI) or, without one,
     in a new school described on the form; `client` holds the session the sign-up opened.
 
-    Today the sign-up makes an active teacher of the school at once. When it needs the
-    e-mail address confirmed (follow the link of the message in django.core.mail.outbox
-    here) and a teacher's or an administrator's approval to join an existing school (approve
-    it here), do it in this function, so that callers still get a teacher of `school`."""
+    The account works once its address is confirmed (the link of the e-mail in
+    django.core.mail.outbox) and its request to join the school accepted, by one of the
+    school's teachers or, for a school the sign-up created, an administrator."""
     number = next(_counter)
     email = email or f"inscrit-{number}@example.fr"
     data = {
@@ -106,8 +111,32 @@ def teacher_signup_through_form(
     )
     teacher = User.objects.get(username=email.lower())
     assert teacher.role == User.Role.TEACHER
-    assert teacher.schools.filter(uai=data["uai"]).exists()
+    # The address is confirmed by the link of the e-mail, which logs the teacher in.
+    message = next(m for m in reversed(mail.outbox) if email.lower() in m.to)
+    link = re.search(r"https?://[^/\s]+(/inscription/confirmer/\S+/)", message.body)
+    assert link, "no confirmation link in the sign-up e-mail"
+    assert client.post(link.group(1)).status_code == 302
     assert int(client.session["_auth_user_id"]) == teacher.pk
+    # The school takes them once a teacher of it (or an administrator) accepts the request.
+    membership_request = SchoolMembershipRequest.objects.get(
+        teacher=teacher, school__uai=data["uai"], status=SchoolMembershipRequest.Status.PENDING
+    )
+    decider = (
+        (
+            membership_request.school.teachers.first()
+            if not membership_request.school_created
+            else None
+        )
+        or User.objects.filter(role=User.Role.ADMIN).first()
+        or admin_create()
+    )
+    teachers.membership_request_decide(
+        membership_request=membership_request,
+        by=decider,
+        approve=True,
+        site_url="http://testserver",
+    )
+    assert teacher.schools.filter(uai=data["uai"]).exists()
     return teacher
 
 
@@ -143,8 +172,8 @@ def api_client_with_token(user: User, *, password: str = TEACHER_PASSWORD) -> AP
     """An API client without a session, authenticated by the token that POST /api/token/ gave
     for the user's credentials.
 
-    Today the endpoint answers {"token": key} and the client sends "Authorization: Token key".
-    When tokens get a prefix, an expiry or another header scheme, change it here."""
+    The endpoint answers {"token": key, "expiry": …} (django-rest-knox keeps only a digest) and
+    the client sends "Authorization: Token key"."""
     response = api_token_request(username=user.username, password=password)
     assert response.status_code == 200, (response.status_code, response.content)
     client = APIClient()

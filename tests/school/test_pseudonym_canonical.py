@@ -154,13 +154,16 @@ def test_any_variants_count_against_one_counter(variants_tried):
     assert len(keys) == 1
 
 
-def test_variant_cannot_shadow_the_pupil_by_joining(client, pupil):
+def test_variant_cannot_shadow_the_pupil_by_a_rename(pupil):
+    """Pupils who join get generated pseudonyms; a rename is the one way to pick a name, and
+    no variant of a classmate's is free."""
     classroom = pupil.classroom
-    classroom.join_enabled = True
-    classroom.save()
+    other = pupil_create(classroom=classroom, pseudonym="Lynx-Rose-12")
     for variant in VARIANTS:
-        client.post(JOIN_URL, {"class_code": classroom.join_code, "pseudonym": variant})
-        assert PupilProfile.objects.filter(classroom=classroom).count() == 1, variant
+        with pytest.raises(services.SchoolError):
+            services.pupil_rename(pupil=other, pseudonym=variant)
+        other.refresh_from_db()
+        assert other.pseudonym == "Lynx-Rose-12", variant
 
 
 def test_database_refuses_a_variant_in_the_same_class(pupil):

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import pytest
 from axes.models import AccessAttempt
-from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -449,12 +448,9 @@ def test_erasure_removes_sessions_login_records_and_tokens_and_keeps_shared_clas
     assert not User.objects.filter(pk=colleague.pk).exists()
     assert not tokens.exists()
     assert not AccessAttempt.objects.filter(username=colleague.username).exists()
-    assert not [
-        s
-        for s in Session.objects.all()
-        if s.get_decoded().get("_auth_user_id") == str(colleague.pk)
-    ]
     assert "_auth_user_id" not in client.session
+    # Sessions are not searched (that would decode everyone's): the one opened elsewhere ends
+    # because its user no longer exists.
     gone = elsewhere.get(reverse("school:classroom_list"))
     assert gone.status_code == 302 and gone["Location"].startswith(LOGIN_URL)
     assert list(classroom.teachers.all()) == [partner]
