@@ -169,7 +169,7 @@ def test_seed_demo_prints_the_credentials_and_runs_twice(seeded, capsys):
     for expected in (
         DEMO_TEACHER_EMAIL,
         DEMO_TEACHER_PASSWORD,
-        classroom.join_code,
+        classroom.join_code_display,
         DEMO_PUPIL_PSEUDONYM,
         DEMO_PUPIL_SECRET,
         "/connexion/",

@@ -232,3 +232,11 @@ def test_the_page_says_when_the_cap_is_reached(cast, page, settings):
     assert response.status_code == 409
     assert "révoquez-en un" in response.content.decode()
     assert AuthToken.objects.filter(user=cast.teacher).count() == 1
+
+
+def test_my_account_leads_a_teacher_to_their_tokens(cast, client):
+    """The tokens page is reached from « Mon compte », for teachers only (editors hold none)."""
+    client.force_login(cast.teacher)
+    assert f'href="{PAGE}"' in client.get(reverse("school:account")).content.decode()
+    client.force_login(cast.editor)
+    assert f'href="{PAGE}"' not in client.get(reverse("school:account")).content.decode()

@@ -6,6 +6,7 @@ from django.urls import reverse
 from content.demo import DemoCourseMissing, demo_build
 from courses.services import AssignmentError
 from school.models import User
+from school.pseudonyms import join_code_format
 from school.services import SchoolError
 
 # Well-known passwords for a laptop demo only: the command refuses to run outside DEBUG.
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         self.stdout.write(f"    identifiant   {demo.teacher_email}")
         self.stdout.write(f"    mot de passe  {demo.teacher_password}")
         self.stdout.write(f"  Élève : {base}{PUPIL_LOGIN_PATH}")
-        self.stdout.write(f"    code de la classe  {demo.join_code}")
+        self.stdout.write(f"    code de la classe  {join_code_format(demo.join_code)}")
         self.stdout.write(f"    pseudonyme         {demo.pupil_pseudonym}")
         self.stdout.write(f"    code secret        {demo.pupil_secret}")
         self.stdout.write(
