@@ -4,10 +4,11 @@ not revealed."""
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
 
 from ..models import Classroom
 from ..permissions import (
@@ -18,6 +19,7 @@ from ..permissions import (
     is_pupil_account,
 )
 from ..selectors import classroom_pupil
+from ..services import CLASSROOM_ARCHIVED, SchoolError
 
 
 def _role_required(predicate):
@@ -58,3 +60,34 @@ def classroom_pupil_or_404(classroom: Classroom, user_id: int):
     if pupil is None:
         raise Http404
     return pupil
+
+
+def refuse_if_archived(request, classroom):
+    """Archived classes are read-only apart from moving or deleting their pupils."""
+    if not classroom.is_archived:
+        return None
+    messages.error(request, SchoolError(CLASSROOM_ARCHIVED).message)
+    return redirect("school:classroom_detail", pk=classroom.pk)
+
+
+def class_action(*, pupil: bool = False, archived_refused: bool = True):
+    """A teacher's one-click action (POST) on a class they manage, or on one of its pupils: the
+    view is called as view(request, classroom) or view(request, classroom, pupil). Whoever may
+    not manage the class gets a 404 before anything else (a 405 after the lookups reveals
+    nothing), any other method a 405, and an archived class (unless `archived_refused` is
+    False) a message on its page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, user_id=None):
+            classroom = classroom_managed_or_404(request, pk)
+            target = (classroom_pupil_or_404(classroom, user_id),) if pupil else ()
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            if archived_refused and (refused := refuse_if_archived(request, classroom)):
+                return refused
+            return view(request, classroom, *target)
+
+        return teacher_required(wrapper)
+
+    return decorator

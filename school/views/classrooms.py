@@ -1,7 +1,6 @@
 """A teacher's classes: list, creation, the class page and its class-wide actions."""
 
 from django.contrib import messages
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.formats import date_format
@@ -12,15 +11,7 @@ from .. import services, teachers
 from ..forms import ClassroomCreateForm, JoinSetForm, JoinSettingsForm, PupilsBulkCreateForm
 from ..pseudonyms import JOIN_CODE_LENGTH, join_code_format
 from ..selectors import classroom_pupils, classrooms_for_manager, schools_for_classroom_create
-from .access import classroom_managed_or_404, teacher_required
-
-
-def refuse_if_archived(request, classroom):
-    """Archived classes are read-only apart from moving or deleting their pupils."""
-    if not classroom.is_archived:
-        return None
-    messages.error(request, services.SchoolError(services.CLASSROOM_ARCHIVED).message)
-    return redirect("school:classroom_detail", pk=classroom.pk)
+from .access import class_action, classroom_managed_or_404, teacher_required
 
 
 @teacher_required
@@ -87,13 +78,8 @@ def classroom_detail(request, pk):
     return _detail_response(request, classroom_managed_or_404(request, pk))
 
 
-@teacher_required
-def classroom_code_regenerate(request, pk):
-    classroom = classroom_managed_or_404(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action()
+def classroom_code_regenerate(request, classroom):
     code = services.classroom_join_code_regenerate(classroom=classroom)
     messages.success(
         request,
@@ -103,13 +89,8 @@ def classroom_code_regenerate(request, pk):
     return redirect("school:classroom_detail", pk=classroom.pk)
 
 
-@teacher_required
-def classroom_join_set(request, pk):
-    classroom = classroom_managed_or_404(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action()
+def classroom_join_set(request, classroom):
     form = JoinSetForm(request.POST)
     if not form.is_valid():
         messages.error(request, services.SchoolError(services.JOIN_DURATION_INVALID).message)
@@ -126,13 +107,8 @@ def classroom_join_set(request, pk):
     return redirect("school:classroom_detail", pk=classroom.pk)
 
 
-@teacher_required
-def classroom_join_settings(request, pk):
-    classroom = classroom_managed_or_404(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action()
+def classroom_join_settings(request, classroom):
     form = JoinSettingsForm(request.POST)
     if form.is_valid():
         services.classroom_join_settings_update(

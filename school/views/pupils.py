@@ -6,7 +6,7 @@ Secrets appear in clear only in the response that creates them, which is never c
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, resolve_url
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -29,12 +29,13 @@ from ..pseudonyms import join_code_normalise
 from ..selectors import pupil_move_targets
 from ..throttles import SCOPE_PUPIL_JOIN, SCOPE_PUPIL_LOGIN, throttled
 from .access import (
+    class_action,
     classroom_managed_or_404,
     classroom_pupil_or_404,
+    refuse_if_archived,
     signed_in,
     teacher_required,
 )
-from .classrooms import refuse_if_archived
 
 PUPIL_BACKEND = "school.backends.PupilBackend"
 
@@ -79,14 +80,8 @@ def pupils_bulk_create(request, pk):
 
 
 @never_cache
-@teacher_required
-def pupil_secret_reset(request, pk, user_id):
-    classroom = classroom_managed_or_404(request, pk)
-    pupil = classroom_pupil_or_404(classroom, user_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action(pupil=True)
+def pupil_secret_reset(request, classroom, pupil):
     credentials = services.pupil_secret_reset(pupil=pupil)
     return _cards_response(
         request,
@@ -138,14 +133,8 @@ def pupil_delete(request, pk, user_id):
     )
 
 
-@teacher_required
-def pupil_approve(request, pk, user_id):
-    classroom = classroom_managed_or_404(request, pk)
-    pupil = classroom_pupil_or_404(classroom, user_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action(pupil=True)
+def pupil_approve(request, classroom, pupil):
     services.pupils_approve(classroom=classroom, user_ids={pupil.user_id})
     messages.success(
         request,
@@ -154,13 +143,8 @@ def pupil_approve(request, pk, user_id):
     return redirect("school:classroom_detail", pk=classroom.pk)
 
 
-@teacher_required
-def pupils_approve_all(request, pk):
-    classroom = classroom_managed_or_404(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    if refused := refuse_if_archived(request, classroom):
-        return refused
+@class_action()
+def pupils_approve_all(request, classroom):
     count = services.pupils_approve(classroom=classroom)
     messages.success(
         request,
@@ -174,14 +158,10 @@ def pupils_approve_all(request, pk):
     return redirect("school:classroom_detail", pk=classroom.pk)
 
 
-@teacher_required
-def pupil_refuse(request, pk, user_id):
+@class_action(pupil=True, archived_refused=False)
+def pupil_refuse(request, classroom, pupil):
     """Refusing a newcomer erases their account: only a pupil still waiting can be refused (the
     others are deleted with a confirmation, see pupil_delete)."""
-    classroom = classroom_managed_or_404(request, pk)
-    pupil = classroom_pupil_or_404(classroom, user_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     if not pupil.is_waiting:
         raise Http404
     services.pupils_erase(user_ids={pupil.user_id})
