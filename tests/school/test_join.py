@@ -227,8 +227,7 @@ def test_join_counts_and_adds_under_the_class_lock(db):
     assert lock < count < insert
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_concurrent_joins_cannot_overfill_the_class(monkeypatch):
+def test_two_concurrent_joins_cannot_overfill_the_class(territories, monkeypatch):
     """On PostgreSQL: two threads join a class with one seat left; each waits for the other
     after counting (as long as the lock lets it): only one gets in."""
     if connection.vendor != "postgresql":
