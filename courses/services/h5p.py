@@ -20,6 +20,9 @@ logger = logging.getLogger(__name__)
 
 H5P_STATE_TOO_LARGE = "h5p_state_too_large"
 H5P_STATE_UNKNOWN_ACTIVITY = "h5p_state_unknown_activity"
+H5P_STATE_KEY_INVALID = "h5p_state_key_invalid"
+# The longest data type or sub-content id a state is stored under (H5PUserState).
+H5P_STATE_KEY_MAX = 64
 H5P_PACKAGE_UNEXPECTED = "h5p_unexpected"
 H5P_PACKAGE_MISSING_FILE = "h5p_missing_file"
 
@@ -145,10 +148,14 @@ class H5PStateError(DomainError):
     messages = {
         H5P_STATE_UNKNOWN_ACTIVITY: gettext_lazy("Cette activité n'existe pas."),
         H5P_STATE_TOO_LARGE: gettext_lazy("L'état enregistré dépasse %(max)s octets."),
+        H5P_STATE_KEY_INVALID: gettext_lazy(
+            "Le type de données ou l'identifiant de la sous-activité dépasse %(max)s caractères."
+        ),
     }
     kinds = {
         H5P_STATE_UNKNOWN_ACTIVITY: ErrorKind.NOT_FOUND,
         H5P_STATE_TOO_LARGE: ErrorKind.TOO_LARGE,
+        H5P_STATE_KEY_INVALID: ErrorKind.INVALID,
     }
 
 
@@ -166,6 +173,9 @@ def h5p_state_save(
     """Store (or, for the protocol's data "0", delete) a user's state in an activity."""
     if activity_id not in lesson.h5p_activity_ids():
         raise H5PStateError(H5P_STATE_UNKNOWN_ACTIVITY)
+    if max(len(data_type), len(sub_content_id)) > H5P_STATE_KEY_MAX:
+        # Longer keys would fail in the database (a 500) rather than here (a 400).
+        raise H5PStateError(H5P_STATE_KEY_INVALID, max=H5P_STATE_KEY_MAX)
     key = {
         "user": user,
         "lesson": lesson,
