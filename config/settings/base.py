@@ -369,6 +369,8 @@ HEMICYCLE_H5P_SAVE_SECONDS = 10
 HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
+# Requests of one user to the xAPI endpoint (courses.api.xapi.XAPIRateThrottle).
+HEMICYCLE_XAPI_RATE = env("HEMICYCLE_XAPI_RATE", default="300/min")
 # The secret ballot (classroom_votes.consultations): a vote is stored sealed with a key kept
 # outside the database, then mixed into the urn and the counters in shuffled batches of at least
 # HEMICYCLE_BALLOT_BATCH ballots of a class, every HEMICYCLE_BALLOT_MIX_SECONDS by beat (or at

@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from courses.services import xapi_statements_check_and_record
@@ -29,11 +30,22 @@ class XAPIRecordSerializer(serializers.Serializer):
     )
 
 
+class XAPIRateThrottle(UserRateThrottle):
+    """Each user's statements requests, at HEMICYCLE_XAPI_RATE (read at each request): a player
+    sends a few a minute, a script hundreds a second."""
+
+    scope = "xapi"
+
+    def get_rate(self):
+        return settings.HEMICYCLE_XAPI_RATE
+
+
 class XAPIStatementsView(APIView):
     """Statements of the logged-in user: the actor written in a statement is ignored."""
 
     authentication_classes = API_AUTHENTICATION_CLASSES
     permission_classes = [IsAuthenticated]
+    throttle_classes = [XAPIRateThrottle]
     max_body_bytes = "HEMICYCLE_XAPI_MAX_BODY_BYTES"  # a setting's name: read at each request
 
     @extend_schema(

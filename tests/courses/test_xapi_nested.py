@@ -56,3 +56,22 @@ def test_state_keys_longer_than_stored_are_refused_with_400(client, world, part)
     assert response.status_code == 400, response.status_code
     assert response.json()["success"] is False
     assert not H5PUserState.objects.exists()
+
+
+def test_a_pupil_posting_too_fast_is_throttled_and_nothing_more_is_stored(
+    client,
+    world,  # noqa: F811
+    settings,
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.HEMICYCLE_XAPI_RATE = "3/min"
+    client.force_login(world["pupil"].user)
+    statuses = [post(client, [statement(world)]).status_code for _ in range(5)]
+    assert statuses[:3] == [200, 200, 200]
+    assert statuses[3:] == [429, 429]
+    assert _rows()[0] == 3
+    # Another pupil has a count of their own.
+    client.force_login(world["other"].user)
+    assert post(client, [statement(world)]).status_code == 200
