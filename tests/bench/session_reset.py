@@ -16,8 +16,7 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 django.setup()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+from tests.bench.http import bench_database  # noqa: E402
 
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", "50000"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
@@ -82,12 +81,6 @@ def main():
 
 
 if __name__ == "__main__":
-    setup_test_environment()
     # A database of its own: a test run on the same server keeps its test_<name> database.
-    connection.settings_dict["TEST"]["NAME"] = "test_hemicycle_bench_session_reset"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_database("test_hemicycle_bench_session_reset"):
         main()
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
