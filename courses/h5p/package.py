@@ -17,6 +17,10 @@ Policy beyond the H5P specification (https://h5p.org/documentation/developers/h5
 - SVG and XML files are parsed with defusedxml (entity declarations and external references
   refused) and refused when they hold active content. XML is scanned too, because a browser runs
   the scripts of an XHTML document served as XML just as it runs an SVG's.
+- content/content.json is rewritten with its HTML neutralised (see ``content_json_neutralise``):
+  content types put many of its strings into the page as HTML, so a tag or attribute that could
+  run a script, and a ``javascript:`` address, never reach the player. The player runs in a
+  sandboxed frame of its own anyway (courses.h5p.player); this is the second wall.
 - Extraction reads the archive twice: once to validate (every file is decompressed, so sizes and
   CRCs are checked for real), once to write, counting the bytes again rather than trusting either
   the first pass or the sizes the archive declares.
@@ -41,6 +45,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple, Self
 from xml.etree.ElementTree import ParseError
 
+import nh3
 from defusedxml.ElementTree import DefusedXMLParser
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -138,6 +143,8 @@ class H5PPackageInfo:
     metadata: dict  # parsed h5p.json
     entry_count: int  # files extracted (directories and skipped junk not counted)
     uncompressed_bytes: int  # their total size, as actually decompressed
+    content: dict  # parsed content/content.json, HTML neutralised as extraction writes it
+    neutralised: int  # strings of content.json that extraction rewrote
 
 
 class _Dependency(NamedTuple):
@@ -154,6 +161,7 @@ class _Dependency(NamedTuple):
 class _Plan:
     info: H5PPackageInfo
     files: tuple[zipfile.ZipInfo, ...]  # what extraction writes, in archive order
+    content_json: bytes | None  # what extraction writes as content.json, when it was rewritten
 
 
 def h5p_package_validate(*, source: Path | BinaryIO, limits: H5PLimits) -> H5PPackageInfo:
@@ -184,7 +192,13 @@ def h5p_package_extract(
             tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
         )
         try:
-            _write_files(archive=archive, files=plan.files, root=staging, limits=limits)
+            _write_files(
+                archive=archive,
+                files=plan.files,
+                root=staging,
+                limits=limits,
+                replaced={CONTENT_JSON: plan.content_json} if plan.content_json else {},
+            )
             staging.chmod(0o755)  # mkdtemp made it 0o700; the web server must read the tree
             os.rename(staging, destination)
         except BaseException:
@@ -320,7 +334,8 @@ def _validate(*, archive: zipfile.ZipFile, archive_bytes: int, limits: H5PLimits
     files = _check_entries(archive=archive, archive_bytes=archive_bytes, limits=limits)
     by_name = {info.filename: info for info in files}
     metadata, dependencies = _read_h5p_json(archive=archive, by_name=by_name, limits=limits)
-    _read_content_json(archive=archive, by_name=by_name, limits=limits)
+    content = _read_content_json(archive=archive, by_name=by_name, limits=limits)
+    content, neutralised = content_json_neutralise(content)
     libraries = _read_libraries(archive=archive, files=files, by_name=by_name, limits=limits)
     _check_dependencies(required=dependencies, libraries=libraries)
     uncompressed_bytes = _check_contents(archive=archive, files=files, limits=limits)
@@ -333,8 +348,11 @@ def _validate(*, archive: zipfile.ZipFile, archive_bytes: int, limits: H5PLimits
         metadata=metadata,
         entry_count=len(files),
         uncompressed_bytes=uncompressed_bytes,
+        content=content,
+        neutralised=neutralised,
     )
-    return _Plan(info=info, files=files)
+    content_json = json.dumps(content, ensure_ascii=False).encode() if neutralised else None
+    return _Plan(info=info, files=files, content_json=content_json)
 
 
 def _check_entries(
@@ -547,15 +565,95 @@ def _read_h5p_json(
 
 def _read_content_json(
     *, archive: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo], limits: H5PLimits
-) -> None:
+) -> dict:
     info = by_name.get(CONTENT_JSON)
     if info is None:
         raise H5PPackageError(
             H5P_MISSING_CONTENT_JSON, _("Le fichier content/content.json est absent du paquet.")
         )
     code = H5P_MALFORMED_CONTENT_JSON
-    if not isinstance(_read_json(archive=archive, info=info, limits=limits, code=code), dict):
+    content = _read_json(archive=archive, info=info, limits=limits, code=code)
+    if not isinstance(content, dict):
         raise _invalid(code, CONTENT_JSON, _("il doit contenir un objet JSON"))
+    return content
+
+
+# Active HTML in content.json
+#
+# Content types insert many strings of content.json as HTML (the "html" widget of their
+# semantics, and often plain "text" fields too). Without the semantics of every library, the rule
+# is per string: one that holds a tag is cleaned by an allow-list (the tags and attributes of H5P's
+# own editor, styles limited to presentation), one that is an active address (javascript:,
+# data:text/html...) is emptied. Plain text without a tag is left as it is, "<" and "&" included.
+
+# The tags H5P's HTML editor (CKEditor) produces, plus what content types' fields commonly hold.
+# fmt: off
+HTML_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strike", "strong", "sub", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+# fmt: on
+HTML_ATTRIBUTES = {
+    "*": {"class", "dir", "lang", "style", "title"},
+    "a": {"href", "target"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "td": {"colspan", "rowspan", "headers", "scope"},
+    "th": {"colspan", "rowspan", "headers", "scope"},
+    "table": {"border", "summary"},
+}
+HTML_STYLE_PROPERTIES = frozenset({
+    "background-color", "border", "border-collapse", "color", "font-family", "font-size",
+    "font-style", "font-weight", "height", "line-height", "margin", "margin-left", "padding",
+    "text-align", "text-decoration", "vertical-align", "width",
+})  # fmt: skip
+HTML_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_TAG_OPENING = re.compile(r"<\s*[a-zA-Z!/?]")
+
+
+def _html_clean(value: str) -> str:
+    return nh3.clean(
+        value,
+        tags=set(HTML_TAGS),
+        attributes={tag: set(names) for tag, names in HTML_ATTRIBUTES.items()},
+        url_schemes=set(HTML_URL_SCHEMES),
+        filter_style_properties=set(HTML_STYLE_PROPERTIES),
+        link_rel="noopener noreferrer",
+    )
+
+
+def _is_active_url(value: str) -> bool:
+    folded = _URL_NOISE.sub("", value[:64]).lower()
+    return folded.startswith(_ACTIVE_URL_MARKERS)
+
+
+def content_json_neutralise(content: dict) -> tuple[dict, int]:
+    """(content with every string made harmless, number of strings rewritten). Keys are kept as
+    they are: content types look them up, they are not shown."""
+    rewritten = 0
+
+    def clean(value):
+        nonlocal rewritten
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if not isinstance(value, str):
+            return value
+        if _is_active_url(value):
+            rewritten += 1
+            return ""
+        if _TAG_OPENING.search(value):
+            cleaned = _html_clean(value)
+            if cleaned != value:
+                rewritten += 1
+            return cleaned
+        return value
+
+    return clean(content), rewritten
 
 
 def _read_libraries(
@@ -743,8 +841,15 @@ def _markup_parser() -> DefusedXMLParser:
 
 
 def _write_files(
-    *, archive: zipfile.ZipFile, files: tuple[zipfile.ZipInfo, ...], root: Path, limits: H5PLimits
+    *,
+    archive: zipfile.ZipFile,
+    files: tuple[zipfile.ZipInfo, ...],
+    root: Path,
+    limits: H5PLimits,
+    replaced: dict[str, bytes],
 ) -> None:
+    """Write ``files`` under ``root``; an entry named in ``replaced`` is written with those bytes
+    (content.json once neutralised) rather than the archive's."""
     budget = _ByteBudget(limits.max_uncompressed_bytes)
     resolved_root = root.resolve()
     made = {root}
@@ -762,6 +867,10 @@ def _write_files(
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         with open(descriptor, "wb") as output:
             os.fchmod(output.fileno(), 0o644)  # whatever the umask, the web server reads it
+            if info.filename in replaced:
+                budget.spend(len(replaced[info.filename]))
+                output.write(replaced[info.filename])
+                continue
             for chunk in _entry_chunks(archive=archive, info=info):
                 budget.spend(len(chunk))
                 output.write(chunk)

@@ -2,6 +2,7 @@
 corpus is refused with its own code, and a refused extraction leaves nothing on disk."""
 
 import io
+import json
 import os
 import stat
 import struct
@@ -331,7 +332,11 @@ def test_writing_refuses_a_file_outside_the_folder_whatever_the_plan(tmp_path, n
 
     with zipfile.ZipFile(path) as archive, pytest.raises(H5PPackageError) as raised:
         package._write_files(
-            archive=archive, files=tuple(archive.infolist()), root=root, limits=LIMITS
+            archive=archive,
+            files=tuple(archive.infolist()),
+            root=root,
+            limits=LIMITS,
+            replaced={},
         )
 
     assert raised.value.code == H5P_UNSAFE_PATH
@@ -374,3 +379,66 @@ def test_h5p_limits_from_settings_rejects_unknown_key(settings):
 
     with pytest.raises(TypeError):
         H5PLimits.from_settings()
+
+
+HOSTILE_CONTENT = {
+    "question": (
+        '<p style="color:#000091;position:fixed" onmouseover="steal()">Le <strong>Sénat</strong>'
+        '<script>fetch("/api/classes/")</script><img src="x" onerror="steal()">'
+        '<a href="javascript:steal()">lien</a><a href="https://www.conseil-constitutionnel.fr/">'
+        "source</a></p>"
+    ),
+    "answers": [
+        {"text": "<iframe src='/admin/users/'></iframe>Vrai", "correct": True},
+        {"text": "<svg onload=steal()>Faux</svg>", "correct": False},
+    ],
+    "behaviour": {"link": " JaVa\tScRiPt:steal()", "frame": "data:text/html,<script>x</script>"},
+    "plain": "3 < 5 & 7 > 2",
+    "score": 3,
+}
+
+
+def test_h5p_package_extract_neutralises_active_html_in_content_json(tmp_path, parent):
+    """What a content type would insert as HTML cannot run: scripts, handlers, frames and
+    javascript: addresses are gone; the editor's formatting and plain text stay."""
+    entries = corpus.base_entries()
+    entries["content/content.json"] = corpus.as_json(HOSTILE_CONTENT)
+    path = corpus.write_package(tmp_path, "hostile-content.h5p", entries)
+
+    info = h5p_package_extract(source=path, destination=parent / "content", limits=LIMITS)
+
+    written = (parent / "content" / "content" / "content.json").read_text()
+    for active in (
+        "script",
+        "onerror",
+        "onmouseover",
+        "onload",
+        "javascript",
+        "iframe",
+        "data:text/html",
+        "position:fixed",
+        "steal",
+    ):
+        assert active not in written.lower(), active
+    content = info.content
+    assert content["question"].startswith('<p style="color:#000091">Le <strong>Sénat</strong>')
+    assert (
+        '<a href="https://www.conseil-constitutionnel.fr/" rel="noopener noreferrer">'
+        in (content["question"])
+    )
+    assert [answer["text"] for answer in content["answers"]] == ["Vrai", "Faux"]
+    assert content["behaviour"] == {"link": "", "frame": ""}
+    assert content["plain"] == "3 < 5 & 7 > 2"
+    assert content["score"] == 3
+    assert info.neutralised == 5
+    assert json.loads(written) == content
+
+
+def test_h5p_package_validate_leaves_harmless_content_json_as_it_is(tmp_path):
+    entries = corpus.base_entries()
+    path = corpus.write_package(tmp_path, "harmless.h5p", entries)
+
+    info = h5p_package_validate(source=path, limits=LIMITS)
+
+    assert info.neutralised == 0
+    assert info.content == {"question": "<p>Le Parlement vote la loi.</p>"}
