@@ -1,9 +1,14 @@
-"""The site's answer to an exception no view handled (settings' handler500)."""
+"""The site's answers to what no view handled: handler500 and the CSRF failure view.
+
+400, 403 and 404 are Django's own handlers rendering the project's French DSFR templates
+(config/templates/4xx.html); 400 renders without the site's header, because a request refused
+for its Host header would fail again in anything that reads the host."""
 
 import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views import defaults
 
@@ -22,7 +27,7 @@ def server_error(request) -> HttpResponse:
     one statement), and a ballot sent again that had been stored is refused as already cast.
     Nothing here may touch the database."""
     if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        return defaults.server_error(request)
+        return defaults.server_error(request)  # renders config/templates/500.html
     error = RequestError(SERVICE_UNAVAILABLE, retry_after=RETRY_AFTER_SECONDS)
     if request.path_info.startswith(API_PREFIX):
         response = api_refusal(request, error)
@@ -30,3 +35,10 @@ def server_error(request) -> HttpResponse:
         response = HttpResponse(render_to_string("503.html"), status=error.status)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form sent without its token (expired page, cookies refused,
+    another site's form) gets the site's French 403 page rather than Django's English one. The
+    reason stays in the log (django.security.csrf), not on the page."""
+    return render(request, "403_csrf.html", status=403)

@@ -467,6 +467,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A form refused for its CSRF token gets the site's French page (config.error_views).
+CSRF_FAILURE_VIEW = "config.error_views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's page preview is an iframe of the site itself, so frames stay allowed same-origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
