@@ -7,6 +7,7 @@ from itertools import accumulate
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
+from django.utils.cache import add_never_cache_headers
 from rest_framework.renderers import JSONRenderer
 
 from school.errors import BODY_TOO_DEEP, BODY_TOO_LARGE, RequestError
@@ -127,3 +128,36 @@ class PupilSessionMiddleware:
             session.flush()
         elif now - last >= PUPIL_ACTIVITY_WRITE_SECONDS:
             session[PUPIL_ACTIVITY_KEY] = now
+
+
+class PrivateResponseMiddleware:
+    """Whatever a logged-in user is answered may hold personal data (a join code, a pupil's
+    pseudonym, a class's results, a CSV): `Cache-Control: no-store` (with Django's other never-
+    cache directives) keeps it out of the browser's cache, where the next pupil at a shared
+    computer would find it with « Précédent », and out of any proxy's. A response its view
+    declared `public` (an H5P package's files, the national results: the same for everybody)
+    keeps its own header.
+
+    Every request that could be a user's is covered, without reading the session: one with a
+    session cookie or an API token, or whose response starts a session (a login). An anonymous
+    visit without them is left as its view answered it, so public pages stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._maybe_private(request, response) and "public" not in response.get(
+            "Cache-Control", ""
+        ):
+            add_never_cache_headers(response)
+        return response
+
+    @staticmethod
+    def _maybe_private(request, response) -> bool:
+        cookie = settings.SESSION_COOKIE_NAME
+        return (
+            cookie in request.COOKIES
+            or cookie in response.cookies
+            or "HTTP_AUTHORIZATION" in request.META
+        )

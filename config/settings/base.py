@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A pupil's session ends with the browser and after an idle delay (config.middleware).
     "config.middleware.PupilSessionMiddleware",
+    # What a logged-in user is answered is never stored by a browser or a proxy (no-store).
+    "config.middleware.PrivateResponseMiddleware",
     # A pupil waiting for their teacher's approval reaches nothing but the waiting page.
     "school.middleware.WaitingPupilMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
