@@ -88,7 +88,8 @@ class H5PPackageCopyView(CopyView):
         )
 
     def get_add_url(self):
-        return reverse(self.copy_url_name, args=[quote(self.kwargs[self.pk_url_kwarg])])
+        name = self.model.snippet_viewset.get_url_name("copy")
+        return reverse(name, args=[quote(self.kwargs[self.pk_url_kwarg])])
 
 
 class _StatusChooseMixin:
@@ -102,8 +103,8 @@ class _StatusChooseMixin:
     @property
     def title_column(self):
         column = super().title_column
-        pick = column.get_url
-        column.get_url = lambda obj: pick(obj) if obj.is_ready else None
+        link = column.get_link_url
+        column.get_link_url = lambda obj, context: link(obj, context) if obj.is_ready else None
         return column
 
 
