@@ -265,6 +265,28 @@ class H5PBlock(blocks.StructBlock):
         label = _("Activité H5P")
         template = "courses/blocks/h5p.html"
 
+    def clean(self, value):
+        """Only a package that plays may be put in a lesson: not one refused, nor one whose
+        first check is not over (a READY package being replaced is fine: its live version
+        plays). The chooser offers only those; this also covers a crafted form."""
+        value = super().clean(value)
+        package = value["package"]
+        if package is not None and not package.is_ready:
+            if package.status == package.Status.FAILED:
+                message = _(
+                    "L'activité H5P « %(title)s » a été refusée : %(reason)s Choisissez une "
+                    "activité prête ou déposez un fichier corrigé."
+                ) % {"title": package.title, "reason": package.error}
+            else:
+                message = _(
+                    "L'activité H5P « %(title)s » est en cours de vérification : attendez "
+                    "qu'elle soit prête pour l'ajouter à une leçon."
+                ) % {"title": package.title}
+            raise blocks.StructBlockValidationError(
+                block_errors={"package": ErrorList([ValidationError(message)])}
+            )
+        return value
+
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         page, request, block_id = context.get("page"), context.get("request"), context.get("id")

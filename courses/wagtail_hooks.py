@@ -1,5 +1,6 @@
 """Admin registrations of the courses app."""
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
@@ -9,6 +10,14 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .forms import H5PPackageAdminForm
 from .models import H5PPackage
 from .services import h5p_package_files_remove
+from .views.h5p_admin import (
+    RETRY_URL_NAME,
+    H5PCheckPanel,
+    H5PChooserViewSet,
+    H5PPackageCopyView,
+    check_retry_view,
+    status_column,
+)
 
 
 class H5PPackageViewSet(SnippetViewSet):
@@ -17,7 +26,7 @@ class H5PPackageViewSet(SnippetViewSet):
     menu_label = _("Activités H5P")
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["title", "status", "main_library", "error", "created_at"]
+    list_display = ["title", status_column(), "main_library", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
@@ -26,16 +35,20 @@ class H5PPackageViewSet(SnippetViewSet):
             FieldPanel("description"),
             FieldPanel("file"),
             MultiFieldPanel(
-                [
-                    FieldPanel("status", read_only=True),
-                    FieldPanel("main_library", read_only=True),
-                    FieldPanel("error", read_only=True),
-                ],
+                [H5PCheckPanel(), FieldPanel("main_library", read_only=True)],
                 heading=_("Vérification"),
             ),
         ],
         base_form_class=H5PPackageAdminForm,
     )
+    copy_view_class = H5PPackageCopyView
+    chooser_viewset_class = H5PChooserViewSet
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("retry/<str:pk>/", check_retry_view(self), name=RETRY_URL_NAME),
+        ]
 
 
 register_snippet(H5PPackageViewSet)

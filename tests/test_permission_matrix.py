@@ -494,3 +494,87 @@ def test_waiting_pupil_reaches_nothing(world):
             if _row_counts() != before:
                 mismatches.append(f"{method.upper()} {url} ({name}) changed the database")
     assert not mismatches, "\n".join(mismatches)
+
+
+# Admin routes the project adds to Wagtail's own (a snippet viewset's get_urlpatterns): Wagtail's
+# generic snippet routes are Wagtail's to check; these are ours, and each needs a row. Wagtail
+# answers a refusal in its admin with a redirect to its login page or its dashboard. The world's
+# editor is put in Wagtail's Editors group, as the site's editors are.
+ADMIN_NAMESPACES = ("wagtailsnippets_courses_h5ppackage",)
+WAGTAIL_SNIPPET_ROUTES = {
+    "list",
+    "list_results",
+    "add",
+    "edit",
+    "delete",
+    "usage",
+    "history",
+    "history_results",
+    "copy",
+}
+# fmt: off
+ADMIN_EXPECTED = {
+    #                                                   an  pu  op  te  ot  ed  ad
+    # « Relancer la vérification »: POST only (a GET answers 405 to those who may POST),
+    # "change" on the package (tests/courses/test_h5p_pipeline.py posts). The world's admin
+    # (a role, in no Wagtail group and not a superuser) has no way into Wagtail's admin.
+    "wagtailsnippets_courses_h5ppackage:check_retry":  "-   -   -   -   -   Y   -",
+}
+# fmt: on
+
+
+def _admin_url_names() -> list[tuple[str, tuple[str, ...]]]:
+    found = []
+
+    def walk(patterns, namespace=None, outer=()):
+        for pattern in patterns:
+            kwargs = (*outer, *pattern.pattern.regex.groupindex)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace, kwargs)
+            elif (
+                isinstance(pattern, URLPattern)
+                and namespace in ADMIN_NAMESPACES
+                and pattern.name not in WAGTAIL_SNIPPET_ROUTES
+            ):
+                found.append((f"{namespace}:{pattern.name}", kwargs))
+
+    walk(get_resolver().url_patterns)
+    return sorted(set(found))
+
+
+def _admin_denied(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code == 302 and response["Location"].split("?")[0] in (
+        reverse("wagtailadmin_login"),
+        reverse("wagtailadmin_home"),
+    )
+
+
+def test_every_project_admin_url_has_a_row():
+    names = {name for name, _kwargs in _admin_url_names()}
+    assert names == set(ADMIN_EXPECTED), (
+        f"without a row: {sorted(names - set(ADMIN_EXPECTED))}; "
+        f"stale: {sorted(set(ADMIN_EXPECTED) - names)}"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_project_admin_urls_match_the_table(world, role):
+    from django.contrib.auth.models import Group
+
+    world.users["editor"].groups.add(Group.objects.get(name="Editors"))
+    client = _client(world, role)
+    mismatches = []
+    for name, kwarg_names in _admin_url_names():
+        url = reverse(name, kwargs=dict.fromkeys(kwarg_names, world.package.pk))
+        allowed = ADMIN_EXPECTED[name].split()[ROLES.index(role)] == "Y"
+        response = client.get(url)
+        if _admin_denied(response) == allowed:
+            mismatches.append(f"GET {url}: {response.status_code}, expected allowed={allowed}")
+        if not allowed:
+            before = _row_counts()
+            post = client.post(url)
+            if not _admin_denied(post) or _row_counts() != before:
+                mismatches.append(f"POST {url} by {role}: {post.status_code}")
+    assert not mismatches, "\n".join(mismatches)

@@ -291,10 +291,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("HEMICYCLE_BALLOT_MIX_SECONDS", default=10.0),
     },
 }
-# An upload committed while the broker was unreachable is still pending (courses.services.h5p).
+# An H5P check still pending is queued again (the broker was unreachable at upload, or its
+# worker died), or given up once too old (courses.services.h5p.h5p_packages_recover).
 CELERY_BEAT_SCHEDULE["h5p-packages-requeue"] = {
     "task": "courses.tasks.h5p_packages_requeue",
     "schedule": 600.0,
+}
+# Staging folders of killed H5P extractions and files no package references are removed.
+CELERY_BEAT_SCHEDULE["h5p-files-sweep"] = {
+    "task": "courses.tasks.h5p_files_sweep",
+    "schedule": 3600.0,
 }
 
 # A class's close whose national roll-up was lost (broker or worker down) is found again here.
@@ -364,6 +370,15 @@ HEMICYCLE_H5P_LIMITS = {
         "HEMICYCLE_H5P_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024
     ),
 }
+# An H5P check (a worker validating and extracting a package): the task's hard time limit in
+# seconds (soft limit 30 s before); after this many minutes, or this many tries started without
+# finishing (a worker killed), beat shows the check as failed, with a « Relancer » button.
+HEMICYCLE_H5P_TASK_TIME_LIMIT = env.int("HEMICYCLE_H5P_TASK_TIME_LIMIT", default=600)
+HEMICYCLE_H5P_CHECK_TIMEOUT_MINUTES = env.int("HEMICYCLE_H5P_CHECK_TIMEOUT_MINUTES", default=30)
+HEMICYCLE_H5P_CHECK_MAX_ATTEMPTS = env.int("HEMICYCLE_H5P_CHECK_MAX_ATTEMPTS", default=3)
+# Age (minutes) past which an H5P staging folder, or a content folder or upload that no package
+# references, is swept: far above the task's time limit, so nothing in progress is touched.
+HEMICYCLE_H5P_SWEEP_AFTER_MINUTES = env.int("HEMICYCLE_H5P_SWEEP_AFTER_MINUTES", default=180)
 # A pupil's saved state for one H5P activity, and what one xAPI request may carry.
 HEMICYCLE_H5P_STATE_MAX_BYTES = 64 * 1024
 # How often (seconds) H5P saves a pupil's state while they work (and 3 s after they finish).

@@ -173,13 +173,20 @@ def h5p_package_validate(*, source: Path | BinaryIO, limits: H5PLimits) -> H5PPa
 
 
 def h5p_package_extract(
-    *, source: Path | BinaryIO, destination: Path, limits: H5PLimits
+    *,
+    source: Path | BinaryIO,
+    destination: Path,
+    limits: H5PLimits,
+    staging_root: Path | None = None,
 ) -> H5PPackageInfo:
     """Validate, then extract into ``destination``, which must not exist (FileExistsError) and
-    whose parent must. Files are written into a private sibling directory renamed to
+    whose parent must. Files are written into a private directory under ``staging_root``
+    (default: ``destination``'s parent; it must be on the same file system) renamed to
     ``destination`` once complete, so nobody sees a partial tree; on any failure, expected or
-    not, that directory is removed and ``destination`` is not created. Only regular files are
-    written (0o644, directories 0o755); the archive's permissions and links are never applied.
+    not, that directory is removed and ``destination`` is not created. A process killed midway
+    leaves its directory behind: it is named after ``destination`` and sweepers judge it by its
+    age. Only regular files are written (0o644, directories 0o755); the archive's permissions and
+    links are never applied. ``destination``'s modification time is the moment of the rename.
 
     The final rename would replace an empty directory created at ``destination`` in the
     meantime: callers extract to a fresh name (the task uses a new UUID) and own it."""
@@ -189,7 +196,11 @@ def h5p_package_extract(
     with _open_archive(source=source, limits=limits) as (archive, archive_bytes):
         plan = _validate(archive=archive, archive_bytes=archive_bytes, limits=limits)
         staging = Path(
-            tempfile.mkdtemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+            tempfile.mkdtemp(
+                prefix=f".{destination.name}.",
+                suffix=".tmp",
+                dir=destination.parent if staging_root is None else staging_root,
+            )
         )
         try:
             _write_files(
@@ -200,6 +211,7 @@ def h5p_package_extract(
                 replaced={CONTENT_JSON: plan.content_json} if plan.content_json else {},
             )
             staging.chmod(0o755)  # mkdtemp made it 0o700; the web server must read the tree
+            os.utime(staging)  # a long extraction must not look old to a sweeper once in place
             os.rename(staging, destination)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -45,6 +45,30 @@ class H5PPackage(models.Model):
     )
     created_at = models.DateTimeField(_("déposé le"), auto_now_add=True)
     processed_at = models.DateTimeField(_("vérifié le"), null=True, blank=True, editable=False)
+    # The check under way (of `file`, or of `candidate_file`): when it was asked for and how many
+    # times a worker started it. Beat gives up on it past HEMICYCLE_H5P_CHECK_TIMEOUT_MINUTES or
+    # HEMICYCLE_H5P_CHECK_MAX_ATTEMPTS (courses.services.h5p_packages_recover).
+    check_started_at = models.DateTimeField(
+        _("vérification demandée le"), null=True, blank=True, editable=False
+    )
+    check_attempts = models.PositiveSmallIntegerField(
+        _("essais de vérification"), default=0, editable=False
+    )
+    # A replacement file for a READY package, checked aside while the live version keeps playing:
+    # it takes the place of `file` only once it passes. Refused, it is deleted and the editor
+    # reads why in candidate_error.
+    candidate_file = models.FileField(
+        _("nouvelle version"), upload_to="h5p/uploads/", blank=True, editable=False
+    )
+    candidate_status = models.CharField(
+        _("état de la nouvelle version"),
+        max_length=16,
+        choices=Status.choices,
+        blank=True,
+        editable=False,
+    )
+    candidate_error_code = models.CharField(max_length=64, blank=True, editable=False)
+    candidate_error = models.TextField(_("nouvelle version refusée"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("activité H5P")
@@ -63,6 +87,22 @@ class H5PPackage(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+    @property
+    def is_checking(self) -> bool:
+        """A check of the live file or of a replacement is waiting for a worker."""
+        return self.Status.PENDING in (self.status, self.candidate_status)
+
+    @property
+    def status_summary(self) -> str:
+        """The state an editor reads in the listing and the chooser, with the refusal reason."""
+        if self.status == self.Status.FAILED:
+            return _("Refusé : %(reason)s") % {"reason": self.error}
+        if self.status == self.Status.PENDING or not self.candidate_status:
+            return self.get_status_display()
+        if self.candidate_status == self.Status.PENDING:
+            return _("Prêt (nouvelle version en cours de vérification)")
+        return _("Prêt (nouvelle version refusée : %(reason)s)") % {"reason": self.candidate_error}
 
 
 class H5PUserState(models.Model):

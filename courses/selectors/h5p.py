@@ -1,13 +1,17 @@
 """H5P reads: packages waiting for their checks, and a user's saved states in activities (H5P's
 content-user-data protocol)."""
 
+from django.db.models import Q
+
 from ..models import H5PPackage, H5PUserState, LessonPage
 
 
 def h5p_packages_pending_ids() -> list[int]:
-    """The packages still waiting for a worker's checks, oldest first."""
+    """The packages still waiting for a worker's checks (of their file, or of a replacement),
+    oldest first."""
+    pending = H5PPackage.Status.PENDING
     return list(
-        H5PPackage.objects.filter(status=H5PPackage.Status.PENDING)
+        H5PPackage.objects.filter(Q(status=pending) | Q(candidate_status=pending))
         .order_by("pk")
         .values_list("pk", flat=True)
     )

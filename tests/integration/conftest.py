@@ -16,47 +16,66 @@ from tests.serving import database_url, production_environment
 
 
 @pytest.fixture
-def celery_queue():
-    """Start `celery worker` on a queue of its own; yield the queue's name."""
-    queue = f"hemicycle-test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        # Files the worker writes (H5P packages) go where the test looks for them.
-        "DJANGO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-    }
-    worker = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+def celery_worker_start():
+    """start(queue, **env) -> a `celery worker` process (solo pool) on that queue, on the test
+    database and media folder; `env` adds to its environment. Every worker started is stopped
+    after the test (a test may also kill one itself)."""
+    workers = []
+
+    def start(queue: str, **extra_env: str) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url(connection.settings_dict),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            # Files the worker writes (H5P packages) go where the test looks for them.
+            "DJANGO_MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
+            **extra_env,
+        }
+        worker = subprocess.Popen(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool=solo",
+                "--queues",
+                queue,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        workers.append(worker)
+        return worker
+
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     try:
-        yield queue
+        yield start
     finally:
         celery_app.conf.task_always_eager = eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        for worker in workers:
+            if worker.poll() is not None:
+                continue
+            worker.terminate()
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+
+@pytest.fixture
+def celery_queue(celery_worker_start):
+    """Start `celery worker` on a queue of its own; yield the queue's name."""
+    queue = f"hemicycle-test-{uuid.uuid4().hex[:8]}"
+    celery_worker_start(queue)
+    return queue
 
 
 @pytest.fixture(scope="session")
