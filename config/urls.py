@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from school import views as school_views
 from school.forms import EmailLoginForm
 from school.throttles import SCOPE_TEACHER_LOGIN, throttled
 
@@ -38,11 +39,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
-    path(
-        "mentions-legales/",
-        TemplateView.as_view(template_name="legal.html"),
-        name="legal",
-    ),
+    path("mentions-legales/", school_views.legal, name="legal"),
 ]
 
 if settings.DEBUG:

@@ -1,9 +1,10 @@
 """Reads for the school pages: each selector decides its joins so templates never query per row."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count, F, QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from knox.models import AuthToken
 
 from .models import Classroom, PupilProfile, School
@@ -17,6 +18,37 @@ def school_year_current(*, today: date | None = None) -> int:
     """The start year of the school year in progress: 2026 from August 2026 to July 2027."""
     today = today or timezone.localdate()
     return today.year if today.month >= SCHOOL_YEAR_FIRST_MONTH else today.year - 1
+
+
+def school_year_end(*, school_year: int) -> date:
+    """The last day of the school year that starts in `school_year`
+    (settings.HEMICYCLE_SCHOOL_YEAR_END, "MM-DD", in the following calendar year)."""
+    month, day = (int(part) for part in settings.HEMICYCLE_SCHOOL_YEAR_END.split("-"))
+    return date(school_year + 1, month, day)
+
+
+def retention_facts() -> dict:
+    """What the privacy pages state about deletions, from the settings the tasks use (the
+    pages render these values; tests/school/test_privacy_claims.py holds them together)."""
+    month, day = (int(part) for part in settings.HEMICYCLE_SCHOOL_YEAR_END.split("-"))
+    return {
+        "retention_days": settings.HEMICYCLE_PUPIL_RETENTION_DAYS,
+        "year_end": formats.date_format(date(2000, month, day), "j F"),
+        "reminder_days": settings.HEMICYCLE_SCHOOL_YEAR_REMINDER_DAYS,
+        "grace_days": settings.HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS,
+    }
+
+
+def classroom_year_end(*, classroom: Classroom) -> date:
+    """The day the end of the school year archives `classroom`: its school year's last day,
+    unless the class was created less than HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS before it (in July,
+    a class for the next year, however its year was chosen), then the following year's."""
+    created = timezone.localdate(classroom.created_at)
+    grace = timedelta(days=settings.HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS)
+    year = classroom.school_year
+    while school_year_end(school_year=year) - grace < created:
+        year += 1
+    return school_year_end(school_year=year)
 
 
 def school_by_uai(*, uai: str) -> School | None:

@@ -1,13 +1,15 @@
 """The only code that writes school state: classes, join codes, pupils, erasure and retention."""
 
+import logging
 import unicodedata
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -23,6 +25,8 @@ from .pseudonyms import (
     pseudonym_script_ok,
     secret_generate,
 )
+
+logger = logging.getLogger(__name__)
 
 # Unknown code, joining closed or past its time, class full or archived: the join form gives one
 # answer for all, so that it never tells whether a code exists.
@@ -425,12 +429,92 @@ def _login_records_delete(*, usernames: list[str]) -> None:
             model.objects.filter(username__in=usernames).delete()
 
 
-def pupils_purge_archived(*, older_than: timedelta) -> int:
+def pupils_purge_archived(*, older_than: timedelta, now: datetime | None = None) -> int:
     """Retention: erase the pupils of classes archived more than `older_than` ago (idempotent)."""
-    cutoff = timezone.now() - older_than
+    cutoff = (now or timezone.now()) - older_than
     user_ids = set(
         PupilProfile.objects.filter(
             classroom__archived_at__isnull=False, classroom__archived_at__lt=cutoff
         ).values_list("user_id", flat=True)
     )
     return pupils_erase(user_ids=user_ids) if user_ids else 0
+
+
+# --- End of the school year -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    reminded: int
+    archived: int
+
+
+def _year_end_remind(*, classroom: Classroom, end, now: datetime) -> bool:
+    """Tell the class's teachers, once: the row is claimed by an UPDATE that only one run wins,
+    and the e-mails leave after the commit. Only confirmed teachers with an address (an
+    unconfirmed sign-up is inactive) are written to; the claim is made even when there is none,
+    so that the class is not looked at again."""
+    from .tasks import email_send
+
+    claimed = Classroom.objects.filter(pk=classroom.pk, year_end_reminded_at__isnull=True).update(
+        year_end_reminded_at=now
+    )
+    if not claimed:
+        return False
+    recipients = list(
+        classroom.teachers.filter(is_active=True, role=User.Role.TEACHER)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    context = {
+        "classroom": classroom,
+        "end": formats.date_format(end, "j F Y"),
+        "retention_days": settings.HEMICYCLE_PUPIL_RETENTION_DAYS,
+    }
+    subject, _blank, body = render_to_string(
+        "school/emails/year_end_reminder.txt", context
+    ).partition("\n")
+    for address in recipients:
+        transaction.on_commit(
+            lambda address=address: email_send.delay(
+                subject=settings.EMAIL_SUBJECT_PREFIX + subject.strip(),
+                body=body.strip() + "\n",
+                to=[address],
+            )
+        )
+    return True
+
+
+@transaction.atomic
+def classrooms_year_end(*, now: datetime | None = None) -> YearEnd:
+    """The end of the school year, run every day by beat (idempotent).
+
+    A class still active is archived on its selectors.classroom_year_end (the last day of its
+    school year, settings.HEMICYCLE_SCHOOL_YEAR_END, or the next year's for a class created
+    less than HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS before it); its teachers are reminded once,
+    from HEMICYCLE_SCHOOL_YEAR_REMINDER_DAYS before that day (on the day itself when beat did
+    not run earlier). Its pupils are then erased by pupils_purge_archived after
+    HEMICYCLE_PUPIL_RETENTION_DAYS. Classes of later years and archived ones are left alone."""
+    from .selectors import classroom_year_end
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    horizon = today + timedelta(days=settings.HEMICYCLE_SCHOOL_YEAR_REMINDER_DAYS)
+    reminded = archived = 0
+    # A school year ends in the calendar year after its start: later ones cannot be due.
+    candidates = Classroom.objects.filter(
+        archived_at__isnull=True, school_year__lt=horizon.year
+    ).order_by("pk")
+    for classroom in candidates:
+        end = classroom_year_end(classroom=classroom)
+        if end > horizon:
+            continue
+        if classroom.year_end_reminded_at is None:
+            reminded += _year_end_remind(classroom=classroom, end=end, now=now)
+        if end <= today:
+            archived += Classroom.objects.filter(pk=classroom.pk, archived_at__isnull=True).update(
+                archived_at=now, join_enabled=False
+            )
+    if reminded or archived:
+        logger.info("school year end: %s classes reminded, %s archived", reminded, archived)
+    return YearEnd(reminded=reminded, archived=archived)

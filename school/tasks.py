@@ -3,6 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.core.management import call_command
 
 from . import services, teachers
 
@@ -13,6 +14,20 @@ def pupils_purge_archived() -> int:
     return services.pupils_purge_archived(
         older_than=timedelta(days=settings.HEMICYCLE_PUPIL_RETENTION_DAYS)
     )
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def classrooms_year_end() -> dict:
+    """Retention: archive the classes whose school year has ended, reminding their teachers
+    beforehand (daily, idempotent)."""
+    done = services.classrooms_year_end()
+    return {"reminded": done.reminded, "archived": done.archived}
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def sessions_clear() -> None:
+    """Retention: expired sessions leave the database (Django's clearsessions, daily)."""
+    call_command("clearsessions")
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

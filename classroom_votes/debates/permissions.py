@@ -66,10 +66,13 @@ def can_mark_convincing(user, argument: Argument) -> bool:
 
 def can_report_argument(user, argument: Argument) -> bool:
     """A pupil of the debate, on a published post of someone else, until the debate is
-    archived (a closed debate can still be read, so still be reported)."""
-    if argument.debate.is_archived or argument.status != ArgumentStatus.PUBLISHED:
+    archived (a closed debate can still be read, so still be reported); its moderators too,
+    whose report hides the post at once (moderation goes on in an archived debate)."""
+    if argument.status != ArgumentStatus.PUBLISHED or argument.author_id == user.pk:
         return False
-    if argument.author_id == user.pk:
+    if can_moderate_debate(user, argument.debate):
+        return True
+    if argument.debate.is_archived:
         return False
     return component_pupil(user, argument.debate) is not None
 

@@ -13,10 +13,13 @@ Rules.
   themselves, in the database, inside the transaction that holds the debate row: exact across
   server workers and hosts, with no second store to keep in step (withdrawn posts keep their
   row, so they still count).
-- Reports: one per pupil and post; when the open reports on a pupil's published post reach the
-  debate's auto_hide_reports, it is hidden at once and waits in the queue for the teacher to
-  confirm (argument_hide) or restore it. Any decision resolves the open reports, so that a
-  restored post starts again from zero and the same pupils cannot report it twice.
+- Reports: one per pupil and post; when the open reports that count (debates.reports: pupils
+  of standing in the debate's classes, not flagged) on a pupil's published post reach the
+  threshold (debates.reports.report_threshold), it is hidden at once and waits in the queue for
+  the teacher to confirm (argument_hide) or restore it. Any decision resolves the open reports
+  with its verdict (upheld or not), so that a restored post starts again from zero and the
+  same pupils cannot report it twice. A moderator's report hides the post at once. Pupils'
+  reports are rate-limited (settings.HEMICYCLE_DEBATE_REPORT_RATE_LIMITS).
 - Deletion: nothing is deleted one post at a time. An author may withdraw a pending or
   published post that has no reply (its text is erased, the row stays); the database refuses to
   delete a post with replies (RESTRICT); a debate is deleted whole. Erasing a pupil empties
@@ -39,7 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from school.errors import DomainError, ErrorKind
-from school.models import Classroom
+from school.models import Classroom, PupilProfile
 
 from ..components import (
     COMPONENT_KINDS,
@@ -77,7 +80,7 @@ from ..models.debates import (
     REPORT_NOTE_MAX_LENGTH,
     THESIS_MAX_LENGTH,
 )
-from . import moderation
+from . import moderation, reports
 from .permissions import (
     can_create_debate,
     can_manage_debate,
@@ -117,6 +120,7 @@ REPORT_REASON_INVALID = "report_reason_invalid"
 REPORT_ALREADY = "report_already"
 REPORT_OWN_POST = "report_own_post"
 REPORT_NOT_PUBLISHED = "report_not_published"
+REPORT_RATE_LIMITED = "report_rate_limited"
 CONVINCING_NOT_AN_ARGUMENT = "convincing_not_an_argument"
 CONVINCING_NOT_PUBLISHED = "convincing_not_published"
 CONVINCING_OWN_ARGUMENT = "convincing_own_argument"
@@ -169,6 +173,10 @@ ERROR_MESSAGES = {
     REPORT_ALREADY: _("Tu as déjà signalé ce message : ton professeur va le regarder."),
     REPORT_OWN_POST: _("Tu ne peux pas signaler ton propre message."),
     REPORT_NOT_PUBLISHED: _("Ce message n'est pas affiché : il n'y a rien à signaler."),
+    REPORT_RATE_LIMITED: _(
+        "Tu as envoyé beaucoup de signalements en peu de temps : attends %(minutes)s min. "
+        "Ton professeur regarde ceux que tu as déjà envoyés."
+    ),
     CONVINCING_NOT_AN_ARGUMENT: _("Seuls les arguments peuvent être jugés convaincants."),
     CONVINCING_NOT_PUBLISHED: _("Cet argument n'est pas publié."),
     CONVINCING_OWN_ARGUMENT: _("Tu ne peux pas juger convaincant ton propre argument."),
@@ -197,6 +205,7 @@ ERROR_KINDS = {
     PUPIL_ALREADY_BLOCKED: ErrorKind.CONFLICT,
     PUPIL_NOT_BLOCKED: ErrorKind.CONFLICT,
     RATE_LIMITED: ErrorKind.RATE_LIMITED,
+    REPORT_RATE_LIMITED: ErrorKind.RATE_LIMITED,
 }
 
 
@@ -684,21 +693,83 @@ def _open_reports(argument_id: int):
     return ArgumentReport.objects.filter(argument_id=argument_id, resolved_at__isnull=True)
 
 
-def _reports_resolve(*, argument_id: int) -> int:
-    return _open_reports(argument_id).update(resolved_at=timezone.now())
+def _reports_resolve(*, argument_id: int, upheld: bool | None = None) -> int:
+    """Close the open reports with the teacher's verdict (None: no verdict, the post went)."""
+    return _open_reports(argument_id).update(resolved_at=timezone.now(), upheld=upheld)
+
+
+def _counting_reports(argument: Argument) -> int:
+    """The open reports that weigh: made counting, by a pupil still in the debate's classes."""
+    return (
+        _open_reports(argument.pk)
+        .filter(
+            counts=True,
+            reporter__pupil__classroom__debate_links__debate_id=argument.debate_id,
+        )
+        .count()
+    )
+
+
+def _moderator_report(*, argument: Argument, reporter, reason: str, note: str) -> ArgumentReport:
+    """A moderator's report is a decision: the post is hidden at once, every open report on it
+    resolved as upheld."""
+    now = timezone.now()
+    label = dict(ReportReason.choices)[reason]
+    with transaction.atomic():
+        locked = Argument.objects.select_for_update().get(pk=argument.pk)
+        if locked.status != ArgumentStatus.PUBLISHED:
+            raise DebateError(REPORT_NOT_PUBLISHED)
+        _reports_resolve(argument_id=locked.pk, upheld=True)
+        try:
+            with transaction.atomic():
+                report = ArgumentReport.objects.create(
+                    argument=locked,
+                    reporter=reporter,
+                    reason=reason,
+                    note=note,
+                    resolved_at=now,
+                    upheld=True,
+                )
+        except IntegrityError:
+            raise DebateError(REPORT_ALREADY) from None
+        locked.status, locked.auto_hidden = ArgumentStatus.HIDDEN, False
+        locked.save(update_fields=["status", "auto_hidden"])
+        _event(
+            debate_id=locked.debate_id,
+            action=ModerationAction.HIDE,
+            actor=reporter,
+            argument_id=locked.pk,
+            reason=f"{label}. {note}".strip()[:REASON_MAX_LENGTH],
+        )
+    _instance_update(argument, locked)
+    return report
 
 
 def argument_report(*, argument: Argument, reporter, reason: str, note: str = "") -> ArgumentReport:
     """A pupil of the debate reports someone else's published post, once. When the open
-    reports on a pupil's post reach the debate's threshold, the post is hidden at once (an
-    AUTO_HIDE event with no actor) until the teacher decides."""
-    _pupil_in_debate(reporter, argument.debate)
+    reports that count (see debates.reports) on a pupil's post reach the threshold, the post
+    is hidden at once (an AUTO_HIDE event with no actor) until the teacher decides. A
+    moderator's report hides the post at once (a HIDE event by them)."""
+    moderator = can_moderate_debate(reporter, argument.debate)
+    if not moderator:
+        _pupil_in_debate(reporter, argument.debate)
     if argument.author_id == reporter.pk:
         raise DebateError(REPORT_OWN_POST)
     if reason not in ReportReason.values:
         raise DebateError(REPORT_REASON_INVALID)
     note = _sanitize(note, max_length=REPORT_NOTE_MAX_LENGTH, links_allowed=True, required=False)
+    if moderator:
+        return _moderator_report(argument=argument, reporter=reporter, reason=reason, note=note)
+    now = timezone.now()
     with transaction.atomic():
+        # The pupil's row serialises their reports: the rate limit is exact.
+        profile = PupilProfile.objects.select_for_update().get(user_id=reporter.pk)
+        wait = reports.report_wait_minutes(user_id=reporter.pk, now=now)
+        if wait is not None:
+            raise DebateError(REPORT_RATE_LIMITED, minutes=wait, retry_after=60 * wait)
+        counts = reports.reporter_has_standing(
+            profile=profile, now=now
+        ) and reporter.pk not in reports.reporters_flagged(user_ids=[reporter.pk], now=now)
         # Only the argument is locked; its debate is read as it is now.
         locked = (
             Argument.objects.select_for_update(of=("self",))
@@ -712,14 +783,14 @@ def argument_report(*, argument: Argument, reporter, reason: str, note: str = ""
         try:
             with transaction.atomic():
                 report = ArgumentReport.objects.create(
-                    argument=locked, reporter=reporter, reason=reason, note=note
+                    argument=locked, reporter=reporter, reason=reason, note=note, counts=counts
                 )
         except IntegrityError:
             raise DebateError(REPORT_ALREADY) from None
         # Teachers' own posts are never hidden by pupils' reports; they still reach the queue.
-        if locked.author_classroom_id is not None:
-            count = _open_reports(locked.pk).count()
-            if count >= locked.debate.auto_hide_reports:
+        if locked.author_classroom_id is not None and counts:
+            count = _counting_reports(locked)
+            if count >= reports.report_threshold(debate=locked.debate):
                 locked.status, locked.auto_hidden = ArgumentStatus.HIDDEN, True
                 locked.save(update_fields=["status", "auto_hidden"])
                 _event(
@@ -756,6 +827,7 @@ def _moderate(
     reason: str,
     resolve_reports: bool,
     auto_hidden_only: bool = False,
+    upheld: bool | None = None,
 ) -> Argument:
     if not can_moderate_debate(by, argument.debate):
         raise DebateError(MODERATION_NOT_ALLOWED)
@@ -766,7 +838,7 @@ def _moderate(
         locked.status, locked.auto_hidden = status, False
         locked.save(update_fields=["status", "auto_hidden"])
         if resolve_reports:
-            _reports_resolve(argument_id=locked.pk)
+            _reports_resolve(argument_id=locked.pk, upheld=upheld)
         _event(
             debate_id=locked.debate_id,
             action=action,
@@ -817,6 +889,7 @@ def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
             reason=reason,
             resolve_reports=True,
             auto_hidden_only=True,
+            upheld=True,
         )
     return _moderate(
         argument=argument,
@@ -826,6 +899,7 @@ def argument_hide(*, argument: Argument, by, reason: str) -> Argument:
         status=ArgumentStatus.HIDDEN,
         reason=reason,
         resolve_reports=True,
+        upheld=True,
     )
 
 
@@ -840,6 +914,7 @@ def argument_restore(*, argument: Argument, by, reason: str) -> Argument:
         status=ArgumentStatus.PUBLISHED,
         reason=_reason_clean(reason, required=True),
         resolve_reports=True,
+        upheld=False,
     )
 
 
@@ -850,7 +925,9 @@ def argument_reports_dismiss(*, argument: Argument, by, reason: str = "") -> Arg
     reason = _reason_clean(reason, required=False)
     with transaction.atomic():
         locked = Argument.objects.select_for_update().get(pk=argument.pk)
-        if locked.status != ArgumentStatus.PUBLISHED or not _reports_resolve(argument_id=locked.pk):
+        if locked.status != ArgumentStatus.PUBLISHED or not _reports_resolve(
+            argument_id=locked.pk, upheld=False
+        ):
             raise DebateError(ARGUMENT_STATE_INVALID)
         _event(
             debate_id=locked.debate_id,

@@ -25,6 +25,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -60,6 +61,7 @@ from .permissions import (
     can_view_debate_summary,
     can_withdraw_argument,
 )
+from .reports import reporters_flagged
 from .selectors import (
     DebateViewer,
     author_label,
@@ -461,7 +463,9 @@ def debate_argument_report(request, pk, argument_pk):
     except services.DebateError as error:
         context["error"] = error.message
         return TemplateResponse(request, template, context, status=error.status)
-    if argument.status == ArgumentStatus.HIDDEN:
+    if access.moderator and argument.status == ArgumentStatus.HIDDEN:
+        messages.success(request, _("Le message est masqué ; votre signalement est au journal."))
+    elif argument.status == ArgumentStatus.HIDDEN:
         messages.success(
             request,
             _(
@@ -645,6 +649,9 @@ def debate_moderation(request, pk):
         .select_related("classroom")
         .order_by("pseudonym", "pk")
     )
+    flagged_ids = reporters_flagged(
+        user_ids=[pupil.user_id for pupil in pupils], now=timezone.now()
+    )
     return TemplateResponse(
         request,
         "classroom_votes/debates/debate_moderation.html",
@@ -672,6 +679,7 @@ def debate_moderation(request, pk):
             ],
             "blocks": blocks,
             "pupils": [pupil for pupil in pupils if pupil.user_id not in blocked_ids],
+            "flagged_reporters": [pupil for pupil in pupils if pupil.user_id in flagged_ids],
         },
     )
 

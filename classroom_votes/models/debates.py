@@ -338,10 +338,20 @@ class ArgumentReport(models.Model):
     # Set when the teacher decides (hides, restores, approves or dismisses): only open
     # reports count towards the automatic hiding.
     resolved_at = models.DateTimeField(_("traité le"), null=True, blank=True)
+    # Whether the report weighs towards the automatic hiding, decided when it is made: a pupil
+    # of standing in the debate's classes, not flagged (debates.services.argument_report).
+    counts = models.BooleanField(_("compte pour le masquage automatique"), default=True)
+    # The teacher's verdict: True when they hid the post (or confirmed its hiding), False when
+    # they restored it or dismissed the reports; None while open or without a verdict.
+    upheld = models.BooleanField(_("signalement fondé"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signalement")
         ordering = ["created_at", "pk"]
+        indexes = [
+            # The per-pupil rate limit and the reporter's record.
+            models.Index(fields=["reporter", "created_at"], name="report_reporter_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["argument", "reporter"], name="report_one_per_pupil"),
             models.CheckConstraint(

@@ -361,6 +361,45 @@ HEMICYCLE_PUPIL_HOME = "courses:dashboard"
 HEMICYCLE_CLASS_MAX_PUPILS = env.int("HEMICYCLE_CLASS_MAX_PUPILS", default=45)
 # Retention: pupils of archived classes are erased after this many days (CNIL guidance).
 HEMICYCLE_PUPIL_RETENTION_DAYS = env.int("HEMICYCLE_PUPIL_RETENTION_DAYS", default=90)
+# End of the school year (issue 21): on this day ("MM-DD") beat archives the classes whose school
+# year it ends (school.services.classrooms_year_end), after reminding their teachers this many
+# days before; a class created less than HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS before the end is taken
+# for one made for the next year and left alone until the following end. The privacy pages
+# render these values (tests/school/test_privacy_claims.py holds them to the tasks).
+HEMICYCLE_SCHOOL_YEAR_END = env("HEMICYCLE_SCHOOL_YEAR_END", default="08-31")
+HEMICYCLE_SCHOOL_YEAR_REMINDER_DAYS = env.int("HEMICYCLE_SCHOOL_YEAR_REMINDER_DAYS", default=14)
+HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS = env.int("HEMICYCLE_SCHOOL_YEAR_GRACE_DAYS", default=62)
+CELERY_BEAT_SCHEDULE["classrooms-year-end"] = {
+    "task": "school.tasks.classrooms_year_end",
+    "schedule": 24 * 3600.0,
+}
+# Expired sessions leave the database (Django's clearsessions), every day.
+CELERY_BEAT_SCHEDULE["sessions-clear"] = {
+    "task": "school.tasks.sessions_clear",
+    "schedule": 24 * 3600.0,
+}
+# Debate reports (classroom_votes.debates.services): a pupil's report counts towards the
+# automatic hiding only when they were accepted in one of the debate's classes at least this many
+# hours ago and are not flagged; the threshold is the largest of the debate's setting, the floor
+# below and this share of the accepted pupils of the debate's classes.
+HEMICYCLE_DEBATE_REPORT_STANDING_HOURS = env.int(
+    "HEMICYCLE_DEBATE_REPORT_STANDING_HOURS", default=24
+)
+HEMICYCLE_DEBATE_REPORT_THRESHOLD_MIN = env.int("HEMICYCLE_DEBATE_REPORT_THRESHOLD_MIN", default=3)
+HEMICYCLE_DEBATE_REPORT_THRESHOLD_SHARE = env.float(
+    "HEMICYCLE_DEBATE_REPORT_THRESHOLD_SHARE", default=0.15
+)
+# Each (reports, minutes) window caps one pupil's reports, every debate together (refused past it).
+HEMICYCLE_DEBATE_REPORT_RATE_LIMITS = [(5, 10), (20, 24 * 60)]
+# A pupil is flagged to the teacher, and their reports stop counting, when they sent at least
+# `reports` within `minutes`, or when at least `min_decided` of their reports were decided and
+# more than `rejected_share` of those were rejected (the post restored or the reports dismissed).
+HEMICYCLE_DEBATE_REPORTER_FLAG = {
+    "reports": 8,
+    "minutes": 24 * 60,
+    "min_decided": 3,
+    "rejected_share": 0.5,
+}
 # Each quiz submission is small; anything larger is tampering.
 HEMICYCLE_QUIZ_MAX_FIELDS = 200
 # H5P packages: limits on what an upload may unpack to (see courses.h5p.package.H5PLimits).

@@ -100,6 +100,11 @@ class Classroom(models.Model):
         _("nombre maximal d'élèves"), null=True, blank=True
     )
     archived_at = models.DateTimeField(_("archivée le"), null=True, blank=True)
+    # When the teachers were told that the end of the school year would archive the class
+    # (school.services.classrooms_year_end): once, whatever the task's runs.
+    year_end_reminded_at = models.DateTimeField(
+        _("rappel de fin d'année envoyé le"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

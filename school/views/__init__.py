@@ -22,7 +22,7 @@ from .classrooms import (
     classroom_list,
 )
 from .lockouts import pupil_unlock, pupils_unlock
-from .privacy import privacy, privacy_export
+from .privacy import legal, privacy, privacy_export
 from .pupils import (
     pupil_approve,
     pupil_delete,
@@ -67,6 +67,7 @@ __all__ = [
     "password_reset_complete",
     "password_reset_confirm",
     "password_reset_done",
+    "legal",
     "privacy",
     "privacy_export",
     "pupil_approve",

@@ -2,12 +2,12 @@
 
 import json
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from ..privacy import pupil_data_export
+from ..selectors import retention_facts
 from .access import pupil_required
 
 EXPORT_FILENAME = "mes-donnees-hemicycle.json"
@@ -15,11 +15,12 @@ EXPORT_FILENAME = "mes-donnees-hemicycle.json"
 
 @pupil_required
 def privacy(request):
-    return TemplateResponse(
-        request,
-        "school/privacy.html",
-        {"retention_days": settings.HEMICYCLE_PUPIL_RETENTION_DAYS},
-    )
+    return TemplateResponse(request, "school/privacy.html", retention_facts())
+
+
+def legal(request):
+    """The site's legal notice, with how long data is kept (from the settings)."""
+    return TemplateResponse(request, "legal.html", retention_facts())
 
 
 @never_cache

@@ -2,12 +2,16 @@
 production code paths; schools, teachers, classes and pupils come from tests.school."""
 
 from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
 
 from classroom_votes.debates import services as debate_services
 from classroom_votes.models import Argument, ArgumentKind, ArgumentStatus, Debate, Side
 from school.models import Classroom, PupilProfile, User
 from tests.school.factories import classroom_create, pupil_create, school_create, teacher_create
 
+ESTABLISHED = timedelta(days=7)
 THESIS = "Faut-il abaisser le droit de vote à 16 ans ?"
 
 
@@ -87,6 +91,11 @@ def debate_world(*, pupils: int = 4, **debate_fields) -> DebateWorld:
         pupil_create(classroom=classroom, pseudonym=f"Pseudo-{number:02d}").user
         for number in range(1, pupils + 1)
     ]
+    # An established class: its pupils were accepted long enough ago for their reports to count
+    # (classroom_votes.debates.reports); tests of fresh accounts make their own.
+    PupilProfile.objects.filter(classroom=classroom).update(
+        approved_at=timezone.now() - ESTABLISHED
+    )
     return DebateWorld(
         debate=debate_create(owner=teacher, classrooms=[classroom], **debate_fields),
         teacher=teacher,

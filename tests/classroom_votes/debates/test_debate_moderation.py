@@ -195,7 +195,8 @@ def test_report_refusals(world):
         ({"argument": argument, "reporter": world.pupil}, services.REPORT_OWN_POST),
         ({"argument": pending, "reporter": world.pupils[2]}, services.REPORT_NOT_PUBLISHED),
         ({"argument": argument, "reporter": world.outsider}, services.DEBATE_NOT_IN_YOUR_CLASS),
-        ({"argument": argument, "reporter": world.teacher}, components.NOT_A_PUPIL),
+        # A teacher who does not moderate the debate (a moderator's report hides the post).
+        ({"argument": argument, "reporter": world.other_teacher}, components.NOT_A_PUPIL),
     ]
     for kwargs, code in cases:
         assert _code(services.argument_report, reason="insult", **kwargs) == code
@@ -235,9 +236,13 @@ def test_posts_are_hidden_automatically_at_the_reports_threshold(world):
 
 
 def test_reports_threshold_is_set_per_debate():
-    world = debate_world(auto_hide_reports=1)
+    # The debate's setting raises the threshold; below the site's floor it changes nothing.
+    world = debate_world(pupils=6, auto_hide_reports=4)
     argument = published(author=world.pupil, debate=world.debate)
-    _report(argument, world.pupils[1])
+    _report(argument, *world.pupils[1:4])
+    argument.refresh_from_db()
+    assert not argument.auto_hidden
+    _report(argument, world.pupils[4])
     argument.refresh_from_db()
     assert argument.auto_hidden
 
@@ -245,7 +250,7 @@ def test_reports_threshold_is_set_per_debate():
 def test_teachers_posts_are_never_hidden_by_reports():
     world = debate_world(auto_hide_reports=1)
     argument = published(author=world.teacher, debate=world.debate, kind=ArgumentKind.COMMENT)
-    _report(argument, world.pupils[0], world.pupils[1])
+    _report(argument, world.pupils[0], world.pupils[1], world.pupils[2])
     argument.refresh_from_db()
     assert argument.status == ArgumentStatus.PUBLISHED
     assert len(debate_moderation_queue(debate=world.debate).reported) == 1

@@ -412,7 +412,7 @@ def test_convincing_mark_and_unmark(open_world):
 
 
 def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
-    world = open_world  # auto_hide_reports=2
+    world = open_world  # auto_hide_reports=2, below the site's floor of three
     p1, p2, p3, p4 = world.pupils
     argument = published(author=p1, debate=world.debate, text="Message blessant")
     report = _arg_url("report", argument)
@@ -426,7 +426,10 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     assert "transmis à ton professeur" in _messages(first)[0]
     _refused(page_client_for(p2), report, {"reason": "other"}, status=409, message="déjà signalé")
     second = page_client_for(p3).post(report, {"reason": "harassment"})
-    assert "masqué en attendant" in _messages(second)[0]
+    assert "transmis à ton professeur" in _messages(second)[0]
+    # The third report of a pupil of standing reaches the site's floor of three.
+    third = page_client_for(p4).post(report, {"reason": "harassment"})
+    assert "masqué en attendant" in _messages(third)[0]
     argument.refresh_from_db()
     assert (argument.status, argument.auto_hidden) == (ArgumentStatus.HIDDEN, True)
     assert "Message blessant" not in page_client_for(p4).get(_url("detail", world.debate)).text
@@ -435,6 +438,7 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     queue = teacher.get(_url("moderation", world.debate))
     assert "Masqués par les signalements (1)" in queue.text
     assert "Insulte ou propos blessant (1)" in queue.text and "Pas sympa" in queue.text
+    assert "Harcèlement ou moquerie (2)" in queue.text
     assert "Masqué automatiquement après signalements" in queue.text
     _refused(
         teacher,
@@ -454,7 +458,7 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     argument.refresh_from_db()
     assert (argument.status, argument.auto_hidden) == (ArgumentStatus.HIDDEN, False)
     log = teacher.get(_url("moderation", world.debate)).text
-    for reason in ("Malentendu", "Propos blessant", "2 signalements"):
+    for reason in ("Malentendu", "Propos blessant", "3 signalements"):
         assert reason in log
     assert _refused(
         teacher, _arg_url("hide", argument), {"reason": "Encore"}, status=409, message="état"
