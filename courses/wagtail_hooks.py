@@ -17,7 +17,7 @@ class H5PPackageViewSet(SnippetViewSet):
     menu_label = _("Activités H5P")
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["title", "status", "main_library", "error", "created_at"]
+    list_display = ["title", "status", "main_library", "max_score", "error", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
@@ -25,6 +25,7 @@ class H5PPackageViewSet(SnippetViewSet):
             FieldPanel("title"),
             FieldPanel("description"),
             FieldPanel("file"),
+            FieldPanel("max_score"),
             MultiFieldPanel(
                 [
                     FieldPanel("status", read_only=True),
