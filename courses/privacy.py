@@ -1,6 +1,7 @@
 """What the courses app holds about a pupil, for the pupil's data export."""
 
 from .models import H5PUserState, LessonProgress, QuizAttempt, XAPIStatement
+from .scores import score_number
 
 
 def courses_data_export(user) -> dict:
@@ -10,8 +11,8 @@ def courses_data_export(user) -> dict:
                 "lecon": attempt.lesson.title,
                 "exercice": attempt.quiz_id,
                 "type": attempt.kind,
-                "score": attempt.score,
-                "score_maximal": attempt.max_score,
+                "score": score_number(attempt.score),
+                "score_maximal": score_number(attempt.max_score),
                 "reponses": attempt.answers,
                 "date": attempt.created_at.isoformat(),
             }

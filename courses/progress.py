@@ -13,6 +13,12 @@ TIME_SPENT_RULE = _(
     "Le temps passé est approximatif : l'écart entre deux actions sur la leçon, compté jusqu'à "
     "10 minutes, et rien au-delà de 30 minutes d'inactivité."
 )
+SCORE_RULE = _(
+    "Chaque exercice (quiz ou activité H5P) est noté sur sa propre échelle, par son meilleur "
+    "résultat : la tentative la plus réussie, par exemple 2,6/3. Le score moyen d'une leçon est "
+    "la moyenne des pourcentages de ses exercices faits : chaque exercice compte autant, quel que "
+    "soit son nombre de points."
+)
 # Coarse time: the gap between two actions on a lesson counts, capped; a long gap is a new visit.
 TIME_STEP_CAP = timedelta(minutes=10)
 SESSION_GAP = timedelta(minutes=30)

@@ -26,7 +26,7 @@ class H5PPackageViewSet(SnippetViewSet):
     menu_label = _("Activités H5P")
     menu_order = 300
     add_to_admin_menu = True
-    list_display = ["title", status_column(), "main_library", "created_at"]
+    list_display = ["title", status_column(), "main_library", "max_score", "created_at"]
     list_filter = ["status"]
     search_fields = ["title", "description"]
     edit_handler = ObjectList(
@@ -34,6 +34,7 @@ class H5PPackageViewSet(SnippetViewSet):
             FieldPanel("title"),
             FieldPanel("description"),
             FieldPanel("file"),
+            FieldPanel("max_score"),
             MultiFieldPanel(
                 [H5PCheckPanel(), FieldPanel("main_library", read_only=True)],
                 heading=_("Vérification"),

@@ -2,7 +2,12 @@
 
 Pure: no database. Only what progress needs is kept (see KEPT_VERBS); the statement's own actor is
 dropped, since the logged-in user is always the actor. Errors carry module-level codes and a
-French message naming the statement at fault."""
+French message naming the statement at fault.
+
+An activity IRI counts only with this site's own host (the one the request came to, as Django
+validated it against ALLOWED_HOSTS): a statement about `https://elsewhere.example/h5p/...` whose
+path happens to resolve here is refused, not recorded under a lesson of ours. Scores must be
+storable exactly (at most courses.scores.SCORE_DECIMALS decimals): refused, never rounded."""
 
 import json
 import math
@@ -15,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from school.errors import DomainError
 
+from .scores import SCORE_DECIMALS, score_exact
+
 XAPI_MALFORMED = "xapi_malformed"
 XAPI_TOO_LARGE = "xapi_too_large"
 XAPI_TOO_MANY = "xapi_too_many"
@@ -22,6 +29,8 @@ XAPI_MISSING_FIELD = "xapi_missing_field"
 XAPI_BAD_ID = "xapi_bad_id"
 XAPI_BAD_SCORE = "xapi_bad_score"
 XAPI_UNKNOWN_ACTIVITY = "xapi_unknown_activity"
+XAPI_FOREIGN_HOST = "xapi_foreign_host"
+XAPI_INEXACT_SCORE = "xapi_inexact_score"
 
 VERB_PREFIX = "http://adlnet.gov/expapi/verbs/"
 # Verbs that say something about a result; the others (interacted, attempted, progressed...)
@@ -36,8 +45,8 @@ class XAPIStatementError(DomainError):
     """A refused post: nothing of it is stored. `index` is the statement at fault (from 0), None
     when the post as a whole is refused; the answer carries it."""
 
-    def __init__(self, code: str, message: str, *, index: int | None = None):
-        super().__init__(code, message, extra={"index": index})
+    def __init__(self, code: str, message: str, *, index: int | None = None, kind=None):
+        super().__init__(code, message, kind=kind, extra={"index": index})
         self.index = index
 
 
@@ -75,8 +84,14 @@ def _fail(code: str, message: str, index: int) -> XAPIStatementError:
     )
 
 
+def _is_site_host(netloc: str, site_host: str) -> bool:
+    """The IRI's host and port are those the request came to (no user info)."""
+    return "@" not in netloc and netloc.lower() == site_host.lower()
+
+
 def _activity_of(iri: str) -> tuple[int, str, bool] | None:
-    """(lesson id, activity id, top level) from an activity IRI of this site, else None."""
+    """(lesson id, activity id, top level) from an activity IRI whose path is this site's, else
+    None (the host is checked apart)."""
     parts = urlsplit(iri)
     if parts.scheme not in ("http", "https") or not parts.path:
         return None
@@ -115,6 +130,12 @@ def _score(result: dict, index: int) -> tuple[float | None, float | None]:
             % {"max": MAX_SCORE},
             index,
         )
+    if score_exact(raw) is None or score_exact(maximum) is None:
+        raise _fail(
+            XAPI_INEXACT_SCORE,
+            _("le score a au plus %(places)s décimales.") % {"places": SCORE_DECIMALS},
+            index,
+        )
     return raw, maximum
 
 
@@ -125,7 +146,9 @@ def _optional_bool(result: dict, key: str, index: int) -> bool | None:
     return value
 
 
-def xapi_statement_parse(statement, *, index: int, max_bytes: int) -> ParsedStatement:
+def xapi_statement_parse(
+    statement, *, index: int, max_bytes: int, site_host: str
+) -> ParsedStatement:
     if not isinstance(statement, dict):
         raise _fail(XAPI_MALFORMED, _("une déclaration doit être un objet JSON."), index)
     if len(json.dumps(statement, separators=(",", ":"))) > max_bytes:
@@ -156,6 +179,12 @@ def xapi_statement_parse(statement, *, index: int, max_bytes: int) -> ParsedStat
             _("l'objet « %(iri)s » n'est pas une activité de ce site.") % {"iri": object_id[:200]},
             index,
         )
+    if not _is_site_host(urlsplit(object_id).netloc, site_host):
+        raise _fail(
+            XAPI_FOREIGN_HOST,
+            _("l'objet « %(iri)s » désigne un autre site que celui-ci.") % {"iri": object_id[:200]},
+            index,
+        )
     lesson_id, activity_id, top_level = activity
     result = statement.get("result")
     if result is None:
@@ -180,11 +209,11 @@ def xapi_statement_parse(statement, *, index: int, max_bytes: int) -> ParsedStat
 
 
 def xapi_statements_parse(
-    data, *, max_statements: int, max_statement_bytes: int
+    data, *, max_statements: int, max_statement_bytes: int, site_host: str
 ) -> list[ParsedStatement]:
     """One statement (an object) or a batch (a list). Raises XAPIStatementError on the first
     bad statement: a batch is taken whole or not at all. A statement id repeated within the
-    batch is kept once."""
+    batch is kept once. `site_host`: request.get_host(), the only host activity IRIs may name."""
     statements = data if isinstance(data, list) else [data]
     if not statements:
         raise XAPIStatementError(XAPI_MALFORMED, _("Aucune déclaration reçue."))
@@ -195,6 +224,8 @@ def xapi_statements_parse(
         )
     parsed: dict[uuid.UUID, ParsedStatement] = {}
     for index, statement in enumerate(statements):
-        item = xapi_statement_parse(statement, index=index, max_bytes=max_statement_bytes)
+        item = xapi_statement_parse(
+            statement, index=index, max_bytes=max_statement_bytes, site_host=site_host
+        )
         parsed.setdefault(item.statement_id, item)
     return list(parsed.values())

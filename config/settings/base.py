@@ -427,6 +427,21 @@ HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
 # Requests of one user to the xAPI endpoint (courses.api.xapi.XAPIRateThrottle).
 HEMICYCLE_XAPI_RATE = env("HEMICYCLE_XAPI_RATE", default="300/min")
+# Statements kept per pupil and H5P activity over the last hour (courses.services.xapi): a pupil
+# retrying an activity keeps two or three per try, a script thousands.
+HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR = env.int(
+    "HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR", default=200
+)
+# Saved H5P states per user (courses.services.h5p): a row per activity (and sub-activity) a
+# pupil has opened, all together at most this many and this many bytes; a pupil opens a few
+# dozen activities in a year, each state a few kilobytes.
+HEMICYCLE_H5P_STATE_MAX_PER_USER = env.int("HEMICYCLE_H5P_STATE_MAX_PER_USER", default=300)
+HEMICYCLE_H5P_STATE_MAX_TOTAL_BYTES = env.int(
+    "HEMICYCLE_H5P_STATE_MAX_TOTAL_BYTES", default=2 * 1024 * 1024
+)
+# Saves of one user's H5P states (courses.views.h5p.H5PStateRateThrottle): the player saves each
+# open activity every HEMICYCLE_H5P_SAVE_SECONDS.
+HEMICYCLE_H5P_STATE_RATE = env("HEMICYCLE_H5P_STATE_RATE", default="60/min")
 # The secret ballot (classroom_votes.consultations): a vote is stored sealed with a key kept
 # outside the database, then mixed into the urn and the counters in shuffled batches of at least
 # HEMICYCLE_BALLOT_BATCH ballots of a class, every HEMICYCLE_BALLOT_MIX_SECONDS by beat (or at

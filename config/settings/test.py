@@ -38,5 +38,6 @@ HEMICYCLE_THROTTLE_SCOPE_RATES = {}
 # The suite posts statements faster than a pupil (tests/courses/test_xapi_nested.py sets a
 # real rate).
 HEMICYCLE_XAPI_RATE = "100000/min"
+HEMICYCLE_H5P_STATE_RATE = "100000/min"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"global_keyprefix": f"{HEMICYCLE_TEST_KEY_PREFIX}:"}

@@ -56,6 +56,32 @@ def progress_entries(rows) -> list[dict]:
     return [{"pupil": row.pupil, "cell": cell} for row in rows for cell in row.cells]
 
 
+def _score_field(source: str, help_text: str = ""):
+    return serializers.DecimalField(
+        source=source,
+        max_digits=8,
+        decimal_places=3,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=help_text,
+    )
+
+
+class ExerciseResultSerializer(serializers.Serializer):
+    """One exercise of the lesson, its best and last attempts each on its own scale."""
+
+    id = serializers.CharField(source="quiz_id")
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    attempts = serializers.IntegerField()
+    best_score = _score_field("result.best_score", _("Meilleur résultat (exact)."))
+    best_max_score = _score_field("result.best_max", _("Maximum de cette tentative."))
+    last_score = _score_field("result.last_score")
+    last_max_score = _score_field("result.last_max")
+    best_label = serializers.CharField(help_text=_("Le meilleur résultat affiché : « 2,6/3 »."))
+    best_percent = serializers.IntegerField(allow_null=True)
+
+
 class ProgressRowSerializer(serializers.Serializer):
     """One pupil on one lesson: a `{"pupil": PupilProfile, "cell": LessonCell}` pair."""
 
@@ -73,19 +99,14 @@ class ProgressRowSerializer(serializers.Serializer):
     attempts = serializers.IntegerField(
         source="cell.attempts", help_text=_("Nombre de tentatives, tous quiz de la leçon.")
     )
-    best_score = serializers.IntegerField(
-        source="cell.best_score",
+    score_percent = serializers.IntegerField(
+        source="cell.score_percent",
         allow_null=True,
-        help_text=_("Somme des meilleurs scores de chaque quiz de la leçon (vide sans tentative)."),
+        help_text=_(
+            "Score moyen de la leçon, en pourcentage : moyenne, sur les exercices faits, du "
+            "meilleur résultat de chacun rapporté à son maximum (vide sans tentative)."
+        ),
     )
-    max_score = serializers.IntegerField(source="cell.max_score")
-    h5p_best_score = serializers.IntegerField(
-        source="cell.h5p_best_score",
-        allow_null=True,
-        help_text=_("Somme des meilleurs scores des activités H5P faites (vide sans tentative)."),
-    )
-    h5p_max_score = serializers.IntegerField(
-        source="cell.h5p_max_score",
-        allow_null=True,
-        help_text=_("Somme des scores maximaux des activités H5P faites."),
-    )
+    exercises_done = serializers.IntegerField(source="cell.exercises_done")
+    exercise_count = serializers.IntegerField(source="cell.exercise_count")
+    exercises = ExerciseResultSerializer(source="cell.quizzes", many=True)

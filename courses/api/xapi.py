@@ -55,7 +55,11 @@ class XAPIStatementsView(APIView):
             "L'auteur est toujours l'utilisateur connecté. Chaque déclaration porte un "
             "identifiant (UUID) : la renvoyer ne change rien. Seuls les verbes answered, "
             "completed, passed, failed et scored de l'activité elle-même sont conservés ; un "
-            "score compte comme une tentative. Un envoi est accepté en entier ou refusé."
+            "score compte comme une tentative, vérifié contre le score maximal de l'activité. "
+            "Seules "
+            "les activités des leçons données à la classe de l'élève, dont le fichier H5P a été "
+            "vérifié, et adressées à ce site, sont acceptées ; un enseignant ou un éditeur reçoit "
+            "ses déclarations en « ignored ». Un envoi est accepté en entier ou refusé."
         ),
         request={"application/json": {"oneOf": [{"type": "object"}, {"type": "array"}]}},
         responses={200: XAPIRecordSerializer},
@@ -79,6 +83,7 @@ class XAPIStatementsView(APIView):
             request.data,
             max_statements=settings.HEMICYCLE_XAPI_MAX_STATEMENTS,
             max_statement_bytes=settings.HEMICYCLE_XAPI_MAX_STATEMENT_BYTES,
+            site_host=request.get_host(),
         )
         result = xapi_statements_check_and_record(user=request.user, statements=statements)
         return Response(XAPIRecordSerializer(asdict(result)).data)

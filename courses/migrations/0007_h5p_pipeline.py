@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_h5p_editor_permissions'),
+        ('courses', '0006_exact_scores'),
     ]
 
     operations = [

@@ -31,8 +31,10 @@ class QuizAttempt(models.Model):
     kind = models.CharField(
         _("type d'exercice"), max_length=8, choices=ExerciseKind.choices, default=ExerciseKind.QUIZ
     )
-    score = models.PositiveSmallIntegerField(_("score"))
-    max_score = models.PositiveSmallIntegerField(_("score maximal"))
+    # Exact, as the activity reported it: an H5P activity may give 2.6 out of 3 (never rounded,
+    # courses.scores). Native quizzes store whole numbers.
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=3)
+    max_score = models.DecimalField(_("score maximal"), max_digits=8, decimal_places=3)
     # {question_id: [choice ids or "true"/"false"]}, as graded.
     answers = models.JSONField(_("réponses"), default=dict)
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
@@ -44,7 +46,9 @@ class QuizAttempt(models.Model):
         indexes = [models.Index(fields=["user", "lesson", "quiz_id"], name="quizattempt_user_quiz")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(max_score__gt=0) & models.Q(score__lte=models.F("max_score")),
+                condition=models.Q(max_score__gt=0)
+                & models.Q(score__gte=0)
+                & models.Q(score__lte=models.F("max_score")),
                 name="quizattempt_score_within_max",
             )
         ]

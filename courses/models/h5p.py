@@ -1,7 +1,9 @@
 """H5P packages uploaded by editors, what pupils' players send back (xAPI) and their saved state."""
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,22 @@ class H5PPackage(models.Model):
     content_key = models.UUIDField(_("dossier du contenu"), null=True, blank=True, editable=False)
     main_library = models.CharField(_("type de contenu"), max_length=255, blank=True)
     metadata = models.JSONField(_("h5p.json"), default=dict, blank=True, editable=False)
+    # The score a pupil's player must report as its maximum: computed from content.json when
+    # the package passes the check (courses.h5p.scoring), or set by an editor. Unknown (None):
+    # the xAPI endpoint only applies its general bounds (courses.services.xapi).
+    max_score = models.DecimalField(
+        _("score maximal"),
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001")), MaxValueValidator(Decimal(10_000))],
+        help_text=_(
+            "Le score maximal que l'activité annonce. Calculé à la vérification du fichier pour "
+            "les types courants (vrai/faux, choix multiple, texte à trous…) ; à renseigner pour "
+            "les autres. Vide : tout score entre 0 et 10 000 est accepté."
+        ),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("déposé par"),
@@ -149,6 +167,7 @@ class XAPIStatement(models.Model):
     )
     activity_id = models.CharField(_("activité"), max_length=64)
     verb = models.CharField(_("verbe"), max_length=32)
+    # As received (a float): the attempt holds the exact decimal that counts.
     score_raw = models.FloatField(null=True, blank=True)
     score_max = models.FloatField(null=True, blank=True)
     success = models.BooleanField(null=True, blank=True)

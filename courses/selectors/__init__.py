@@ -25,6 +25,7 @@ from .progress import (
     pupil_progress_detail,
 )
 from .quiz import (
+    ExerciseResult,
     LessonQuestionStats,
     QuestionSuccess,
     QuizAttemptSummary,
@@ -36,6 +37,7 @@ __all__ = [
     "AssignedLessons",
     "AssignmentProgress",
     "ClassProgressSummary",
+    "ExerciseResult",
     "LessonCell",
     "LessonColumn",
     "LessonQuestionStats",

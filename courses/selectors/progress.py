@@ -5,10 +5,11 @@ quiz) in the database, progress rows come in one query, and the cells are assemb
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import cached_property
 
 from django.db import models
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +17,9 @@ from school.models import Classroom, PupilProfile
 
 from ..models import Assignment, ExerciseKind, H5PPackage, LessonPage, LessonProgress, QuizAttempt
 from ..progress import percentage
+from ..scores import mean_ratio, percent_label, percent_of
 from .assignments import assigned_lessons
+from .quiz import ExerciseResult, exercise_results
 
 
 class LessonStatus(models.TextChoices):
@@ -27,28 +30,50 @@ class LessonStatus(models.TextChoices):
 
 @dataclass(frozen=True)
 class QuizProgress:
-    """One exercise of a lesson for one pupil: a native quiz, or an H5P activity (whose maximum
-    is only known once the player has reported a score)."""
+    """One exercise of a lesson for one pupil: a native quiz, or an H5P activity. `max_score` is
+    the exercise's scale as the server knows it (a quiz's questions, the package's maximum; None
+    for an H5P activity whose maximum is unknown); `result` the pupil's (selectors.quiz)."""
 
     quiz_id: str
     title: str
-    attempts: int
-    best_score: int | None
-    last_score: int | None
-    max_score: int
+    max_score: Decimal | int | None
     kind: str = ExerciseKind.QUIZ
+    result: ExerciseResult | None = None
 
     @property
     def is_h5p(self) -> bool:
         return self.kind == ExerciseKind.H5P
 
+    @property
+    def attempts(self) -> int:
+        return self.result.attempts if self.result else 0
+
+    @property
+    def best_label(self) -> str:
+        """« 2,6/3 »: the best attempt on its own scale."""
+        return self.result.best_label if self.result else ""
+
+    @property
+    def last_label(self) -> str:
+        return self.result.last_label if self.result else ""
+
+    @property
+    def best_ratio(self) -> Decimal | None:
+        return self.result.best_ratio if self.result else None
+
+    @property
+    def best_percent(self) -> int | None:
+        return self.result.best_percent if self.result else None
+
 
 @dataclass(frozen=True)
 class LessonCell:
-    """One pupil on one lesson: the completion rule's status and the exercises' scores, quizzes
-    and H5P activities apart.
+    """One pupil on one lesson: the completion rule's status and the exercises' results.
 
-    Derived values are cached: a class table reads several of them in each of its cells."""
+    The lesson's score is the mean, over the exercises done, of each one's best result as a share
+    of its own maximum (courses.scores): a 3-point activity and a 10-point quiz weigh the same,
+    and points of different scales are never added. Derived values are cached: a class table
+    reads several of them in each of its cells."""
 
     lesson: LessonPage
     status: str
@@ -67,64 +92,42 @@ class LessonCell:
         return sum(quiz.attempts for quiz in self.quizzes)
 
     @cached_property
-    def _native(self) -> tuple[QuizProgress, ...]:
-        return tuple(quiz for quiz in self.quizzes if not quiz.is_h5p)
+    def done(self) -> tuple[QuizProgress, ...]:
+        return tuple(quiz for quiz in self.quizzes if quiz.attempts)
+
+    @property
+    def exercises_done(self) -> int:
+        return len(self.done)
+
+    @property
+    def exercise_count(self) -> int:
+        return len(self.quizzes)
 
     @cached_property
-    def _h5p_done(self) -> tuple[QuizProgress, ...]:
-        return tuple(quiz for quiz in self.quizzes if quiz.is_h5p and quiz.attempts)
+    def score_ratio(self) -> Decimal | None:
+        return mean_ratio(quiz.best_ratio for quiz in self.done)
 
     @cached_property
-    def max_score(self) -> int:
-        """Of the native quizzes: one point per question."""
-        return sum(quiz.max_score for quiz in self._native)
-
-    @cached_property
-    def best_score(self) -> int | None:
-        """The sum over the lesson's quizzes of each one's best score (0 for a quiz not done)."""
-        if not any(quiz.attempts for quiz in self._native):
-            return None
-        return sum(quiz.best_score or 0 for quiz in self._native)
-
-    @cached_property
-    def last_score(self) -> int | None:
-        if not any(quiz.attempts for quiz in self._native):
-            return None
-        return sum(quiz.last_score or 0 for quiz in self._native)
+    def score_percent(self) -> int | None:
+        """The lesson's score in whole percents (None before any exercise is done)."""
+        return percent_of(self.score_ratio)
 
     @cached_property
     def score_label(self) -> str:
-        if self.best_score is None:
-            return ""
-        return f"{self.best_score}/{self.max_score}"
+        """« 87 % »."""
+        return percent_label(self.score_percent)
 
     @cached_property
-    def h5p_best_score(self) -> int | None:
-        """The sum of the best scores of the H5P activities done (None when none is)."""
-        if not self._h5p_done:
-            return None
-        return sum(quiz.best_score for quiz in self._h5p_done)
-
-    @cached_property
-    def h5p_max_score(self) -> int | None:
-        if not self._h5p_done:
-            return None
-        return sum(quiz.max_score for quiz in self._h5p_done)
-
-    @cached_property
-    def h5p_score_label(self) -> str:
-        if self.h5p_best_score is None:
-            return ""
-        return f"{self.h5p_best_score}/{self.h5p_max_score}"
+    def scores_detail(self) -> str:
+        """« Quiz : 2/3 ; Vrai ou faux : 2,6/3 »: each exercise done, its best on its scale."""
+        return " ; ".join(f"{quiz.title} : {quiz.best_label}" for quiz in self.done)
 
     @property
     def label(self) -> str:
-        """« Terminée · 4/5 · H5P 3/4 »: what a teacher reads in a cell of the class table."""
+        """« Terminée · 87 % »: what a teacher reads in a cell of the class table."""
         parts = [self.status_label]
         if self.score_label:
             parts.append(self.score_label)
-        if self.h5p_score_label:
-            parts.append(f"H5P {self.h5p_score_label}")
         return " · ".join(parts)
 
     @property
@@ -165,32 +168,6 @@ class ClassProgressSummary:
     rows: tuple[PupilRow, ...]
 
 
-def _attempt_stats(attempts) -> dict[tuple[int, int, str], tuple[int, int, int, int]]:
-    """(user id, lesson id, quiz id) → (attempts, best score, last score, max score), in one
-    query grouped in the database."""
-    latest_score = (
-        QuizAttempt.objects.filter(
-            user_id=OuterRef("user_id"),
-            lesson_id=OuterRef("lesson_id"),
-            quiz_id=OuterRef("quiz_id"),
-        )
-        .order_by("-created_at", "-pk")
-        .values("score")[:1]
-    )
-    rows = (
-        attempts.order_by()
-        .values("user_id", "lesson_id", "quiz_id")
-        .annotate(
-            count=Count("pk"),
-            best=Max("score"),
-            maximum=Max("max_score"),
-            last=Subquery(latest_score),
-        )
-        .values_list("user_id", "lesson_id", "quiz_id", "count", "best", "last", "maximum")
-    )
-    return {(u, lesson, quiz): (n, best, last, top) for u, lesson, quiz, n, best, last, top in rows}
-
-
 def _progress_rows(progress) -> dict[tuple[int, int], tuple]:
     """(user id, lesson id) → (opened_at, completed_at, time_spent_seconds), in one query."""
     rows = progress.values_list(
@@ -199,8 +176,9 @@ def _progress_rows(progress) -> dict[tuple[int, int], tuple]:
     return {(user_id, lesson_id): rest for user_id, lesson_id, *rest in rows}
 
 
-def _h5p_titles(lessons) -> dict[int, str]:
-    """Package id → title for the H5P blocks of these lessons: one query, none without H5P."""
+def _h5p_titles(lessons) -> dict[int, tuple[str, Decimal | None]]:
+    """Package id → (title, maximum score) for the H5P blocks of these lessons: one query, none
+    without H5P."""
     package_ids = {
         block["value"].get("package")
         for lesson in lessons
@@ -210,13 +188,15 @@ def _h5p_titles(lessons) -> dict[int, str]:
     package_ids.discard(None)
     if not package_ids:
         return {}
-    return dict(H5PPackage.objects.filter(pk__in=package_ids).values_list("pk", "title"))
+    rows = H5PPackage.objects.filter(pk__in=package_ids).values_list("pk", "title", "max_score")
+    return {pk: (title, maximum) for pk, title, maximum in rows}
 
 
-def _quiz_definitions(lesson: LessonPage, h5p_titles: dict[int, str]) -> list[tuple]:
+def _quiz_definitions(lesson: LessonPage, h5p_titles: dict) -> list[tuple]:
     """(exercise id, title, maximum, kind) of each exercise of the lesson, in order. Read from
     the stored JSON: turning every block of every lesson into Python values would cost more
-    than the rest of a class table. An H5P activity's maximum is 0 until a score comes in."""
+    than the rest of a class table. An H5P activity's maximum is its package's (None if
+    unknown)."""
     definitions = []
     for block in lesson.body.raw_data:
         value = block["value"]
@@ -224,8 +204,9 @@ def _quiz_definitions(lesson: LessonPage, h5p_titles: dict[int, str]) -> list[tu
             questions = len(value.get("questions", []))
             definitions.append((block["id"], value.get("title", ""), questions, ExerciseKind.QUIZ))
         elif block["type"] == "h5p":
-            title = value.get("title") or h5p_titles.get(value.get("package"), "")
-            definitions.append((block["id"], title, 0, ExerciseKind.H5P))
+            package_title, maximum = h5p_titles.get(value.get("package"), ("", None))
+            title = value.get("title") or package_title
+            definitions.append((block["id"], title, maximum, ExerciseKind.H5P))
     return definitions
 
 
@@ -236,13 +217,9 @@ def _status_labels() -> dict[str, str]:
 
 def _lesson_cell(*, user_id, lesson, definitions, stats, progress, labels) -> LessonCell:
     quizzes = []
-    for quiz_id, title, question_count, kind in definitions:
-        found = stats.get((user_id, lesson.pk, quiz_id))
-        if found is None:
-            quizzes.append(QuizProgress(quiz_id, title, 0, None, None, question_count, kind))
-        else:
-            count, best, last, maximum = found
-            quizzes.append(QuizProgress(quiz_id, title, count, best, last, maximum, kind))
+    for quiz_id, title, maximum, kind in definitions:
+        result = stats.get((user_id, lesson.pk, quiz_id))
+        quizzes.append(QuizProgress(quiz_id, title, maximum, kind, result))
     row = progress.get((user_id, lesson.pk))
     if row is None:
         opened_at, completed_at, seconds = None, None, 0
@@ -260,7 +237,7 @@ def _progress_data(*, user_filter: Q, lessons) -> tuple[dict, dict]:
     lesson_ids = [lesson.pk for lesson in lessons]
     if not lesson_ids:
         return {}, {}
-    stats = _attempt_stats(QuizAttempt.objects.filter(user_filter, lesson_id__in=lesson_ids))
+    stats = exercise_results(QuizAttempt.objects.filter(user_filter, lesson_id__in=lesson_ids))
     progress = _progress_rows(LessonProgress.objects.filter(user_filter, lesson_id__in=lesson_ids))
     return stats, progress
 

@@ -1,46 +1,106 @@
-"""Quiz attempts: a learner's summary per quiz of a lesson, and a class's success per question."""
+"""Exercise attempts: a learner's result per exercise (ExerciseResult, the one definition of
+it), and a class's success per question of the quizzes."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Subquery
 
 from school.models import Classroom, PupilProfile
 
 from ..grading import question_choices, quiz_questions
 from ..models import ExerciseKind, LessonPage, QuizAttempt
 from ..progress import percentage
+from ..scores import percent_of, score_label, score_ratio
 
 
 @dataclass(frozen=True)
-class QuizAttemptSummary:
+class ExerciseResult:
+    """One user's result at one exercise (a native quiz or an H5P activity), the one definition
+    every page, table, export and API answer shows: the BEST attempt, the one with the highest
+    share of its maximum (the latest of equals), shown on its own scale (« 2,6/3 »); the last
+    attempt beside it. Never a sum of raw points: across exercises, see courses.scores."""
+
     attempts: int
-    best_score: int
-    last_score: int
-    max_score: int
+    best_score: Decimal
+    best_max: Decimal
+    last_score: Decimal
+    last_max: Decimal
+
+    @property
+    def max_score(self) -> Decimal:
+        return self.best_max
+
+    @property
+    def best_label(self) -> str:
+        return score_label(self.best_score, self.best_max)
+
+    @property
+    def last_label(self) -> str:
+        return score_label(self.last_score, self.last_max)
+
+    @property
+    def best_ratio(self) -> Decimal | None:
+        return score_ratio(self.best_score, self.best_max)
+
+    @property
+    def best_percent(self) -> int | None:
+        return percent_of(self.best_ratio)
 
 
-def quiz_attempt_summaries(*, user, lesson: LessonPage) -> dict[str, QuizAttemptSummary]:
-    """Best and last score per quiz of a lesson for one user, in one query."""
+# The lesson page's name for it.
+QuizAttemptSummary = ExerciseResult
+
+
+def _ranked(order: tuple, field: str):
+    return (
+        QuizAttempt.objects.filter(
+            user_id=OuterRef("user_id"),
+            lesson_id=OuterRef("lesson_id"),
+            quiz_id=OuterRef("quiz_id"),
+        )
+        .annotate(ratio=_RATIO)
+        .order_by(*order)
+        .values(field)[:1]
+    )
+
+
+_RATIO = ExpressionWrapper(
+    F("score") / F("max_score"), output_field=DecimalField(max_digits=20, decimal_places=10)
+)
+_BEST = ("-ratio", "-created_at", "-pk")
+_LAST = ("-created_at", "-pk")
+
+
+def exercise_results(attempts) -> dict[tuple[int, int, str], ExerciseResult]:
+    """(user id, lesson id, exercise id) → ExerciseResult, for these attempts, in one query
+    grouped in the database (the best and last attempts found by subqueries)."""
+    rows = (
+        attempts.order_by()
+        .values("user_id", "lesson_id", "quiz_id")
+        .annotate(
+            count=Count("pk"),
+            best=Subquery(_ranked(_BEST, "score")),
+            best_max=Subquery(_ranked(_BEST, "max_score")),
+            last=Subquery(_ranked(_LAST, "score")),
+            last_max=Subquery(_ranked(_LAST, "max_score")),
+        )
+        .values_list(
+            "user_id", "lesson_id", "quiz_id", "count", "best", "best_max", "last", "last_max"
+        )
+    )
+    return {
+        (user_id, lesson_id, quiz_id): ExerciseResult(*rest)
+        for user_id, lesson_id, quiz_id, *rest in rows
+    }
+
+
+def quiz_attempt_summaries(*, user, lesson: LessonPage) -> dict[str, ExerciseResult]:
+    """Exercise id → the user's result at each exercise of a lesson, in one query."""
     if not user.is_authenticated:
         return {}
-    summaries: dict[str, QuizAttemptSummary] = {}
-    rows = (
-        QuizAttempt.objects.filter(user=user, lesson=lesson)
-        .order_by("quiz_id", "-created_at", "-pk")
-        .values_list("quiz_id", "score", "max_score")
-    )
-    for quiz_id, score, max_score in rows:
-        summary = summaries.get(quiz_id)
-        if summary is None:
-            summaries[quiz_id] = QuizAttemptSummary(1, score, score, max_score)
-        else:
-            summaries[quiz_id] = QuizAttemptSummary(
-                summary.attempts + 1,
-                max(summary.best_score, score),
-                summary.last_score,
-                summary.max_score,
-            )
-    return summaries
+    results = exercise_results(QuizAttempt.objects.filter(user=user, lesson=lesson))
+    return {quiz_id: result for (_user, _lesson, quiz_id), result in results.items()}
 
 
 @dataclass(frozen=True)

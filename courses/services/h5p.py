@@ -27,9 +27,10 @@ from pathlib import Path
 import kombu.exceptions
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import File
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,8 @@ logger = logging.getLogger(__name__)
 H5P_STATE_TOO_LARGE = "h5p_state_too_large"
 H5P_STATE_UNKNOWN_ACTIVITY = "h5p_state_unknown_activity"
 H5P_STATE_KEY_INVALID = "h5p_state_key_invalid"
+H5P_STATE_QUOTA_COUNT = "h5p_state_quota_count"
+H5P_STATE_QUOTA_BYTES = "h5p_state_quota_bytes"
 # The longest data type or sub-content id a state is stored under (H5PUserState).
 H5P_STATE_KEY_MAX = 64
 H5P_PACKAGE_UNEXPECTED = "h5p_unexpected"
@@ -286,6 +289,7 @@ def _package_make_ready(package: H5PPackage, *, key: uuid.UUID, info) -> None:
     package.error_code = ""
     package.error = ""
     package.content_key = key
+    package.max_score = _package_max_score(package, info)
     package.main_library = info.main_library
     package.metadata = info.metadata
     package.processed_at = timezone.now()
@@ -304,6 +308,18 @@ def _package_refuse(package: H5PPackage, error, *, candidate: bool) -> H5PPackag
     package.candidate_error = error.message
     package.save()
     return package
+
+
+def _package_max_score(package: H5PPackage, info):
+    """The activity's maximum score as its content says it: the bound that xAPI scores are
+    checked against (courses.h5p.scoring). When no rule knows it, an editor's figure is kept
+    while the content type stays the same; otherwise it is unknown (None)."""
+    from ..h5p.scoring import h5p_max_score
+
+    known = h5p_max_score(main_library=info.main_library, content=info.content)
+    if known is not None:
+        return known
+    return package.max_score if package.main_library == info.main_library else None
 
 
 def _package_fail(package: H5PPackage, error) -> H5PPackage:
@@ -374,6 +390,18 @@ def h5p_package_files_remove(*, package: H5PPackage) -> None:
         transaction.on_commit(lambda: shutil.rmtree(path, ignore_errors=True))
 
 
+class _OctetLength(Func):
+    """A text's size in bytes (UTF-8), as the state's cap counts it."""
+
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="LENGTH(CAST(%(expressions)s AS BLOB))", **extra_context
+        )
+
+
 class H5PStateError(DomainError):
     messages = {
         H5P_STATE_UNKNOWN_ACTIVITY: gettext_lazy("Cette activité n'existe pas."),
@@ -381,11 +409,20 @@ class H5PStateError(DomainError):
         H5P_STATE_KEY_INVALID: gettext_lazy(
             "Le type de données ou l'identifiant de la sous-activité dépasse %(max)s caractères."
         ),
+        H5P_STATE_QUOTA_COUNT: gettext_lazy(
+            "Tu as déjà %(max)s activités enregistrées : ta progression ici n'est pas sauvegardée."
+        ),
+        H5P_STATE_QUOTA_BYTES: gettext_lazy(
+            "Tes activités enregistrées dépassent %(max)s octets en tout : ta progression ici "
+            "n'est pas sauvegardée."
+        ),
     }
     kinds = {
         H5P_STATE_UNKNOWN_ACTIVITY: ErrorKind.NOT_FOUND,
         H5P_STATE_TOO_LARGE: ErrorKind.TOO_LARGE,
         H5P_STATE_KEY_INVALID: ErrorKind.INVALID,
+        H5P_STATE_QUOTA_COUNT: ErrorKind.RATE_LIMITED,
+        H5P_STATE_QUOTA_BYTES: ErrorKind.RATE_LIMITED,
     }
 
 
@@ -400,7 +437,14 @@ def h5p_state_save(
     preload: bool,
     invalidate: bool,
 ) -> H5PUserState | None:
-    """Store (or, for the protocol's data "0", delete) a user's state in an activity."""
+    """Store (or, for the protocol's data "0", delete) a user's state in an activity.
+
+    Each state is capped (HEMICYCLE_H5P_STATE_MAX_BYTES), and so is what one user keeps in all:
+    HEMICYCLE_H5P_STATE_MAX_PER_USER rows and HEMICYCLE_H5P_STATE_MAX_TOTAL_BYTES bytes, counted
+    under a lock on the user's row so that concurrent saves cannot both pass. Without these, a
+    pupil's script could fill the database with 64 kB states under made-up data types (the keys
+    are free text in the protocol). A refused save (429) keeps the previous state; replacing a
+    state counts its new size instead of the old one."""
     if activity_id not in lesson.h5p_activity_ids():
         raise H5PStateError(H5P_STATE_UNKNOWN_ACTIVITY)
     if max(len(data_type), len(sub_content_id)) > H5P_STATE_KEY_MAX:
@@ -419,7 +463,26 @@ def h5p_state_save(
     limit = settings.HEMICYCLE_H5P_STATE_MAX_BYTES
     if len(data.encode()) > limit:
         raise H5PStateError(H5P_STATE_TOO_LARGE, max=limit)
-    state, _created = H5PUserState.objects.update_or_create(
-        **key, defaults={"data": data, "preload": preload, "invalidate": invalidate}
-    )
+    with transaction.atomic():
+        _state_quota_check(user=user, key=key, size=len(data.encode()))
+        state, _created = H5PUserState.objects.update_or_create(
+            **key, defaults={"data": data, "preload": preload, "invalidate": invalidate}
+        )
     return state
+
+
+def _state_quota_check(*, user, key: dict, size: int) -> None:
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    others = H5PUserState.objects.filter(user=user).exclude(
+        lesson=key["lesson"],
+        activity_id=key["activity_id"],
+        data_type=key["data_type"],
+        sub_content_id=key["sub_content_id"],
+    )
+    totals = others.aggregate(count=Count("pk"), size=Sum(_OctetLength("data")))
+    limit_count = settings.HEMICYCLE_H5P_STATE_MAX_PER_USER
+    if totals["count"] + 1 > limit_count:
+        raise H5PStateError(H5P_STATE_QUOTA_COUNT, max=limit_count)
+    limit_bytes = settings.HEMICYCLE_H5P_STATE_MAX_TOTAL_BYTES
+    if (totals["size"] or 0) + size > limit_bytes:
+        raise H5PStateError(H5P_STATE_QUOTA_BYTES, max=limit_bytes)

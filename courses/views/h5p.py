@@ -1,11 +1,18 @@
-"""H5P: the extracted files of a package, the content-user-data protocol and activity IRIs."""
+"""H5P: the extracted files of a package, the content-user-data protocol and activity IRIs.
 
+Saving a state is throttled per user (H5PStateRateThrottle, HEMICYCLE_H5P_STATE_RATE) and bounded
+in count and bytes per user (courses.services.h5p.h5p_state_save): a script looping on the
+protocol gets 429s and fills nothing."""
+
+import math
 from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from rest_framework.throttling import UserRateThrottle
 
 from ..models import H5PPackage, LessonPage
 from ..selectors import h5p_state_get
@@ -107,8 +114,25 @@ def h5p_activity(request, lesson_pk, activity_id):
     return HttpResponseRedirect(f"{lesson.url}#h5p-{activity_id}")
 
 
-def _protocol_error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"success": False, "message": message}, status=status)
+def _protocol_error(message: str, status: int, code: str = "") -> JsonResponse:
+    body = {"success": False, "message": message}
+    if code:
+        body["code"] = code
+    return JsonResponse(body, status=status)
+
+
+H5P_STATE_THROTTLED = "h5p_state_throttled"
+
+
+class H5PStateRateThrottle(UserRateThrottle):
+    """Each user's state saves, at HEMICYCLE_H5P_STATE_RATE (read at each request), counted in
+    the default cache as DRF's throttles are (so, like them, open while Redis is down: the
+    per-user quotas in the database still hold then)."""
+
+    scope = "h5p_state"
+
+    def get_rate(self):
+        return settings.HEMICYCLE_H5P_STATE_RATE
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,6 +156,16 @@ def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
             sub_content_id=sub_content_id,
         )
         return JsonResponse({"success": True, "data": state if state is not None else False})
+    throttle = H5PStateRateThrottle()
+    if not throttle.allow_request(request, None):
+        wait = max(1, math.ceil(throttle.wait() or 1))
+        response = _protocol_error(
+            _("Trop d'enregistrements en peu de temps. Patiente un instant."),
+            429,
+            H5P_STATE_THROTTLED,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     data = request.POST.get("data")
     if data is None:
         return _protocol_error(_("Le champ « data » manque."), 400)
@@ -147,5 +181,5 @@ def h5p_state(request, lesson_pk, activity_id, data_type, sub_content_id):
             invalidate=request.POST.get("invalidate") == "1",
         )
     except H5PStateError as error:
-        return _protocol_error(error.message, error.status)
+        return _protocol_error(error.message, error.status, error.code)
     return JsonResponse({"success": True})

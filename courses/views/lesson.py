@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from ..grading import QuizSubmissionError
+from ..scores import score_number
 from ..selectors import h5p_states_for_lesson, quiz_attempt_summaries
 from ..services import lesson_progress_touch, quiz_attempt_check_and_record
 
@@ -68,7 +69,8 @@ def quiz_submit(lesson, request, quiz_id):
                 "score": result.score,
                 "max_score": result.max_score,
                 "stored": stored,
-                "best_score": summary.best_score if summary else None,
+                "best_score": score_number(summary.best_score) if summary else None,
+                "best_label": summary.best_label if summary else "",
                 "attempts": summary.attempts if summary else 0,
                 "questions": [
                     {

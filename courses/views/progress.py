@@ -18,7 +18,7 @@ from school.spreadsheets import csv_response, csv_text
 from school.views.access import classroom_managed_or_404, classroom_pupil_or_404
 
 from ..models import Assignment, CoursePage, LessonPage
-from ..progress import COMPLETION_RULE, TIME_SPENT_RULE
+from ..progress import COMPLETION_RULE, SCORE_RULE, TIME_SPENT_RULE
 from ..selectors import (
     assignable_pages,
     assigned_lessons,
@@ -34,7 +34,11 @@ TARGET_UNKNOWN = gettext_lazy("Ce cours ou cette leçon n'existe pas.")
 
 
 def _rules() -> dict:
-    return {"completion_rule": COMPLETION_RULE, "time_spent_rule": TIME_SPENT_RULE}
+    return {
+        "completion_rule": COMPLETION_RULE,
+        "time_spent_rule": TIME_SPENT_RULE,
+        "score_rule": SCORE_RULE,
+    }
 
 
 @login_required
@@ -194,11 +198,10 @@ def _csv_rows(summary):
         _("Leçon"),
         _("Statut"),
         _("Terminée le"),
-        _("Meilleur score"),
-        _("Dernier score"),
-        _("Score maximal"),
-        _("Meilleur score H5P"),
-        _("Score maximal H5P"),
+        _("Score moyen (%)"),
+        _("Exercices faits"),
+        _("Exercices"),
+        _("Meilleur résultat par exercice"),
         _("Tentatives"),
         _("Temps passé (minutes)"),
     ]
@@ -214,11 +217,10 @@ def _csv_rows(summary):
                 csv_text(cell.lesson.title),
                 cell.status_label,
                 completed_at,
-                "" if cell.best_score is None else cell.best_score,
-                "" if cell.last_score is None else cell.last_score,
-                cell.max_score,
-                "" if cell.h5p_best_score is None else cell.h5p_best_score,
-                "" if cell.h5p_max_score is None else cell.h5p_max_score,
+                "" if cell.score_percent is None else cell.score_percent,
+                cell.exercises_done,
+                cell.exercise_count,
+                csv_text(cell.scores_detail),
                 cell.attempts,
                 cell.time_spent_minutes,
             ]

@@ -34,11 +34,10 @@ CSV_HEADER = [
     "Leçon",
     "Statut",
     "Terminée le",
-    "Meilleur score",
-    "Dernier score",
-    "Score maximal",
-    "Meilleur score H5P",
-    "Score maximal H5P",
+    "Score moyen (%)",
+    "Exercices faits",
+    "Exercices",
+    "Meilleur résultat par exercice",
     "Tentatives",
     "Temps passé (minutes)",
 ]
@@ -221,13 +220,15 @@ def pupil_does_the_first_lesson(page, seeded, axe):
     page.get_by_role("link", name="Mes devoirs").first.click()
     item = page.locator("main li", has=page.get_by_role("link", name=seeded["lesson_title"]))
     expect(item).to_contain_text("Terminée")
-    expect(item).to_contain_text("meilleur score :")
+    expect(item).to_contain_text("score moyen :")
     axe.check(page, "mes devoirs après une leçon (élève)")
 
 
 def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     attempt = QuizAttempt.objects.get(user=pupil_user, lesson=seeded["lesson"])
-    score = f"{attempt.score}/{attempt.max_score}"
+    from courses.scores import percent_of, score_ratio
+
+    percent = percent_of(score_ratio(attempt.score, attempt.max_score))
 
     page.goto("/connexion/")
     page.get_by_label("Identifiant").fill(TEACHER_EMAIL.upper())
@@ -246,7 +247,7 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     lesson_columns = table.get_by_role("columnheader").filter(has=page.get_by_role("link"))
     expect(lesson_columns.first).to_contain_text(seeded["lesson_title"])
     row = table.get_by_role("row", name=re.compile(re.escape(pseudonym)))
-    expect(row.get_by_role("cell").first).to_have_text(f"Terminée · {score}")
+    expect(row.get_by_role("cell").first).to_have_text(f"Terminée · {percent} %")
     expect(row.get_by_role("cell").last).to_have_text(re.compile(rf"^1/{lesson_columns.count()}$"))
     axe.check(page, "tableau de la classe")
 
@@ -265,14 +266,9 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     first = next(r for r in pupil_rows if r[1] == seeded["lesson_title"])
     assert first[2] == "Terminée"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[3]), first
-    assert first[4:10] == [
-        str(attempt.score),
-        str(attempt.score),
-        str(attempt.max_score),
-        "",
-        "",
-        "1",
-    ]
+    assert first[4:7] == [str(percent), "1", "1"]
+    assert first[7].endswith(f" : {int(attempt.score)}/{int(attempt.max_score)}")
+    assert first[8] == "1"
     assert pupil_user.username not in content
     assert all(r[2] == "À faire" for r in pupil_rows if r is not first)
 

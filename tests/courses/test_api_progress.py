@@ -42,12 +42,14 @@ def test_teacher_sees_a_row_per_pupil_and_assigned_lesson(world):
     mine = {row["lesson"]: row for row in rows if row["pupil"] == world.users["pupil"].pk}
     done = mine[world.lesson.pk]
     assert done["status"] == "completed" and done["completed_at"] is not None
-    assert (done["attempts"], done["best_score"], done["max_score"]) == (2, 3, 3)
+    assert (done["attempts"], done["score_percent"]) == (2, 100)
+    (quiz,) = done["exercises"]
+    assert (quiz["best_score"], quiz["best_max_score"], quiz["last_score"]) == (3, 3, 3)
     assert done["pseudonym"] == world.users["pupil"].pupil.pseudonym
     assert done["classroom"] == world.classroom.pk and done["lesson_title"] == "Le Président"
     untouched = mine[world.other_lesson.pk]
     assert untouched["status"] == "todo" and untouched["attempts"] == 0
-    assert untouched["best_score"] is None and untouched["opened_at"] is None
+    assert untouched["score_percent"] is None and untouched["opened_at"] is None
     assert world.users["other_pupil"].pk not in {row["pupil"] for row in rows}
 
 

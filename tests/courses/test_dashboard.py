@@ -83,13 +83,20 @@ def test_class_summary_gives_exact_cells_and_rates(known):
     ]
     labels = [[cell.label for cell in row.cells] for row in summary.rows]
     assert labels == [
-        ["Terminée · 3/3", "Commencée", "Terminée"],
-        ["Terminée · 1/3", "À faire", "À faire"],
+        ["Terminée · 100 %", "Commencée", "Terminée"],
+        ["Terminée · 33 %", "À faire", "À faire"],
         ["À faire", "À faire", "À faire"],
     ]
     p0_l1 = summary.rows[0].cells[0]
-    assert (p0_l1.attempts, p0_l1.best_score, p0_l1.last_score, p0_l1.max_score) == (3, 3, 2, 3)
-    assert summary.rows[0].cells[1].max_score == 2 and summary.rows[0].cells[1].best_score is None
+    (quiz,) = p0_l1.quizzes
+    assert (p0_l1.attempts, quiz.best_label, quiz.last_label, quiz.max_score) == (
+        3,
+        "3/3",
+        "2/3",
+        3,
+    )
+    assert summary.rows[0].cells[1].quizzes[0].max_score == 2
+    assert summary.rows[0].cells[1].score_percent is None
     assert [(c.completed, c.started, c.completion_rate) for c in summary.lessons] == [
         (2, 2, 67),
         (0, 1, 0),
@@ -105,8 +112,8 @@ def test_class_dashboard_page_shows_cells_rates_rules_and_pseudonyms_only(client
     html = response.content.decode()
     p0, p1, p2 = known["pupils"]
     rows = _row_texts(html)
-    assert rows[1] == f"{p0.pseudonym} — détail Terminée · 3/3 Commencée Terminée 2/3"
-    assert rows[2] == f"{p1.pseudonym} — détail Terminée · 1/3 À faire À faire 1/3"
+    assert rows[1] == f"{p0.pseudonym} — détail Terminée · 100 % Commencée Terminée 2/3"
+    assert rows[2] == f"{p1.pseudonym} — détail Terminée · 33 % À faire À faire 1/3"
     assert rows[-1] == "Élèves ayant terminé 67 % (2/3) 0 % (0/3) 33 % (1/3)"
     assert "<caption" in html and 'scope="row"' in html and 'scope="col"' in html
     assert 'role="region"' in html and 'tabindex="0"' in html
@@ -163,11 +170,11 @@ def test_pupil_detail_page_shows_each_lesson_and_quiz_scores(client, known):
     html = response.content.decode()
     rows = _row_texts(html)[1:]
     assert rows[0].startswith("Le Président Terminée")
-    assert rows[0].endswith("0 min 3 Quiz : 3 tentatives, meilleur 3/3, dernier 2/3")
+    assert rows[0].endswith("0 min 3 100 % Quiz : 3 tentatives, meilleur résultat 3/3, dernier 2/3")
     assert rows[1].startswith("Le Parlement Commencée") and rows[1].endswith(
-        "— 0 min 0 Quiz : pas encore fait"
+        "— 0 min 0 — Quiz : pas encore fait"
     )
-    assert rows[2].endswith("0 min 0 Pas d'exercice")
+    assert rows[2].endswith("0 min 0 — Pas d'exercice")
     assert p0.pseudonym in html and p0.user.username not in html
 
 
@@ -201,11 +208,10 @@ def test_csv_export_has_header_and_one_row_per_pupil_and_lesson(client, known):
         "Leçon",
         "Statut",
         "Terminée le",
-        "Meilleur score",
-        "Dernier score",
-        "Score maximal",
-        "Meilleur score H5P",
-        "Score maximal H5P",
+        "Score moyen (%)",
+        "Exercices faits",
+        "Exercices",
+        "Meilleur résultat par exercice",
         "Tentatives",
         "Temps passé (minutes)",
     ]
@@ -217,9 +223,9 @@ def test_csv_export_has_header_and_one_row_per_pupil_and_lesson(client, known):
     first = rows[1]
     assert first[1:3] == ["Le Président", "Terminée"]
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[3])
-    assert first[4:] == ["3", "2", "3", "", "", "3", "0"]
-    assert rows[2][1:] == ["Le Parlement", "Commencée", "", "", "", "2", "", "", "0", "0"]
-    assert rows[5][1:] == ["Le Parlement", "À faire", "", "", "", "2", "", "", "0", "0"]
+    assert first[4:] == ["100", "1", "1", "Quiz : 3/3", "3", "0"]
+    assert rows[2][1:] == ["Le Parlement", "Commencée", "", "", "0", "1", "", "0", "0"]
+    assert rows[5][1:] == ["Le Parlement", "À faire", "", "", "0", "1", "", "0", "0"]
     content = response.content.decode()
     for pupil in known["pupils"]:
         assert pupil.user.username not in content
@@ -253,7 +259,9 @@ def test_pupil_dashboard_lists_assignments_with_statuses_and_next_lesson(client,
     assert response.status_code == 200
     html = _text(response.content.decode())
     assert "À faire ensuite : Le Parlement" in html
-    assert "Le Président Terminée meilleur score : 3/3" in html
+    assert (
+        "Le Président Terminée score moyen : 100 % (meilleur résultat de l'exercice fait)" in html
+    )
     assert "Le Parlement Commencée ← à faire ensuite" in html
     assert "1 leçon terminée sur 2" in html and "En retard" not in html
     assert f'href="{known["lessons"][1].url}"' in response.content.decode()

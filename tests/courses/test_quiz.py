@@ -118,8 +118,8 @@ def test_every_attempt_is_kept_with_best_and_last_scores(client, lesson, pupil):
         client.post(url, form_data(answers))
     assert list(QuizAttempt.objects.order_by("pk").values_list("score", flat=True)) == [2, 3, 2]
     summary = quiz_attempt_summaries(user=pupil, lesson=lesson)[quiz_id]
-    assert (summary.attempts, summary.best_score, summary.last_score) == (3, 3, 2)
-    assert "meilleur score : 3/3" in client.get(lesson.url).content.decode()
+    assert (summary.attempts, summary.best_label, summary.last_label) == (3, "3/3", "2/3")
+    assert "ton meilleur résultat : 3/3 (dernier : 2/3)" in client.get(lesson.url).content.decode()
 
 
 def test_quiz_post_by_anonymous_user_gives_feedback_but_stores_nothing(client, lesson):

@@ -269,8 +269,9 @@ def test_lesson_completes_when_quiz_and_h5p_are_both_done(client, world):
     post(client, statement(world, raw=1, maximum=2))
     cell = _cell(world)
     assert cell.status == "completed"
-    assert (cell.score_label, cell.h5p_score_label) == ("2/2", "1/2")
-    assert cell.label == "Terminée · 2/2 · H5P 1/2"
+    # The mean of 2/2 (100 %) and 1/2 (50 %).
+    assert [quiz.best_label for quiz in cell.quizzes] == ["2/2", "1/2"]
+    assert cell.label == "Terminée · 75 %"
 
 
 def test_teacher_sees_h5p_scores_next_to_quiz_scores(client, world):
@@ -279,22 +280,29 @@ def test_teacher_sees_h5p_scores_next_to_quiz_scores(client, world):
     post(client, [statement(world, raw=1, maximum=4), statement(world, raw=3, maximum=4)])
     cell = _cell(world)
     h5p = next(quiz for quiz in cell.quizzes if quiz.is_h5p)
-    assert (h5p.title, h5p.attempts, h5p.best_score, h5p.last_score) == ("Vrai ou faux", 2, 3, 3)
-    assert (cell.h5p_best_score, cell.h5p_max_score, cell.best_score) == (3, 4, None)
+    assert (h5p.title, h5p.attempts, h5p.best_label, h5p.last_label) == (
+        "Vrai ou faux",
+        2,
+        "3/4",
+        "3/4",
+    )
+    assert cell.score_percent == 75  # the quiz is not done: only the activity counts
     client.force_login(world["teacher"])
     classroom = world["classroom"]
     table = client.get(f"/suivi/classes/{classroom.pk}/").content.decode()
-    assert "H5P</abbr> 3/4" in table
+    assert "<span data-lesson-score>75 %</span>" in table
     detail = client.get(f"/suivi/classes/{classroom.pk}/eleves/{pupil.user_id}/").content.decode()
-    assert "Vrai ou faux" in detail and "meilleur 3/4" in detail
+    assert "Vrai ou faux" in detail and "meilleur résultat 3/4" in detail
     csv_text = client.get(f"/suivi/classes/{classroom.pk}/export.csv").content.decode("utf-8-sig")
     header, *rows = [line.split(";") for line in csv_text.strip().splitlines()]
     mine = next(row for row in rows if row[0] == pupil.pseudonym)
-    assert mine[header.index("Meilleur score H5P")] == "3"
-    assert mine[header.index("Score maximal H5P")] == "4"
+    assert mine[header.index("Score moyen (%)")] == "75"
+    assert mine[header.index("Meilleur résultat par exercice")] == "Vrai ou faux : 3/4"
     api = client.get("/api/progress/", {"classroom": classroom.pk}).json()
     entry = next(e for e in api if e["pseudonym"] == pupil.pseudonym)
-    assert (entry["h5p_best_score"], entry["h5p_max_score"]) == (3, 4)
+    assert entry["score_percent"] == 75
+    h5p_entry = next(e for e in entry["exercises"] if e["kind"] == "h5p")
+    assert (h5p_entry["best_score"], h5p_entry["best_max_score"]) == (3, 4)
 
 
 def test_pupil_export_holds_statements_and_state(client, world):
