@@ -4,6 +4,7 @@ automatic hiding happens once however many reports arrive together, and a reply 
 under a post withdrawn at the same moment."""
 
 import pytest
+from django.utils import timezone
 
 from classroom_votes.debates import services
 from classroom_votes.models import (
@@ -14,7 +15,8 @@ from classroom_votes.models import (
     ModerationEvent,
     Side,
 )
-from tests.classroom_votes.debate_factories import debate_create, post
+from school.models import PupilProfile
+from tests.classroom_votes.debate_factories import ESTABLISHED, debate_create, post
 from tests.integration.threads import run_together
 from tests.school.factories import classroom_create, pupil_create, school_create, teacher_create
 
@@ -31,6 +33,10 @@ def _world(*, pupils: int, **debate_fields):
     users = [
         pupil_create(classroom=classroom, pseudonym=f"Course-{n:02d}").user for n in range(pupils)
     ]
+    # Accepted long enough ago for their reports to count (classroom_votes.debates.reports).
+    PupilProfile.objects.filter(classroom=classroom).update(
+        approved_at=timezone.now() - ESTABLISHED
+    )
     debate = debate_create(owner=teacher, classrooms=[classroom], **debate_fields)
     return debate, teacher, users
 
