@@ -370,6 +370,11 @@ HEMICYCLE_H5P_LIMITS = {
 HEMICYCLE_H5P_STATE_MAX_BYTES = 64 * 1024
 # How often (seconds) H5P saves a pupil's state while they work (and 3 s after they finish).
 HEMICYCLE_H5P_SAVE_SECONDS = 10
+# The lesson page sends a typed answer this long (ms) after the pupil's last change, and H5P's
+# statements in batches this long after the first one waits; both go at once when the page
+# is left (config/static/js/h5p-player.js).
+HEMICYCLE_H5P_STATE_DELAY_MS = 1500
+HEMICYCLE_XAPI_BATCH_MS = 400
 HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024

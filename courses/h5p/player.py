@@ -14,9 +14,9 @@ def h5p_player_config(*, request) -> dict:
         "xapiUrl": reverse("courses_api:xapi-statements"),
         "authenticated": authenticated,
         # Typed answers are sent this long after the pupil's last change (and at page hide).
-        "stateDelayMs": 1500,
+        "stateDelayMs": settings.HEMICYCLE_H5P_STATE_DELAY_MS,
         # Statements are sent in batches, this long after the first one waiting.
-        "batchDelayMs": 400,
+        "batchDelayMs": settings.HEMICYCLE_XAPI_BATCH_MS,
         "maxStatementBytes": settings.HEMICYCLE_XAPI_MAX_STATEMENT_BYTES,
         "maxBatch": settings.HEMICYCLE_XAPI_MAX_STATEMENTS,
         "maxStateBytes": settings.HEMICYCLE_H5P_STATE_MAX_BYTES,
