@@ -335,3 +335,59 @@ def test_statements_batched_and_typed_answer_kept_on_leaving(
     expect(_frame(page, world["blanks"]).locator("input.h5p-text-input").nth(1)).to_have_value(
         "Cloud"
     )
+
+
+def test_lost_connection_is_retried_and_a_refusal_is_told(pupil_world, new_page, live_server):
+    world = pupil_world
+    page = _logged_in(new_page, live_server, world["pupil"].user)
+    calls = []
+
+    def first_lost(route):
+        calls.append("lost" if not calls else "sent")
+        if len(calls) == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/api/xapi/statements/", first_lost)
+    page.goto(world["lesson"].url)
+    _ready(page, world["true_false"])
+    status = page.locator(f"#h5p-{world['true_false']} [data-h5p-status]")
+    true_false = _frame(page, world["true_false"])
+    true_false.get_by_role("radio", name="Yes").click()
+    true_false.get_by_role("button", name="Check").click()
+    expect(status).to_have_text(re.compile("Connexion perdue"))
+    # Sent again after a second, with the same statement ids: counted once, and said so.
+    expect(status).to_have_text(SAVED)
+    assert calls == ["lost", "sent"]
+    assert QuizAttempt.objects.filter(user=world["pupil"].user).count() == 1
+
+    # A refusal (4xx) shows the server's reason, and is not sent again.
+    refusals = []
+
+    def refuse(route):
+        refusals.append(route.request.post_data)
+        route.fulfill(
+            status=400,
+            content_type="application/json",
+            body=json.dumps({"detail": "Déclaration refusée pour le test."}),
+        )
+
+    page.unroute("**/api/xapi/statements/")
+    page.route("**/api/xapi/statements/", refuse)
+    iri = page.locator(f"#h5p-player-{world['true_false']}").get_attribute("data-xapi-iri")
+    statement = {
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": iri, "objectType": "Activity"},
+        "result": {"score": {"min": 0, "raw": 0, "max": 1}},
+    }
+    _player_frame(page, world["true_false"]).evaluate(
+        "(m) => parent.postMessage(m, '*')",
+        {"kind": "statement", "activity": world["true_false"], "statement": statement},
+    )
+    expect(status).to_have_text(
+        "Ton résultat n'a pas pu être enregistré : Déclaration refusée pour le test."
+    )
+    page.wait_for_timeout(2500)
+    assert len(refusals) == 1
+    assert QuizAttempt.objects.filter(user=world["pupil"].user).count() == 1
