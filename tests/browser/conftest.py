@@ -55,6 +55,15 @@ def new_page(browser, live_server):
         page = context.new_page()
         page.js_errors = []
         page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        # Something the Content-Security-Policy blocked is a broken page too.
+        page.on(
+            "console",
+            lambda message: (
+                page.js_errors.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         return page
 
     yield open_page
