@@ -4,6 +4,7 @@ import re
 import time
 from itertools import accumulate
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpResponse
@@ -161,3 +162,24 @@ class PrivateResponseMiddleware:
             or cookie in response.cookies
             or "HTTP_AUTHORIZATION" in request.META
         )
+
+
+class SecurityPolicyMiddleware(CSPMiddleware):
+    """The one place where pages get their Content-Security-Policy and Permissions-Policy.
+
+    Every response gets the site's strict policy (settings.CONTENT_SECURITY_POLICY); Wagtail's
+    admin gets HEMICYCLE_ADMIN_CSP_UPDATE on top, and nowhere else; a view may replace the
+    policy for itself (the H5P player, with django-csp's decorator) or set its own header (an
+    H5P package's files). A script injected into a pupil's page then cannot run, load code
+    from elsewhere, post a form elsewhere or frame the site."""
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and request.path_info.startswith(settings.HEMICYCLE_ADMIN_PATH):
+            parts.update = {**settings.HEMICYCLE_ADMIN_CSP_UPDATE, **(parts.update or {})}
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        response.headers.setdefault("Permissions-Policy", settings.HEMICYCLE_PERMISSIONS_POLICY)
+        return response

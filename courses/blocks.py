@@ -248,8 +248,8 @@ class QuizBlock(blocks.StructBlock):
 
 
 class H5PBlock(blocks.StructBlock):
-    """An H5P activity played by h5p-standalone. Its block id names the activity: the xAPI
-    object IRI, the pupil's saved state and the attempts all hang on it."""
+    """An H5P activity played by h5p-standalone in a sandboxed frame. Its block id names the
+    activity: the xAPI object IRI, the pupil's saved state and the attempts all hang on it."""
 
     package = SnippetChooserBlock("courses.H5PPackage", label=_("Activité H5P"))
     title = blocks.CharBlock(
@@ -298,6 +298,9 @@ class H5PBlock(blocks.StructBlock):
             activity = reverse("courses:h5p_activity", args=[page.pk, block_id])
             h5p_json = reverse("courses:h5p_file", args=[package.content_key, "h5p.json"])
             context["player"] = {
+                # The activity plays in a sandboxed frame (courses.views.h5p.h5p_player).
+                "frame_url": reverse("courses:h5p_player", args=[page.pk, block_id]),
+                "content_key": package.content_key,
                 "h5p_json_path": h5p_json.removesuffix("/h5p.json"),
                 "xapi_iri": request.build_absolute_uri(activity) if request else activity,
                 # Placeholders that H5P core fills in (content-user-data protocol).

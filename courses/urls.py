@@ -28,6 +28,11 @@ urlpatterns = [
     ),
     path("h5p/contenus/<uuid:key>/<path:path>", h5p.h5p_file, name="h5p_file"),
     path(
+        "h5p/lecteur/<int:lesson_pk>/<slug:activity_id>/",
+        h5p.h5p_player,
+        name="h5p_player",
+    ),
+    path(
         "h5p/activites/<int:lesson_pk>/<slug:activity_id>/",
         h5p.h5p_activity,
         name="h5p_activity",

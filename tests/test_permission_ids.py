@@ -628,6 +628,7 @@ MIXED_EXEMPT = {
     "courses:lesson_questions": "the lesson is public content; the class is the URL's",
     "courses:h5p_state": "lesson and activity are public; the state is the user's own",
     "courses:h5p_activity": "public",
+    "courses:h5p_player": "public: the same page for everyone, nothing personal",
     "courses:h5p_file": "public",
     # A user id and a one-time token signed for that user: a pair that works only together
     # (tests/school/test_teacher_accounts.py tries tampered and crossed links).

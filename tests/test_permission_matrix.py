@@ -110,6 +110,7 @@ EXPECTED = {
     # Lessons are public: so are their activities' files and IRIs; saved state needs a login.
     "courses:h5p_file":                                "Y   Y   Y   Y   Y   Y   Y",
     "courses:h5p_activity":                            "Y   Y   Y   Y   Y   Y   Y",
+    "courses:h5p_player":                              "Y   Y   Y   Y   Y   Y   Y",
     "courses:h5p_state":                               "-   Y   Y   Y   Y   Y   Y",
     "school_api:classroom-list":                       "-   -   -   Y   Y   -   Y",
     "school_api:classroom-detail":                     "-   -   -   Y   -   -   Y",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "csp",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files and
+    # errors included: the site's policy, the admin's and the H5P player's (config.middleware).
+    "config.middleware.SecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -422,6 +426,11 @@ HEMICYCLE_H5P_SWEEP_AFTER_MINUTES = env.int("HEMICYCLE_H5P_SWEEP_AFTER_MINUTES",
 HEMICYCLE_H5P_STATE_MAX_BYTES = 64 * 1024
 # How often (seconds) H5P saves a pupil's state while they work (and 3 s after they finish).
 HEMICYCLE_H5P_SAVE_SECONDS = 10
+# The lesson page sends a typed answer this long (ms) after the pupil's last change, and H5P's
+# statements in batches this long after the first one waits; both go at once when the page
+# is left (config/static/js/h5p-player.js).
+HEMICYCLE_H5P_STATE_DELAY_MS = 1500
+HEMICYCLE_XAPI_BATCH_MS = 400
 HEMICYCLE_XAPI_MAX_STATEMENTS = 50
 HEMICYCLE_XAPI_MAX_STATEMENT_BYTES = 16 * 1024
 HEMICYCLE_XAPI_MAX_BODY_BYTES = 512 * 1024
@@ -543,4 +552,59 @@ CSRF_FAILURE_VIEW = "config.error_views.csrf_failure"
 SECURE_REFERRER_POLICY = "same-origin"
 # Wagtail's page preview is an iframe of the site itself, so frames stay allowed same-origin.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Content-Security-Policy (django-csp 4): scripts only from the site's own files, nothing
+# inline, no plugin, forms and frames kept on the site. Styles may sit in style="" attributes
+# (the result bars' widths) but not in <style> elements from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# What Wagtail's admin adds, under HEMICYCLE_ADMIN_PATH only: its templates and widgets still
+# write inline scripts and styles, and image previews are blob: URLs (wagtail/wagtail#1288,
+# #7053). Content editors and administrators are trusted adults: no pupil reaches the admin.
+HEMICYCLE_ADMIN_PATH = "/admin/"
+HEMICYCLE_ADMIN_CSP_UPDATE = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
+# The H5P player page (courses.views.h5p.h5p_player), alone: h5p-standalone writes its frame
+# with inline code and libraries evaluate code and style themselves. It runs in a sandboxed
+# frame with an opaque origin (no cookie, no access to the site's pages), and may reach only
+# the site itself: nothing a package holds can be sent elsewhere with fetch or an image.
+HEMICYCLE_H5P_PLAYER_CSP = {
+    "default-src": ["'none'"],
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'none'"],
+    "frame-ancestors": ["'self'"],
+}
+# Browser features no page of the site uses are denied to every page and frame; fullscreen
+# stays for the site itself and the H5P frames it delegates it to (allow="fullscreen").
+HEMICYCLE_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+    "xr-spatial-tracking=(), fullscreen=(self)"
+)
 SILENCED_SYSTEM_CHECKS = ["security.W019"]

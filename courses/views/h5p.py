@@ -1,4 +1,22 @@
-"""H5P: the extracted files of a package, the content-user-data protocol and activity IRIs.
+"""H5P: the player page, the extracted files of a package, the content-user-data protocol and
+activity IRIs.
+
+Who could misuse the player, and what stops them. Anything in a package runs as code: its
+libraries' JavaScript, and whatever HTML its content.json smuggles past the editor. An editor's
+upload, a compromised package from the hub, or a library with a flaw could otherwise act as the
+pupil, teacher or administrator who opens the lesson (read /admin/users/, the class join codes
+at /api/classes/, post answers, steal the session). So an activity never runs in the site's
+origin: the lesson page frames h5p_player in `<iframe sandbox="allow-scripts">` (no
+allow-same-origin: the frame's origin is opaque), so its requests carry no cookie, it cannot
+read the site's pages, cookies, storage or the lesson page's DOM, nor submit forms, open
+windows or navigate the top page; its policy (HEMICYCLE_H5P_PLAYER_CSP) lets it reach only the
+site itself, and its files answer any origin (CORS without credentials) since they are public.
+The player page holds nothing personal and is the same for everyone: the lesson page hands it
+the pupil's saved state for this activity by postMessage, and it sends back statements and
+states, which the lesson page checks (config/static/js/h5p-player.js: sender, kind, activity,
+size, types) before sending them with the pupil's session. What a hostile package can still do
+is lie about its own activity (its score, its saved state), which an editor who uploads it
+could do anyway, and show what it wants inside its own frame.
 
 Saving a state is throttled per user (H5PStateRateThrottle, HEMICYCLE_H5P_STATE_RATE) and bounded
 in count and bytes per user (courses.services.h5p.h5p_state_save): a script looping on the
@@ -7,13 +25,16 @@ protocol gets 429s and fills nothing."""
 import math
 from pathlib import Path, PurePosixPath
 
+from csp.decorators import csp
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.throttling import UserRateThrottle
 
+from ..h5p.player import h5p_frame_config
 from ..models import H5PPackage, LessonPage
 from ..selectors import h5p_state_get
 from ..services import (
@@ -98,10 +119,41 @@ def h5p_file(request, key, path):
     response = FileResponse(target.open("rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = H5P_FILE_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # The player runs in an opaque origin (h5p_player): its requests come from origin "null".
+    # A package's files are public, and the frame sends no credentials.
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     if extension == "pdf":
         response["Content-Disposition"] = "attachment"
+    return response
+
+
+@require_GET
+@csp(settings.HEMICYCLE_H5P_PLAYER_CSP)
+def h5p_player(request, lesson_pk, activity_id):
+    """The page that plays one activity of a live lesson, framed by the lesson page with a
+    sandbox (see the module's docstring). It waits for the lesson page's init message before
+    building the player. Nothing personal: it may be cached."""
+    lesson = get_object_or_404(LessonPage.objects.live().public(), pk=lesson_pk)
+    block = next((b for b in lesson.body if b.block_type == "h5p" and b.id == activity_id), None)
+    package = block.value["package"] if block is not None else None
+    if package is None or not package.is_ready:
+        raise Http404
+    config = h5p_frame_config(
+        request=request, lesson=lesson, activity_id=activity_id, package=package
+    )
+    response = TemplateResponse(
+        request,
+        "courses/h5p_player.html",
+        {"config": config, "title": block.value["title"] or package.title},
+    )
+    response["Cache-Control"] = "public, max-age=300"
+    # The frame's origin is opaque: "self" would name nothing. The lesson page's iframe
+    # attribute (allow="fullscreen") decides.
+    response["Permissions-Policy"] = settings.HEMICYCLE_PERMISSIONS_POLICY.replace(
+        "fullscreen=(self)", "fullscreen=*"
+    )
     return response
 
 

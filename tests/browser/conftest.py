@@ -55,6 +55,17 @@ def new_page(browser, live_server):
         page = context.new_page()
         page.js_errors = []
         page.on("pageerror", lambda error: page.js_errors.append(str(error)))
+        # A script or resource the Content-Security-Policy blocked is a broken page too. Inline
+        # styles are left out: axe-core, which the journeys inject, writes some itself.
+        page.on(
+            "console",
+            lambda message: (
+                page.js_errors.append(message.text)
+                if "Content Security Policy" in message.text
+                and not message.text.startswith("Applying inline style")
+                else None
+            ),
+        )
         return page
 
     yield open_page

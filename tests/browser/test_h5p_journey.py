@@ -102,7 +102,7 @@ def _frame(page, activity):
 
 
 def _ready(page, activity):
-    expect(page.locator(f"#h5p-player-{activity}[data-h5p-listening='true']")).to_be_attached(
+    expect(page.locator(f"#h5p-player-{activity}[data-h5p-ready='true']")).to_be_attached(
         timeout=20_000
     )
 

@@ -14,9 +14,11 @@ from tests.test_permission_matrix import _client, _url_names, world_build
 pytestmark = pytest.mark.django_db
 
 # The same for everybody, and said so by their views (Cache-Control: public): an H5P package's
-# files (immutable under their URL), the published national results.
+# files (immutable under their URL) and its player page (nothing personal: the lesson page hands
+# it the pupil's state), the published national results.
 PUBLIC = {
     "courses:h5p_file",
+    "courses:h5p_player",
     "classroom_votes_api:election-detail",
     "classroom_votes_api:election-list",
     "classroom_votes_api:national-question-list",

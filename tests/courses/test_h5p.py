@@ -305,7 +305,13 @@ def test_lesson_renders_one_player_per_activity_with_distinct_iris(client, h5p_l
         assert f'data-xapi-iri="{iri}"' in page
     assert f'data-h5p-json-path="/h5p/contenus/{package.content_key}"' in page
     assert "Le référendum" in page and "Bis" in page
-    assert 'id="h5p-config"' in page and "h5p-standalone/main.bundle.js" in page
+    # Each plays in a sandboxed frame without allow-same-origin; h5p-standalone runs there.
+    assert 'id="h5p-config"' in page and "h5p-standalone/main.bundle.js" not in page
+    for activity in (first, second):
+        player = reverse("courses:h5p_player", args=[lesson.pk, activity])
+        assert f'<iframe class="hc-h5p__frame" src="{player}" sandbox="allow-scripts"' in page
+        assert "h5p-standalone/main.bundle.js" in client.get(player).content.decode()
+    assert page.count('sandbox="allow-scripts"') == 2 and "allow-same-origin" not in page
     assert "Connecte-toi pour que tes résultats soient enregistrés." in page
 
 

@@ -36,7 +36,7 @@ def test_bulk_create_shows_one_card_per_pupil_with_working_credentials(teacher_c
             assert f'<dd class="hc-code">{value}</dd>' in html
         assert card.pupil.user.check_password(card.secret)
     assert html.count(f'<dd class="hc-code">{cast.classroom.join_code_display}</dd>') == 3
-    assert 'id="print-cards"' in html and "window.print()" in html
+    assert 'id="print-cards"' in html and "js/login-cards.js" in html
     assert "Ctrl + P" in html  # explained without JavaScript
     assert PupilProfile.objects.filter(classroom=cast.classroom).count() == 4
 
