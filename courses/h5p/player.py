@@ -30,6 +30,10 @@ def h5p_player_config(*, request) -> dict:
             "failed": _("L'activité n'a pas pu être chargée. Recharge la page pour réessayer."),
             "saved": _("Ton résultat est enregistré : %(score)s sur %(max)s."),
             "recorded": _("Tes réponses sont enregistrées."),
+            "preview": _(
+                "Aperçu : %(score)s sur %(max)s. Seuls les résultats des élèves à qui la leçon "
+                "est donnée sont enregistrés."
+            ),
             "notSaved": _("Ton résultat n'a pas pu être enregistré : %(reason)s"),
             "stateNotSaved": _("Ta progression n'a pas pu être enregistrée : %(reason)s"),
             "retrying": _("Connexion perdue : ton résultat sera envoyé dès que possible."),

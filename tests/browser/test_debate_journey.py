@@ -81,7 +81,11 @@ def _moderation_with_reason(scope, action, reason):
     scope.get_by_role("button", name=action, exact=True).click()
 
 
-def test_debate_with_premoderation_reports_and_moderation(new_page, world):
+def test_debate_with_premoderation_reports_and_moderation(new_page, world, settings):
+    # The class was made for this test: its pupils' reports count at once, and two of them
+    # reach the debate's threshold (classroom_votes.debates.reports weighs who reports).
+    settings.HEMICYCLE_DEBATE_REPORT_STANDING_HOURS = 0
+    settings.HEMICYCLE_DEBATE_REPORT_THRESHOLD_MIN = 2
     axe = Axe()
     teacher = new_page()
     _teacher_logs_in(teacher)

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import QuizAttempt
+from courses.scores import score_text
 
 from .conftest import AXE_PATH, DESKTOP, MOBILE, PUPIL_PASSWORD, PUPIL_USERNAME
 
@@ -113,7 +114,7 @@ def test_journey_from_home_to_quiz_feedback_in_place(page, seeded, pupil):
 
     attempt = attempt_of(pupil, seeded)
     assert attempt.max_score == seeded["question_count"]
-    assert score.text_content().startswith(f"Ton score : {attempt.score} sur ")
+    assert score.text_content().startswith(f"Ton score : {score_text(attempt.score)} sur ")
     assert len(attempt.answers) == seeded["question_count"]
 
     page.reload()
@@ -143,7 +144,7 @@ def test_quiz_without_javascript_renders_the_feedback_page(new_page, seeded, pup
     attempt = attempt_of(pupil, seeded)
     assert attempt.max_score == count == seeded["question_count"]
     assert page.locator("[data-quiz-score]").text_content() == (
-        f"Ton score : {attempt.score} sur {attempt.max_score}"
+        f"Ton score : {score_text(attempt.score)} sur {score_text(attempt.max_score)}"
     )
 
 

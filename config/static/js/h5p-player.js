@@ -80,17 +80,28 @@
     }, delay);
   }
 
+  // « 2,6 » as French writes it.
+  function number(value) {
+    return Number(value).toLocaleString("fr-FR", { maximumFractionDigits: 3 });
+  }
+
   function batchTold(batch, body) {
     var stored = body && Array.isArray(body.stored) ? body.stored : [];
     var duplicates = body && Array.isArray(body.duplicates) ? body.duplicates : [];
+    var ignored = body && Array.isArray(body.ignored) ? body.ignored : [];
     var told = [];
     batch.forEach(function (item) {
       var statement = item.statement;
       var score = statement.result && statement.result.score;
       var topLevel = statement.object.id.indexOf("?") === -1;
-      var kept = stored.indexOf(statement.id) !== -1 || duplicates.indexOf(statement.id) !== -1;
-      if (topLevel && score && kept) {
-        say(item.player, format(messages.saved, { score: score.raw, max: score.max }));
+      if (!topLevel || !score) return;
+      var figures = { score: number(score.raw), max: number(score.max) };
+      if (stored.indexOf(statement.id) !== -1 || duplicates.indexOf(statement.id) !== -1) {
+        say(item.player, format(messages.saved, figures));
+        told.push(item.player);
+      } else if (ignored.indexOf(statement.id) !== -1) {
+        // A teacher's or an editor's try: acknowledged, never counted (courses.services.xapi).
+        say(item.player, format(messages.preview, figures));
         told.push(item.player);
       }
     });
