@@ -72,3 +72,18 @@ def test_a_page_holds_at_most_the_page_size_and_links_to_the_next(settings):
     missing = client.get(url, {"page": 9})
     assert missing.status_code == 404
     assert missing.json()["detail"].startswith("Il n'y a rien à cette adresse")
+
+
+def test_the_schema_documents_pages_for_get_lists_only(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    paged = {
+        (method, path)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "Paginated" in str(operation.get("responses", {}))
+    }
+    assert ("get", "/api/classes/{classroom_id}/pupils/") in paged
+    assert {method for method, _path in paged} == {"get"}
+    # The credentials of the pupils just created are answered whole, once.
+    created = paths["/api/classes/{classroom_id}/pupils/"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"]["type"] == "array"
