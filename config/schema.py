@@ -2,6 +2,15 @@
 its admin APIs have their own documentation and are not DRF-spectacular compatible."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
+
+
+class ApiSchema(AutoSchema):
+    """Only a GET list comes a page at a time (config.pagination): a list a POST answers (the
+    credentials of the pupils it created) is answered whole, and documented so."""
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
 
 
 def preprocess_project_endpoints(endpoints):

@@ -460,6 +460,9 @@ NOT_CLASS_IDS = {
     "classroom_votes.consultations.views:POST.edit": "the ballot form's own buttons",
     "classroom_votes.consultations.views:POST.confirm": "the ballot form's own buttons",
     "classroom_votes.national.views:GET.option": "an option key of the public question",
+    # Public open data: the query string (?page=, ?page_size=) only names which page of the
+    # elections' list a cache keeps under its ETag (tests/classroom_votes/elections/test_api.py).
+    "classroom_votes.elections.api.views:query_params": "the page asked, in the list's ETag",
     "courses.views.h5p:POST.data": "the user's own saved state of the activity of the URL",
     "courses.views.h5p:POST.preload": "a flag",
     "courses.views.h5p:POST.invalidate": "a flag",

@@ -10,6 +10,7 @@ The world and the markers are tests/test_permission_ids.py's."""
 import pytest
 from django.urls import reverse
 
+from tests.api_pages import api_results
 from tests.school.account_flows import api_client_with_token
 from tests.test_permission_ids import b_markers_in, client_for, id_world_build
 from tests.test_permission_matrix import _url_names
@@ -93,8 +94,7 @@ def test_list_endpoints_hold_no_id_of_class_b(ids, name, role):
         if response.status_code != 200:
             assert response.status_code in (400, 403, 404), (params, response.status_code)
             continue
-        rows = response.json()
-        rows = rows["results"] if isinstance(rows, dict) and "results" in rows else rows
+        rows = api_results(response)
         assert LISTS[name](ids) not in {row["id"] for row in rows}, (params, rows)
 
 
@@ -104,7 +104,7 @@ def test_the_lists_do_show_b_to_b(ids):
     client = client_for(ids.w.users["other_teacher"], api=True)
     for name, b_id in LISTS.items():
         params = {"classroom": ids.b.pk} if name == "courses_api:assignment-list" else {}
-        rows = client.get(reverse(name), params).json()
+        rows = api_results(client.get(reverse(name), params))
         assert b_id(ids) in {row["id"] for row in rows}, name
     page = client_for(ids.w.users["other_teacher"], api=False).get(
         reverse("classroom_votes:debate_list")

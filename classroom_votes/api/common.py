@@ -72,7 +72,6 @@ class ComponentViewSet(viewsets.GenericViewSet):
     service's refusal needs no catching (the API's exception handler answers it)."""
 
     authentication_classes = API_AUTHENTICATION_CLASSES
-    pagination_class = None
     lookup_value_regex = r"[0-9]+"
     max_body_bytes: int | None = None  # an action may set its own (config.middleware)
     error_class: type[DomainError]

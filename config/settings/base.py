@@ -329,7 +329,7 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "txt", "csv"]
 
 # Django REST framework: read-only Wagtail API v2 plus the project's own endpoints.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ApiSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "school.api.authentication.ApiTokenAuthentication",
@@ -338,7 +338,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
     # One error body for every refusal of the API (config.api_errors).
     "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    # Every list comes a page at a time (config.pagination).
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.ApiPagination",
 }
+# Items in a page of an API list, by default and at most (?page_size=).
+HEMICYCLE_API_PAGE_SIZE = env.int("HEMICYCLE_API_PAGE_SIZE", default=50)
+HEMICYCLE_API_PAGE_SIZE_MAX = env.int("HEMICYCLE_API_PAGE_SIZE_MAX", default=200)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hémicycle API",
     "DESCRIPTION": "API de la plateforme Hémicycle.",

@@ -8,6 +8,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from config.pagination import paginated
 from courses.selectors import (
     assignment_list_visible,
     class_progress_summary,
@@ -69,7 +70,7 @@ class AssignmentViewSet(
         assignments = self.get_queryset()
         if "classroom" in filters.validated_data:
             assignments = assignments.filter(classroom_id=filters.validated_data["classroom"])
-        return Response(AssignmentSerializer(assignments, many=True).data)
+        return paginated(self, assignments, AssignmentSerializer)
 
     def create(self, request, *args, **kwargs):
         data = AssignmentCreateInputSerializer(data=request.data, context={"request": request})
@@ -88,7 +89,6 @@ class ProgressView(GenericAPIView):
     authentication_classes = API_AUTHENTICATION_CLASSES
     permission_classes = [FollowsClasswork]
     serializer_class = ProgressRowSerializer
-    pagination_class = None
 
     @extend_schema(
         summary=_("Progression"),
@@ -114,5 +114,4 @@ class ProgressView(GenericAPIView):
             if classroom_id not in (None, getattr(pupil, "classroom_id", None)):
                 raise exceptions.NotFound()
             rows = [pupil_progress_detail(pupil=pupil)] if pupil else []
-        entries = progress_entries(rows)
-        return Response(ProgressRowSerializer(entries, many=True).data)
+        return paginated(self, progress_entries(rows), ProgressRowSerializer)

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
+from config.pagination import paginated
 from school.permissions import can_obtain_api_token
 from school.selectors import api_tokens_for_user, classroom_pupils, classrooms_for_manager
 from school.services import (
@@ -86,7 +87,6 @@ class ClassroomPupilsView(GenericAPIView):
     authentication_classes = API_AUTHENTICATION_CLASSES
     permission_classes = [ManagesClassrooms]
     serializer_class = PupilSerializer
-    pagination_class = None
 
     def get_classroom(self):
         classroom = get_object_or_404(
@@ -102,7 +102,7 @@ class ClassroomPupilsView(GenericAPIView):
     )
     def get(self, request, classroom_id: int):
         pupils = classroom_pupils(classroom=self.get_classroom())
-        return Response(PupilSerializer(pupils, many=True).data)
+        return paginated(self, pupils, PupilSerializer)
 
     @extend_schema(
         summary=_("Créer des comptes élèves"),
@@ -191,7 +191,6 @@ class ApiTokenListView(GenericAPIView):
     authentication_classes = API_AUTHENTICATION_CLASSES
     permission_classes = [HoldsApiTokens]
     serializer_class = ApiTokenSerializer
-    pagination_class = None
 
     @extend_schema(
         summary=_("Mes jetons d'API"),
@@ -200,7 +199,7 @@ class ApiTokenListView(GenericAPIView):
     )
     def get(self, request):
         tokens = api_tokens_for_user(user=request.user)
-        return Response(ApiTokenSerializer(tokens, many=True).data)
+        return paginated(self, tokens, ApiTokenSerializer)
 
 
 class ApiTokenDetailView(GenericAPIView):

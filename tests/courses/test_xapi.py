@@ -20,6 +20,7 @@ from courses.xapi import (
     XAPI_UNKNOWN_ACTIVITY,
 )
 from school import errors
+from tests.api_pages import api_results
 
 from .factories import course_create, h5p_block, h5p_package_ready, lesson_create, quiz_block
 from .progress_factories import (
@@ -298,7 +299,7 @@ def test_teacher_sees_h5p_scores_next_to_quiz_scores(client, world):
     mine = next(row for row in rows if row[0] == pupil.pseudonym)
     assert mine[header.index("Score moyen (%)")] == "75"
     assert mine[header.index("Meilleur résultat par exercice")] == "Vrai ou faux : 3/4"
-    api = client.get("/api/progress/", {"classroom": classroom.pk}).json()
+    api = api_results(client.get("/api/progress/", {"classroom": classroom.pk}))
     entry = next(e for e in api if e["pseudonym"] == pupil.pseudonym)
     assert entry["score_percent"] == 75
     h5p_entry = next(e for e in entry["exercises"] if e["kind"] == "h5p")

@@ -18,6 +18,7 @@ from school.models import Classroom, PupilProfile, School, User
 from school.selectors import school_year_current
 from school.services import classroom_archive
 from tests.api_errors import refusal_text
+from tests.api_pages import api_results
 from tests.courses.factories import course_create, lesson_create
 from tests.courses.test_quiz import form_data, right_answers
 from tests.school.factories import (
@@ -235,7 +236,7 @@ def test_endpoint_status_for_role(world, method, path, body, role, status):
 
 
 def test_teacher_lists_only_their_classes_and_admin_all(world):
-    rows = client_for(world.users["teacher"]).get("/api/classes/").json()
+    rows = api_results(client_for(world.users["teacher"]).get("/api/classes/"))
     assert [row["id"] for row in rows] == [world.classroom.pk]
     assert rows[0] == {
         "id": world.classroom.pk,
@@ -254,7 +255,7 @@ def test_teacher_lists_only_their_classes_and_admin_all(world):
         "pupil_count": 1,
     }
     assert rows[0]["join_closes_at"]
-    admin_rows = client_for(world.users["admin"]).get("/api/classes/").json()
+    admin_rows = api_results(client_for(world.users["admin"]).get("/api/classes/"))
     assert {row["id"] for row in admin_rows} == {world.classroom.pk, world.other_classroom.pk}
 
 
@@ -278,7 +279,7 @@ def test_bulk_pupils_returns_credentials_once(world):
     credentials = response.json()
     assert len(credentials) == 3
     assert {"id", "pseudonym", "join_code", "secret"} == set(credentials[0])
-    listed = client.get(f"/api/classes/{world.classroom.pk}/pupils/").json()
+    listed = api_results(client.get(f"/api/classes/{world.classroom.pk}/pupils/"))
     assert len(listed) == 4
     assert all(set(row) == {"id", "pseudonym", "created_at"} for row in listed)
     user = User.objects.get(pk=credentials[0]["id"])
@@ -286,16 +287,16 @@ def test_bulk_pupils_returns_credentials_once(world):
 
 
 def test_pupil_sees_only_their_class_assignments(world):
-    rows = client_for(world.users["pupil"]).get("/api/assignments/").json()
+    rows = api_results(client_for(world.users["pupil"]).get("/api/assignments/"))
     assert [row["id"] for row in rows] == [world.assignment.pk]
     assert rows[0]["title"] == "La Ve République" and rows[0]["course"] == world.course.pk
-    teacher_rows = client_for(world.users["other_teacher"]).get("/api/assignments/").json()
+    teacher_rows = api_results(client_for(world.users["other_teacher"]).get("/api/assignments/"))
     assert [row["id"] for row in teacher_rows] == [world.other_assignment.pk]
 
 
 def test_assignment_list_filters_by_classroom(world):
     client = client_for(world.users["admin"])
-    rows = client.get(f"/api/assignments/?classroom={world.other_classroom.pk}").json()
+    rows = api_results(client.get(f"/api/assignments/?classroom={world.other_classroom.pk}"))
     assert [row["id"] for row in rows] == [world.other_assignment.pk]
     assert client.get("/api/assignments/?classroom=x").status_code == 400
 
@@ -336,7 +337,7 @@ def test_teacher_gets_a_token_and_uses_it(world):
     assert AuthToken.objects.filter(user=teacher).count() == 3  # with the world's own
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    rows = client.get("/api/classes/").json()
+    rows = api_results(client.get("/api/classes/"))
     assert [row["id"] for row in rows] == [world.classroom.pk]
     assert client.get(f"/api/classes/{world.other_classroom.pk}/").status_code == 404
 

@@ -13,6 +13,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from school import services
+from tests.api_pages import api_results
 from tests.school.factories import PUPIL_SECRET, TEACHER_PASSWORD
 
 PAGE = "/mon-compte/jetons/"
@@ -78,10 +79,11 @@ def test_an_expired_token_is_not_listed(cast, settings, monkeypatch):
     settings.HEMICYCLE_API_TOKEN_DAYS = 30
     token = token_obtain(cast.teacher).json()["token"]
     client = token_client(token)
-    assert {row["id"] for row in client.get("/api/tokens/").json()} == {short[:15], token[:15]}
+    listed = api_results(client.get("/api/tokens/"))
+    assert {row["id"] for row in listed} == {short[:15], token[:15]}
     now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=2))
-    assert [row["id"] for row in client.get("/api/tokens/").json()] == [token[:15]]
+    assert [row["id"] for row in api_results(client.get("/api/tokens/"))] == [token[:15]]
     assert not works(short)
 
 
@@ -113,7 +115,7 @@ def test_nobody_lists_or_revokes_another_teachers_token(cast):
     token = token_obtain(cast.teacher).json()["token"]
     own = token_obtain(cast.other_teacher).json()["token"]
     intruder = token_client(own)
-    assert [row["id"] for row in intruder.get("/api/tokens/").json()] == [own[:15]]
+    assert [row["id"] for row in api_results(intruder.get("/api/tokens/"))] == [own[:15]]
     response = intruder.delete(f"/api/tokens/{token[:15]}/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     page = APIClient()

@@ -38,6 +38,7 @@ from classroom_votes.consultations.selectors import (
     consultations_visible_to,
 )
 from classroom_votes.models import Consultation, Participation
+from config.pagination import paginated
 from school.errors import ROLE_REFUSED
 from school.permissions import can_manage_classrooms, can_view_classroom, is_pupil_account
 
@@ -152,7 +153,7 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comp
 
     def list(self, request, *args, **kwargs):
         consultations = consultations_visible_to(user=request.user)
-        return Response(ConsultationListSerializer(consultations, many=True).data)
+        return paginated(self, consultations, ConsultationListSerializer)
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self._detail(self.get_object()))
@@ -257,7 +258,7 @@ class ConsultationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Comp
     @action(detail=True, methods=["get"])
     def participation(self, request, pk=None):
         rows = consultation_participation(consultation=self.get_object())
-        return Response(ClassParticipationSerializer(rows, many=True).data)
+        return paginated(self, rows, ClassParticipationSerializer)
 
     @extend_schema(
         summary=_("Résultats"),

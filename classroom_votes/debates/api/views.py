@@ -46,6 +46,7 @@ from classroom_votes.debates.selectors import (
     debates_visible_to,
 )
 from classroom_votes.models import Argument, Consultation, ConvincingMark, Debate
+from config.pagination import paginated
 from school.errors import ROLE_REFUSED
 from school.models import Classroom, PupilProfile, User
 
@@ -234,7 +235,7 @@ class DebateViewSet(_DebateAPIViewSet):
         debates = debates_visible_to(
             user=request.user, include_archived=filters.validated_data["archived"]
         )
-        return Response(DebateListSerializer(debates, many=True).data)
+        return paginated(self, debates, DebateListSerializer)
 
     def retrieve(self, request, pk=None):
         return Response(self._detail(self.get_object()))
@@ -363,18 +364,7 @@ class DebateViewSet(_DebateAPIViewSet):
     @action(detail=True, methods=["get"])
     def log(self, request, pk=None):
         events = debate_moderation_log(debate=self.get_object())
-        pupil_actors = {
-            event.actor_id for event in events if event.actor is not None and event.actor.is_pupil
-        }
-        pseudonyms = dict(
-            PupilProfile.objects.filter(user_id__in=pupil_actors).values_list(
-                "user_id", "pseudonym"
-            )
-            if pupil_actors
-            else ()
-        )
-        rows = [event_entry(event, pseudonyms=pseudonyms) for event in events]
-        return Response(ModerationEventSerializer(rows, many=True).data)
+        return paginated(self, events, ModerationEventSerializer, entries=_event_entries)
 
     @extend_schema(
         methods=["GET"],
@@ -386,8 +376,13 @@ class DebateViewSet(_DebateAPIViewSet):
     )
     @action(detail=True, methods=["get"])
     def blocks(self, request, pk=None):
-        rows = [block_entry(block) for block in debate_blocks(debate=self.get_object())]
-        return Response(PostingBlockSerializer(rows, many=True).data)
+        blocks = debate_blocks(debate=self.get_object())
+        return paginated(
+            self,
+            blocks,
+            PostingBlockSerializer,
+            entries=lambda page: [block_entry(block) for block in page],
+        )
 
     @extend_schema(
         methods=["POST"],
@@ -663,3 +658,16 @@ class ArgumentViewSet(_DebateAPIViewSet):
         return self._call(
             services.argument_reports_dismiss, ModeratedArgumentSerializer, ReasonInputSerializer
         )
+
+
+def _event_entries(events) -> list:
+    """A page of the moderation log, with the pseudonyms of the pupils who acted in it."""
+    pupil_actors = {
+        event.actor_id for event in events if event.actor is not None and event.actor.is_pupil
+    }
+    pseudonyms = dict(
+        PupilProfile.objects.filter(user_id__in=pupil_actors).values_list("user_id", "pseudonym")
+        if pupil_actors
+        else ()
+    )
+    return [event_entry(event, pseudonyms=pseudonyms) for event in events]

@@ -61,7 +61,11 @@ class ElectionViewSet(viewsets.ReadOnlyModelViewSet):
         versions = list(Election.objects.order_by("pk").values_list("pk", "content_hash"))
         latest = Election.objects.order_by("-imported_at").values_list("imported_at", flat=True)
         stamp = latest.first()
-        etag = quote_etag("elections-" + ".".join(f"{pk}:{h[:12]}" for pk, h in versions))
+        # One tag per page asked (the query string), over every election's version.
+        page = request.query_params.urlencode()
+        etag = quote_etag(
+            "elections-" + ".".join(f"{pk}:{h[:12]}" for pk, h in versions) + f"?{page}"
+        )
         return self._conditional(
             request,
             etag=etag,

@@ -34,6 +34,7 @@ from classroom_votes.national.selectors import (
     national_questions_published,
     national_updated_at,
 )
+from config.pagination import paginated
 
 from .serializers import (
     PUBLIC_LEVELS,
@@ -88,7 +89,6 @@ class NationalQuestionViewSet(viewsets.GenericViewSet):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]
-    pagination_class = None  # as the project's other lists: a few dozen questions at most
     lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
@@ -114,18 +114,21 @@ class NationalQuestionViewSet(viewsets.GenericViewSet):
         responses={200: NationalQuestionSerializer(many=True)},
     )
     def list(self, request):
-        entries = [
-            question_entry(
-                question,
-                labels=question.option_labels(),
-                results_url=self._results_url(question),
-                page_url=self.request.build_absolute_uri(
-                    reverse("classroom_votes:national_results", kwargs={"pk": question.pk})
-                ),
-            )
-            for question in self.get_queryset()
-        ]
-        return _cacheable(Response(NationalQuestionSerializer(entries, many=True).data))
+        def entries(questions):
+            return [
+                question_entry(
+                    question,
+                    labels=question.option_labels(),
+                    results_url=self._results_url(question),
+                    page_url=self.request.build_absolute_uri(
+                        reverse("classroom_votes:national_results", kwargs={"pk": question.pk})
+                    ),
+                )
+                for question in questions
+            ]
+
+        questions = self.get_queryset()
+        return _cacheable(paginated(self, questions, NationalQuestionSerializer, entries=entries))
 
     @extend_schema(
         summary=_("Résultats nationaux d'une question, par territoire"),

@@ -3,7 +3,6 @@ class, the owner teacher, another teacher, an editor, an administrator); every e
 moderation path through HTTP; every refusal with its status, stable code and French message,
 storing nothing; pseudonyms only in what pupils are shown; the tree's query count."""
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -30,6 +29,7 @@ from classroom_votes.models import (
 from school import errors
 from school.models import Classroom, PupilProfile, User
 from school.services import classroom_archive
+from tests.api_pages import api_results
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..debate_factories import debate_create, post, published
@@ -341,10 +341,10 @@ def test_detail_gives_settings_to_managers_only(world):
 def test_list_shows_archived_debates_only_when_asked(world):
     services.debate_archive(debate=world.closed, by=world.teacher)
     client = client_for(world.pupil)
-    assert [row["id"] for row in client.get("/api/debates/").json()] == [world.debate.pk]
-    archived = client.get("/api/debates/", {"archived": "true"}).json()
+    assert [row["id"] for row in api_results(client.get("/api/debates/"))] == [world.debate.pk]
+    archived = api_results(client.get("/api/debates/", {"archived": "true"}))
     assert {row["id"] for row in archived} == {world.debate.pk, world.closed.pk}
-    assert client_for(world.users["other_pupil"]).get("/api/debates/").json() == []
+    assert api_results(client_for(world.users["other_pupil"]).get("/api/debates/")) == []
     assert client.get("/api/debates/", {"archived": "peut-être"}).status_code == 400
 
 
@@ -462,7 +462,7 @@ def test_settings_change_what_is_sent_and_enter_the_log(world):
     world.debate.refresh_from_db()
     assert (world.debate.premoderation, world.debate.auto_hide_reports) == (False, 5)
     assert world.debate.max_depth == 4
-    log = client.get(debate_url(world.debate, "log")).json()
+    log = api_results(client.get(debate_url(world.debate, "log")))
     assert log[0]["action"] == "settings" and log[0]["actor"] == "Claire Dupont"
     before = state()
     for change, code in [
@@ -803,7 +803,7 @@ def test_reports_hide_a_post_until_the_teacher_decides(world):
     assert [report["reason"] for report in item["reports"]] == ["harassment"] * 3
     assert item["reports"][0]["reason_label"] and item["reports"][0]["note"]
     assert not json_keys(queue) & PRIVATE_KEYS  # reporters are never named
-    log = teacher.get(debate_url(world.debate, "log")).json()
+    log = api_results(teacher.get(debate_url(world.debate, "log")))
     assert log[0]["action"] == "auto_hide" and log[0]["actor"] is None
     restored = teacher.post(
         argument_url(world.argument, "restore"), {"reason": "Rien de blessant"}, format="json"
@@ -840,7 +840,7 @@ def test_approve_and_reject_pending_posts(world):
     # Its author still sees it, refused; the class does not.
     assert _tree(client_for(world.pupil), world.debate)[waiting.pk]["status"] == "rejected"
     assert waiting.pk not in _tree(client_for(world.classmates[0]), world.debate)
-    log = teacher.get(debate_url(world.debate, "log")).json()
+    log = api_results(teacher.get(debate_url(world.debate, "log")))
     assert (log[0]["action"], log[0]["reason"], log[0]["argument"]) == (
         "reject",
         "Reformule sans insulte.",
@@ -866,7 +866,7 @@ def test_hide_and_restore_need_a_reason_kept_in_the_log(world):
     assert hidden.status_code == 200 and hidden.json()["status"] == "hidden"
     restored = teacher.post(argument_url(world.hidden, "restore"), {"reason": "Erreur"}, "json")
     assert restored.status_code == 200 and restored.json()["status"] == "published"
-    log = teacher.get(debate_url(world.debate, "log")).json()
+    log = api_results(teacher.get(debate_url(world.debate, "log")))
     assert [(row["action"], row["reason"]) for row in log[:2]] == [
         ("restore", "Erreur"),
         ("hide", "Propos blessant pour un camarade"),
@@ -915,7 +915,7 @@ def test_block_by_post_list_and_unblock(world):
     assert response.status_code == 201, response.content
     assert response.json()["pupil"] == world.pupil.pk
     assert response.json()["pseudonym"] == PSEUDONYM and response.json()["by"] == "Claire Dupont"
-    rows = teacher.get(url).json()
+    rows = api_results(teacher.get(url))
     assert {row["pseudonym"] for row in rows} == {PSEUDONYM, "Chouette-03"}
     before = state()
     assert_refused(_post(client_for(world.pupil), world), 403, services.PUPIL_BLOCKED)
@@ -925,7 +925,7 @@ def test_block_by_post_list_and_unblock(world):
     unblocked = teacher.delete(f"{url}{world.pupil.pk}/", {"reason": "Excuses faites"}, "json")
     assert unblocked.status_code == 204
     assert _post(client_for(world.pupil), world).status_code == 201
-    log = teacher.get(debate_url(world.debate, "log")).json()
+    log = api_results(teacher.get(debate_url(world.debate, "log")))
     unblock = next(row for row in log if row["action"] == "unblock")
     assert (unblock["pupil"], unblock["reason"]) == (PSEUDONYM, "Excuses faites")
     before = state()
@@ -961,15 +961,16 @@ def test_block_refusals_store_nothing(world):
 
 def test_log_names_pupils_by_pseudonym_only(world):
     client_for(world.pupil).post(argument_url(world.argument, "withdraw"))
-    log = client_for(world.teacher).get(debate_url(world.debate, "log")).json()
+    response = client_for(world.teacher).get(debate_url(world.debate, "log"))
+    log = api_results(response)
     withdraw = next(row for row in log if row["action"] == "withdraw")
     assert withdraw["actor"] == PSEUDONYM
     block = next(row for row in log if row["action"] == "block")
     assert block["pupil"] == "Chouette-03" and block["reason"] == "Insultes répétées"
-    text = json.dumps(log)
+    text = response.content.decode()
     for user in (world.pupil, world.blocked):
         assert user.username not in text
-    assert not json_keys(log) & PRIVATE_KEYS
+    assert not json_keys(response.json()) & PRIVATE_KEYS
 
 
 # ---------------------------------------------------------------------------------------------
