@@ -39,6 +39,7 @@ from django.db.models import Count, Q
 from school.models import PupilProfile
 
 from ..models import ArgumentReport, Debate
+from .limits import window_wait_minutes
 
 
 def report_threshold(*, debate: Debate) -> int:
@@ -86,19 +87,8 @@ def reporters_flagged(*, user_ids, now: datetime) -> set[int]:
 
 def report_wait_minutes(*, user_id: int, now: datetime) -> int | None:
     """None when the pupil may report now, else the minutes until they may."""
-    windows = settings.HEMICYCLE_DEBATE_REPORT_RATE_LIMITS
-    if not windows:
-        return None
-    longest = timedelta(minutes=max(minutes for _reports, minutes in windows))
-    recent = list(
-        ArgumentReport.objects.filter(reporter_id=user_id, created_at__gt=now - longest)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: max(reports for reports, _minutes in windows)]
+    return window_wait_minutes(
+        ArgumentReport.objects.filter(reporter_id=user_id),
+        windows=settings.HEMICYCLE_DEBATE_REPORT_RATE_LIMITS,
+        now=now,
     )
-    for reports, minutes in windows:
-        window = timedelta(minutes=minutes)
-        in_window = [created_at for created_at in recent if created_at > now - window]
-        if len(in_window) >= reports:
-            wait = in_window[reports - 1] + window - now
-            return max(1, math.ceil(wait.total_seconds() / 60))
-    return None

@@ -32,9 +32,8 @@ argument they change (after the debate row when they take both), so locks are al
 the order debate → argument."""
 
 import logging
-import math
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -81,6 +80,7 @@ from ..models.debates import (
     THESIS_MAX_LENGTH,
 )
 from . import moderation, reports
+from .limits import window_wait_minutes
 from .permissions import (
     can_create_debate,
     can_manage_debate,
@@ -547,25 +547,13 @@ def argument_check_and_post(
 
 
 def _rate_limit_check(*, debate_id: int, user_id: int, now: datetime) -> None:
-    windows = [(posts, minutes) for posts, minutes in settings.HEMICYCLE_DEBATE_RATE_LIMITS]
-    if not windows:
-        return
-    longest = timedelta(minutes=max(minutes for _posts, minutes in windows))
-    recent = list(
-        Argument.objects.filter(
-            debate_id=debate_id, author_id=user_id, created_at__gt=now - longest
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[: max(posts for posts, _minutes in windows)]
+    minutes = window_wait_minutes(
+        Argument.objects.filter(debate_id=debate_id, author_id=user_id),
+        windows=settings.HEMICYCLE_DEBATE_RATE_LIMITS,
+        now=now,
     )
-    for posts, minutes in windows:
-        window = timedelta(minutes=minutes)
-        in_window = [created_at for created_at in recent if created_at > now - window]
-        if len(in_window) >= posts:
-            # The posts-th most recent post has to leave the window first.
-            wait = in_window[posts - 1] + window - now
-            minutes = max(1, math.ceil(wait.total_seconds() / 60))
-            raise DebateError(RATE_LIMITED, minutes=minutes, retry_after=60 * minutes)
+    if minutes is not None:
+        raise DebateError(RATE_LIMITED, minutes=minutes, retry_after=60 * minutes)
 
 
 def argument_post(

@@ -78,6 +78,20 @@ def page(new_page):
     return new_page()
 
 
+def page_logged_in(new_page, live_server, user):
+    """A new page already logged in as `user`: the session of a test client's force_login,
+    handed to the browser as its cookie."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
 @pytest.fixture
 def seeded(transactional_db):
     """The real course from content/data, published under the home page."""

@@ -9,11 +9,11 @@ import zipfile
 
 import pytest
 from django.core.signals import request_started
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, H5PUserState, QuizAttempt, XAPIStatement
+from tests.browser.conftest import page_logged_in
 from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
@@ -111,16 +111,6 @@ def _lesson(packages):
     )
 
 
-def _logged_in(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
-
-
 def _ready(page, activity):
     expect(page.locator(f"#h5p-player-{activity}[data-h5p-ready='true']")).to_be_attached(
         timeout=20_000
@@ -175,7 +165,7 @@ def test_hostile_package_reaches_nothing_and_still_plays(
     # The world first: its database is flushed after the browser is closed, not under it.
     world = hostile_world
     user = world[role]
-    page = _logged_in(new_page, live_server, user)
+    page = page_logged_in(new_page, live_server, user)
     # Something of the site's own in its storage, that the package must not read.
     page.goto("/")
     page.evaluate(f"localStorage.setItem('hc-secret', '{SECRET}')")
@@ -257,7 +247,7 @@ def pupil_world(transactional_db, settings):
 
 def test_lesson_page_drops_messages_not_from_its_frames(pupil_world, new_page, live_server):
     world = pupil_world
-    page = _logged_in(new_page, live_server, world["pupil"].user)
+    page = page_logged_in(new_page, live_server, world["pupil"].user)
     page.goto(world["lesson"].url)
     _ready(page, world["true_false"])
     _ready(page, world["blanks"])
@@ -311,7 +301,7 @@ def test_statements_batched_and_typed_answer_kept_on_leaving(
     settings.HEMICYCLE_H5P_STATE_DELAY_MS = 600_000
     settings.HEMICYCLE_XAPI_BATCH_MS = 600_000
     settings.HEMICYCLE_H5P_SAVE_SECONDS = 600
-    page = _logged_in(new_page, live_server, world["pupil"].user)
+    page = page_logged_in(new_page, live_server, world["pupil"].user)
     page.goto(world["lesson"].url)
     _ready(page, world["true_false"])
     _ready(page, world["blanks"])
@@ -352,7 +342,7 @@ def test_statements_batched_and_typed_answer_kept_on_leaving(
 
 def test_lost_connection_is_retried_and_a_refusal_is_told(pupil_world, new_page, live_server):
     world = pupil_world
-    page = _logged_in(new_page, live_server, world["pupil"].user)
+    page = page_logged_in(new_page, live_server, world["pupil"].user)
     calls = []
 
     def first_lost(route):

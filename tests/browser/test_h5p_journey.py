@@ -9,10 +9,10 @@ import uuid
 import zipfile
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, H5PUserState, QuizAttempt
+from tests.browser.conftest import page_logged_in
 from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
@@ -87,16 +87,6 @@ def h5p_world(transactional_db, settings, tmp_path):
     }
 
 
-def _logged_in(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
-
-
 def _frame(page, activity):
     return page.frame_locator(f"#h5p-player-{activity} iframe")
 
@@ -113,7 +103,7 @@ def _status(page, activity):
 
 def test_pupil_plays_h5p_and_teacher_sees_the_scores(new_page, live_server, h5p_world):
     world = h5p_world
-    page = _logged_in(new_page, live_server, world["pupil"].user)
+    page = page_logged_in(new_page, live_server, world["pupil"].user)
     page.goto(world["lesson"].url)
     _ready(page, world["true_false"])
     _ready(page, world["question_set"])
@@ -161,6 +151,6 @@ def test_pupil_plays_h5p_and_teacher_sees_the_scores(new_page, live_server, h5p_
     )
 
     # The teacher's class table shows the H5P scores.
-    teacher_page = _logged_in(new_page, live_server, world["teacher"])
+    teacher_page = page_logged_in(new_page, live_server, world["teacher"])
     teacher_page.goto(f"/suivi/classes/{world['classroom'].pk}/")
     expect(teacher_page.locator("table")).to_contain_text(re.compile(r"Terminée · \d+ %"))

@@ -3,10 +3,10 @@ Chromium: the refusal is shown on the package and the lesson keeps playing the l
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.test import Client
 from playwright.sync_api import expect
 
 from courses.models import H5PPackage
+from tests.browser.conftest import page_logged_in
 from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
 from tests.courses import h5p_corpus
 
@@ -45,16 +45,6 @@ def live_activity(transactional_db, territories):
     return {"package": package, "lesson": lesson, "editor": editor}
 
 
-def _logged_in(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
-
-
 def test_a_refused_replacement_keeps_the_lesson_playing_the_live_version(
     new_page, live_server, live_activity, tmp_path
 ):
@@ -62,7 +52,7 @@ def test_a_refused_replacement_keeps_the_lesson_playing_the_live_version(
     live_key = package.content_key
     refused = h5p_corpus.missing_h5p_json(tmp_path)  # a zip without h5p.json
 
-    page = _logged_in(new_page, live_server, live_activity["editor"])
+    page = page_logged_in(new_page, live_server, live_activity["editor"])
     page.goto(f"/admin/snippets/courses/h5ppackage/edit/{package.pk}/")
     page.locator("input[type=file][name=file]").set_input_files(str(refused))
     page.get_by_role("button", name="Enregistrer").first.click()
