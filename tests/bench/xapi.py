@@ -88,12 +88,13 @@ def _report(label: str, outcome, statements: int):
     )
 
 
-def main(settings_dict):
-    from courses.models import QuizAttempt, XAPIStatement
-
-    lesson, pupils = _build()
+def _workload(lesson, pupils, address):
+    """(single statements, batches, how many the server keeps). Statements name the site as it is
+    served, host and port: an activity address of another host or port is refused
+    (courses.xapi)."""
+    host, port = address
     iris = [
-        f"http://127.0.0.1/h5p/activites/{lesson.pk}/{activity}/"
+        f"http://{host}:{port}/h5p/activites/{lesson.pk}/{activity}/"
         for activity in lesson.h5p_activity_ids()
     ]
     sessions = [session_for(pupil.user) for pupil in pupils]
@@ -116,12 +117,20 @@ def main(settings_dict):
         for body in batch
         if "?" not in body["object"]["id"] and not body["verb"]["id"].endswith("interacted")
     )
+    return singles, batches, kept
+
+
+def main(settings_dict):
+    from courses.models import QuizAttempt, XAPIStatement
+
+    lesson, pupils = _build()
     print(
         f"xAPI ingestion over HTTP: {server_description(workers=WORKERS, threads=4)}, "
         f"{CLIENTS} clients, {PUPILS} pupils, PostgreSQL, {os.cpu_count()} CPUs"
     )
     print(f"{'run':<28} {'stmt/s':>10} {'req/s':>9} {'median ms':>9} {'p95 ms':>8}  statuses")
     with served(settings_dict, workers=WORKERS, threads=4) as address:
+        singles, batches, kept = _workload(lesson, pupils, address)
         post_json_concurrently(address, PATH, singles[:50], clients=CLIENTS)  # warm-up
         outcome = post_json_concurrently(address, PATH, singles[50:], clients=CLIENTS)
         _report("one statement per request", outcome, len(singles) - 50)
