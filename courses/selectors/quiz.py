@@ -4,7 +4,8 @@ it), and a class's success per question of the quizzes."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Subquery
+from django.db.models import Count, ExpressionWrapper, FloatField, OuterRef, Subquery
+from django.db.models.functions import Cast
 
 from school.models import Classroom, PupilProfile
 
@@ -65,8 +66,9 @@ def _ranked(order: tuple, field: str):
     )
 
 
+# As floats: SQLite keeps whole decimals as integers and would divide 7 by 10 as 0.
 _RATIO = ExpressionWrapper(
-    F("score") / F("max_score"), output_field=DecimalField(max_digits=20, decimal_places=10)
+    Cast("score", FloatField()) / Cast("max_score", FloatField()), output_field=FloatField()
 )
 _BEST = ("-ratio", "-created_at", "-pk")
 _LAST = ("-created_at", "-pk")
