@@ -63,6 +63,15 @@ def pytest_runtest_setup(item):
         if not redis_url or not _reachable(redis_url, 6379):
             skip_or_fail("integration test needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
     if item.get_closest_marker("browser"):
+        from django.db import connection
+
+        # The live server answers the browser from threads of its own while the test writes:
+        # SQLite's in-memory test database locks its tables under that (a vote answers 500).
+        if connection.vendor != "postgresql":
+            skip_or_fail(
+                "browser test runs against PostgreSQL: set DATABASE_URL=postgres://… "
+                "(CI runs it against 127.0.0.1:5432)"
+            )
         if not chromium_path():
             skip_or_fail("browser test needs Debian's Chromium (apt-get install chromium)")
         if not (ROOT / "node_modules" / "axe-core" / "axe.min.js").exists():
