@@ -13,11 +13,11 @@ Who could misuse the doors into a class, and what stops them (issue 19):
 - Someone who knows a class code and the pseudonyms, trying to lock a class out: django-axes
   counts failures per account *and* client address, so failures from elsewhere never lock the
   pupil at school; the teacher unlocks a pupil or the whole class in one click.
-- Look-alike pseudonyms (ſ, ı, Cyrillic е, full-width letters, accents, case): every form of a
-  pseudonym has one canonical key (pseudonyms.pseudonym_canonical) used by the login, the
-  lockout counter and the database's uniqueness constraint, so a variant neither escapes a
-  lockout nor shadows a classmate. Pupils get generated pseudonyms; a teacher's rename is
-  refused if it mixes scripts or looks like a real name.
+- Look-alike pseudonyms (ſ, ı, Cyrillic е, full-width letters, accents, case, spaces or dashes):
+  every form of a pseudonym has one canonical key (pseudonyms.pseudonym_canonical) used by the
+  login, the lockout counter and the database's uniqueness constraint, so a variant neither
+  escapes a lockout nor shadows a classmate. Pupils get generated pseudonyms; a teacher's
+  rename is refused if it mixes scripts or looks like a real name.
 - Anyone flooding the password hasher (pupil and teacher login, join, sign-up, password reset,
   API token): throttles count per address and overall before any hashing and answer 429 with
   Retry-After; while Redis is unreachable each process counts in memory rather than open the

@@ -53,8 +53,8 @@ def join_code_normalise(value: str) -> str:
 #
 # Login, the lockout counter and the one-per-class uniqueness all compare pseudonyms through
 # `pseudonym_canonical`, so that no variant a keyboard can produce ("OURſ", "Aıgle", "Ｒenard",
-# Cyrillic "Rеnard", "Rénard", "renard  bleu") is a different account, a fresh lockout counter,
-# or a second pupil who looks like the first.
+# Cyrillic "Rеnard", "Rénard", "renard  bleu", "Renard Bleu") is a different account, a fresh
+# lockout counter, or a second pupil who looks like the first.
 #
 # The look-alikes come from confusable_homoglyphs (the data of Unicode's confusables.txt, the
 # library django-registration relies on for the same purpose): it has no skeleton function, so
@@ -95,13 +95,20 @@ def _accents_strip(value: str) -> str:
 def pseudonym_canonical(value: str) -> str:
     """The one form of a pseudonym that login, lockouts and uniqueness compare: NFKC (fullwidth
     and compatibility forms), case folding ("ſ" is "s"), accents stripped, look-alikes of other
-    scripts mapped to their Latin twin ("ı", Cyrillic "е", Greek "ο"), runs of spaces collapsed.
+    scripts mapped to their Latin twin ("ı", Cyrillic "е", Greek "ο"), and the separators
+    dropped: spaces and dashes of any kind ("Renard Bleu 27", "RENARD-BLEU-27" and "renardbleu27"
+    are one pupil, "renardbleu27"), since pupils retype their card as they read it.
     Idempotent: canonical(canonical(x)) == canonical(x)."""
     value = unicodedata.normalize("NFKC", value or "").casefold()
     value = _accents_strip(value).translate(_skeleton_table())
     # The table maps to ASCII; one more pass catches what a mapping made composable again.
     value = unicodedata.normalize("NFKC", _accents_strip(value)).casefold()
-    return " ".join(value.split())
+    return "".join(ch for ch in value if not _is_separator(ch))
+
+
+def _is_separator(ch: str) -> bool:
+    """A space or a dash: "-", "‐", "–", "—" (a phone's keyboard turns "--" into one), "−"."""
+    return ch.isspace() or unicodedata.category(ch) == "Pd" or ch == "\u2212"
 
 
 def pseudonym_script_ok(value: str) -> bool:

@@ -305,8 +305,15 @@ def test_teacher_creates_a_class_and_follows_a_pupil(new_page, seeded, territori
     pupil.goto("/connexion-eleve/")
     axe.check(pupil, "connexion élève")
     pupil.get_by_label("Code de la classe").fill(join_code)
-    pupil.get_by_label("Pseudonyme").fill(pseudonym)
-    pupil.get_by_label("Code secret").fill(secret)
+    # Typed as read off the card, in capitals and with spaces: still the same pupil.
+    pupil.get_by_label("Pseudonyme").fill(pseudonym.upper().replace("-", " "))
+    secret_field = pupil.get_by_label("Code secret")
+    secret_field.fill(secret)
+    expect(secret_field).to_have_attribute("type", "password")
+    # « Afficher » (the DSFR's password component), from the keyboard: the secret shows.
+    pupil.get_by_role("checkbox", name="Afficher le texte saisi").press("Space")
+    expect(secret_field).to_have_attribute("type", "text")
+    expect(secret_field).to_have_value(secret)
     pupil.get_by_role("button", name="Me connecter").click()
     expect(pupil).to_have_url(re.compile(r"/suivi/$"))
     expect(pupil.get_by_role("heading", level=1)).to_have_text("Mes devoirs")

@@ -1,5 +1,7 @@
 """Pupil login (class code + pseudonym + secret), teacher login, and django-axes lockouts."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -28,6 +30,24 @@ def test_pupil_login_succeeds_and_goes_to_dashboard(client, cast):
     assert response.status_code == 302
     assert response["Location"] == "/suivi/"
     assert _logged_in_as(client) == cast.pupil.user_id
+
+
+def test_pupil_login_secret_is_a_dsfr_password_field_with_a_show_toggle(client, db):
+    html = client.get(PUPIL_LOGIN_URL).content.decode()
+    field = html[html.index('<div class="fr-password') :]
+    field = field[: field.index("</form>")]
+    assert 'for="id_secret">Code secret' in field
+    assert re.search(r'<input type="password" name="secret"[^>]*class="fr-password__input', field)
+    # The toggle is a checkbox with its label, not submitted (no name), that the DSFR's script
+    # drives; the field itself stays a password field in the HTML.
+    toggle = re.search(r'<input id="id_secret-show" type="checkbox"[^>]*>', field)
+    assert toggle and "name=" not in toggle.group(0)
+    assert '<label class="fr-password__checkbox fr-label" for="id_secret-show">Afficher' in field
+
+
+def test_show_toggle_is_hidden_without_javascript():
+    css = (settings.BASE_DIR / "config" / "static" / "css" / "hemicycle.css").read_text()
+    assert ":root:not([data-fr-js]) .fr-password__checkbox { display: none; }" in css
 
 
 def test_pupil_login_follows_safe_next_only(client, cast):

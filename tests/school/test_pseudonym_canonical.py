@@ -179,4 +179,4 @@ def test_the_key_follows_a_rename(pupil):
     pupil.pseudonym = "Lynx-Rose-12"
     pupil.save(update_fields=["pseudonym"])
     pupil.refresh_from_db()
-    assert pupil.pseudonym_key == "lynx-rose-12"
+    assert pupil.pseudonym_key == "lynxrose12"
