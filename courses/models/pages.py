@@ -215,9 +215,17 @@ class LessonPage(RoutablePageMixin, Page):
     def quiz_blocks(self):
         return {block.id: block.value for block in self.body if block.block_type == "quiz"}
 
+    def h5p_package_ids(self) -> dict[str, int | None]:
+        """Activity id → its package's id, read from the stored JSON (no query)."""
+        return {
+            block["id"]: block["value"].get("package")
+            for block in self.body.raw_data
+            if block["type"] == "h5p"
+        }
+
     def h5p_activity_ids(self) -> list[str]:
         """Read from the stored JSON: no need to fetch the packages to know the activities."""
-        return [block["id"] for block in self.body.raw_data if block["type"] == "h5p"]
+        return list(self.h5p_package_ids())
 
     def exercise_ids(self) -> set[str]:
         """Every exercise the completion rule asks for: quizzes and H5P activities."""

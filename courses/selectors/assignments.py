@@ -69,6 +69,29 @@ def assigned_lessons(*, classroom: Classroom) -> AssignedLessons:
     return AssignedLessons(assignments, per_assignment, tuple(in_courses + alone))
 
 
+def lessons_assigned_among(*, classroom: Classroom | None, lessons) -> set[int]:
+    """The ids of `lessons` (live lesson pages, with their path) given to `classroom`, alone or
+    through their course: one query on the class's assignments, whatever its number of lessons.
+    The same rule as assigned_lessons, for a few lessons known already (a pupil's xAPI post)."""
+    lessons = list(lessons)
+    if classroom is None or not lessons:
+        return set()
+    steplen = LessonPage.steplen
+    course_paths = {lesson.path[:-steplen] for lesson in lessons}
+    given = Assignment.objects.filter(classroom=classroom).filter(
+        Q(lesson_id__in=[lesson.pk for lesson in lessons]) | Q(course__path__in=course_paths)
+    )
+    lesson_ids, paths = set(), set()
+    for lesson_id, course_path in given.values_list("lesson_id", "course__path"):
+        lesson_ids.add(lesson_id)
+        paths.add(course_path)
+    return {
+        lesson.pk
+        for lesson in lessons
+        if lesson.pk in lesson_ids or lesson.path[:-steplen] in paths
+    }
+
+
 def classroom_list_managed(*, user):
     """The classes a teacher (or an administrator) follows, as school lists them, with their
     assignments counted in the same query."""
@@ -99,3 +122,12 @@ def assignment_list_visible(*, user):
     else:
         scope = Q(classroom__pupils__user=user)
     return _soonest_due_first(Assignment.objects.filter(scope))
+
+
+def lessons_given_to_pupil(*, user, lessons) -> set[int]:
+    """The ids of `lessons` given to the pupil's class; none for a pupil still waiting for the
+    teacher's approval (no class yet) or for any other account."""
+    profile = getattr(user, "pupil_profile", None)
+    if profile is None or profile.is_waiting:
+        return set()
+    return lessons_assigned_among(classroom=profile.classroom, lessons=lessons)

@@ -6,7 +6,7 @@ answered 400 or 429 with a code and a French message, nothing stored):
   passed the checks (READY, XAPI_PACKAGE_NOT_READY): a pending or refused package is played
   nowhere, so nothing can honestly be scored in it;
 - a pupil records only in lessons given to their class: assigned to it, alone or with their
-  course (courses.selectors.assigned_lessons; that is what "open to the class" means here: the
+  course (courses.selectors.lessons_given_to_pupil; that is what "open to the class" means here: the
   site has no other way of opening a lesson to a class). A pupil still waiting for the teacher's
   approval has no class, so no lesson (XAPI_NOT_ASSIGNED);
 - any other account (a teacher or an editor previewing a lesson, an administrator) gets the
@@ -39,7 +39,7 @@ from school.permissions import is_pupil_account
 
 from ..models import ExerciseKind, H5PPackage, LessonPage, QuizAttempt, XAPIStatement
 from ..scores import score_exact, score_text
-from ..selectors.assignments import assigned_lessons
+from ..selectors.assignments import lessons_given_to_pupil
 from ..xapi import XAPI_UNKNOWN_ACTIVITY, ParsedStatement, XAPIStatementError
 from .progress import lesson_progress_touch
 
@@ -87,13 +87,12 @@ def _lessons_with_activities(statements: list[ParsedStatement]) -> dict[int, Les
 
 def _packages(statements, lessons) -> dict[tuple[int, str], H5PPackage | None]:
     """(lesson id, activity id) → the activity's package (None if it was deleted), one query."""
-    package_ids = {}
-    for statement in statements:
-        for block in lessons[statement.lesson_id].body.raw_data:
-            if block["type"] == "h5p" and block["id"] == statement.activity_id:
-                package_ids[(statement.lesson_id, statement.activity_id)] = block["value"].get(
-                    "package"
-                )
+    package_ids = {
+        (statement.lesson_id, statement.activity_id): lessons[statement.lesson_id]
+        .h5p_package_ids()
+        .get(statement.activity_id)
+        for statement in statements
+    }
     found = H5PPackage.objects.only("id", "status", "max_score").in_bulk(
         {pk for pk in package_ids.values() if pk}
     )
@@ -129,11 +128,8 @@ def _check_packages_and_scores(statements, lessons) -> None:
             )
 
 
-def _check_assigned(*, user, statements) -> None:
-    profile = user.pupil_profile
-    allowed = set()
-    if profile is not None and not profile.is_waiting:
-        allowed = {lesson.pk for lesson in assigned_lessons(classroom=profile.classroom).lessons}
+def _check_assigned(*, user, statements, lessons) -> None:
+    allowed = lessons_given_to_pupil(user=user, lessons=lessons.values())
     for index, statement in enumerate(statements):
         if statement.lesson_id not in allowed:
             raise _refuse(
@@ -144,12 +140,13 @@ def _check_assigned(*, user, statements) -> None:
 
 
 def _check_quota(*, user, statements) -> None:
-    """Under a lock on the user's row (see the module docstring). Only kept statements count."""
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    limit = settings.HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR
+    """Under a lock on the user's row (see the module docstring). Only kept statements count:
+    a post of interactions alone takes no lock."""
     kept = [s for s in statements if s.is_kept]
     if not kept:
         return
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    limit = settings.HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR
     since = timezone.now() - timedelta(hours=1)
     counts = {
         (row["lesson_id"], row["activity_id"]): row["n"]
@@ -186,7 +183,7 @@ def xapi_statements_check_and_record(*, user, statements: list[ParsedStatement])
     _check_packages_and_scores(statements, lessons)
     if not is_pupil_account(user):
         return XAPIRecordResult(ignored=[str(s.statement_id) for s in statements])
-    _check_assigned(user=user, statements=statements)
+    _check_assigned(user=user, statements=statements, lessons=lessons)
     with transaction.atomic():
         _check_quota(user=user, statements=statements)
         return xapi_statements_record(user=user, statements=statements, lessons=lessons)

@@ -226,3 +226,31 @@ def test_assignment_remove_of_another_class_is_not_found(client, ctx):
     response = client.post(_url(ctx) + f"{foreign.pk}/retirer/")
     assert response.status_code == 404
     assert Assignment.objects.filter(pk=foreign.pk).exists()
+
+
+def test_lessons_assigned_among_follows_assigned_lessons(ctx, site_tree, django_assert_num_queries):
+    """The one-query check the xAPI endpoint makes agrees with the class's list of lessons: a
+    lesson given through its course or alone counts, another course's lesson or another class's
+    assignment does not."""
+    from courses.selectors import assigned_lessons
+    from courses.selectors.assignments import lessons_assigned_among
+
+    other_course = course_create(parent=site_tree, title="Le Gouvernement")
+    alone = lesson_create(course=other_course, title="Le Premier ministre")
+    not_given = lesson_create(course=other_course, title="Les ministres")
+    elsewhere = course_create(parent=site_tree, title="La justice")
+    other_class_lesson = lesson_create(course=elsewhere, title="Les tribunaux")
+    other_class, _pupils = classroom_with_pupils(
+        teacher=ctx["teacher"], school=ctx["classroom"].school, pupils=1
+    )
+    assignment_create(classroom=ctx["classroom"], teacher=ctx["teacher"], course=ctx["course"])
+    assignment_create(classroom=ctx["classroom"], teacher=ctx["teacher"], lesson=alone)
+    assignment_create(classroom=other_class, teacher=ctx["teacher"], course=elsewhere)
+    lessons = [ctx["lesson"], alone, not_given, other_class_lesson]
+
+    with django_assert_num_queries(1):
+        given = lessons_assigned_among(classroom=ctx["classroom"], lessons=lessons)
+
+    assert given == {ctx["lesson"].pk, alone.pk}
+    listed = {lesson.pk for lesson in assigned_lessons(classroom=ctx["classroom"]).lessons}
+    assert given == listed & {lesson.pk for lesson in lessons}
