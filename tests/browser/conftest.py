@@ -124,3 +124,9 @@ def pupil(transactional_db):
     return User.objects.create_user(
         username=PUPIL_USERNAME, password=PUPIL_PASSWORD, role=User.Role.PUPIL
     )
+
+
+def needs_h5p_standalone() -> None:
+    """H5P browser tests play activities with h5p-standalone, installed by npm."""
+    if not (ROOT / "node_modules" / "h5p-standalone" / "dist" / "main.bundle.js").exists():
+        skip_or_fail("H5P browser test needs h5p-standalone: run `npm ci --ignore-scripts`")

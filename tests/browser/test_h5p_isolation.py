@@ -13,8 +13,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, H5PUserState, QuizAttempt, XAPIStatement
-from tests.browser.conftest import page_logged_in
-from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
+from tests.browser.conftest import needs_h5p_standalone, page_logged_in
+from tests.conftest import h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
 
@@ -93,11 +93,6 @@ def requests_seen():
     request_started.disconnect(record)
 
 
-def _needs_h5p_standalone():
-    if not (ROOT / "node_modules" / "h5p-standalone" / "dist" / "main.bundle.js").exists():
-        skip_or_fail("H5P browser test needs h5p-standalone: run `npm ci --ignore-scripts`")
-
-
 def _lesson(packages):
     from content.seeding import SeedReport, site_structure_ensure
     from tests.courses.factories import course_create, h5p_block, lesson_create
@@ -127,7 +122,7 @@ def _player_frame(page, activity):
 
 @pytest.fixture
 def hostile_world(transactional_db, settings, tmp_path):
-    _needs_h5p_standalone()
+    needs_h5p_standalone()
     from courses.services import assignment_create
     from tests.courses.factories import h5p_package_upload
     from tests.school.factories import (
@@ -227,7 +222,7 @@ def test_hostile_package_reaches_nothing_and_still_plays(
 
 @pytest.fixture
 def pupil_world(transactional_db, settings):
-    _needs_h5p_standalone()
+    needs_h5p_standalone()
     from courses.services import assignment_create
     from tests.courses.factories import h5p_package_upload
     from tests.courses.progress_factories import classroom_with_pupils

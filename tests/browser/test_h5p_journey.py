@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, H5PUserState, QuizAttempt
-from tests.browser.conftest import page_logged_in
-from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
+from tests.browser.conftest import needs_h5p_standalone, page_logged_in
+from tests.conftest import h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +44,7 @@ def short_question_set(directory):
 
 @pytest.fixture
 def h5p_world(transactional_db, settings, tmp_path):
-    if not (ROOT / "node_modules" / "h5p-standalone" / "dist" / "main.bundle.js").exists():
-        skip_or_fail("H5P browser test needs h5p-standalone: run `npm ci --ignore-scripts`")
+    needs_h5p_standalone()
     settings.HEMICYCLE_H5P_SAVE_SECONDS = 1
     from courses.services import assignment_create
     from tests.courses.factories import (

@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from courses.models import H5PPackage
-from tests.browser.conftest import page_logged_in
-from tests.conftest import ROOT, h5p_fixture, skip_or_fail, wagtail_tree_ensure
+from tests.browser.conftest import needs_h5p_standalone, page_logged_in
+from tests.conftest import h5p_fixture, wagtail_tree_ensure
 from tests.courses import h5p_corpus
 
 pytestmark = pytest.mark.browser
@@ -15,8 +15,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live_activity(transactional_db, territories):
-    if not (ROOT / "node_modules" / "h5p-standalone" / "dist" / "main.bundle.js").exists():
-        skip_or_fail("H5P browser test needs h5p-standalone: run `npm ci --ignore-scripts`")
+    needs_h5p_standalone()
     from content.seeding import SeedReport, site_structure_ensure
     from tests.courses.factories import (
         course_create,

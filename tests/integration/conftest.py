@@ -96,3 +96,19 @@ def collected_static(tmp_path_factory):
         timeout=300,
     )
     return root
+
+
+def h5p_package_settled(package, timeout: float = 60):
+    """The package once a worker has settled it (no longer pending), refreshed; fails the test
+    after `timeout` seconds."""
+    import time
+
+    from courses.models import H5PPackage
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        package.refresh_from_db()
+        if package.status != H5PPackage.Status.PENDING:
+            return package
+        time.sleep(0.2)
+    pytest.fail(f"the worker did not settle package {package.pk} in {timeout} s")

@@ -1,8 +1,6 @@
 """An H5P upload is checked by a real Celery worker once the upload is committed, on PostgreSQL
 with Redis as the broker."""
 
-import time
-
 import pytest
 from django.core.files import File
 
@@ -10,6 +8,7 @@ from courses import tasks
 from courses.models import H5PPackage
 from courses.services import h5p_content_dir, h5p_package_submit
 from tests.conftest import h5p_fixture
+from tests.integration.conftest import h5p_package_settled
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -19,16 +18,6 @@ def _upload(name: str) -> H5PPackage:
         package = H5PPackage(title=name)
         package.file.save(name, File(handle), save=True)
     return package
-
-
-def _wait_until_processed(package: H5PPackage, timeout: float = 60) -> H5PPackage:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        package.refresh_from_db()
-        if package.status != H5PPackage.Status.PENDING:
-            return package
-        time.sleep(0.2)
-    pytest.fail(f"the worker did not process package {package.pk} in {timeout} s")
 
 
 @pytest.mark.parametrize(
@@ -46,6 +35,6 @@ def test_upload_is_processed_by_a_worker_after_commit(celery_queue, monkeypatch,
     package = _upload(name)
     h5p_package_submit(package=package)  # autocommit: the task leaves at once
     assert sent == [package.pk]
-    package = _wait_until_processed(package)
+    package = h5p_package_settled(package)
     assert package.status == status, package.error
     assert (h5p_content_dir(key=package.content_key) / "h5p.json").is_file()

@@ -26,6 +26,7 @@ from courses.services import (
     h5p_tmp_root,
 )
 from tests.courses import h5p_corpus
+from tests.integration.conftest import h5p_package_settled
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -58,16 +59,6 @@ def _staging_with_files(timeout: float = 60):
                 return folder
         time.sleep(0.002)
     pytest.fail(f"no extraction under way in {h5p_tmp_root()} after {timeout} s")
-
-
-def _wait_until_settled(package, timeout: float = 90) -> H5PPackage:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        package.refresh_from_db()
-        if package.status != H5PPackage.Status.PENDING:
-            return package
-        time.sleep(0.2)
-    pytest.fail(f"package {package.pk} still pending after {timeout} s")
 
 
 def test_worker_killed_during_extraction_ends_failed_then_retry_makes_it_ready(
@@ -116,7 +107,7 @@ def test_worker_killed_during_extraction_ends_failed_then_retry_makes_it_ready(
     # The editor asks again; a new worker (the old queue's messages are stale) checks it.
     celery_worker_start(queue, **WORKER_LIMITS)
     assert h5p_package_check_retry(package=package)
-    package = _wait_until_settled(package)
+    package = h5p_package_settled(package, timeout=90)
     assert package.status == H5PPackage.Status.READY, package.error
     assert [p.name for p in h5p_content_root().iterdir()] == [str(package.content_key)]
     assert not list(h5p_tmp_root().iterdir())
