@@ -47,6 +47,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = CoursePage.published_within(self)
+        index = CourseIndexPage.objects.child_of(self).live().first()
+        context["course_index_url"] = index.url if index else ""
         return context
 
 
