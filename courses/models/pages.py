@@ -8,6 +8,8 @@ imports no selector, service or view."""
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -16,7 +18,8 @@ from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.api.fields import ImageRenditionField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from ..blocks import RICH_TEXT_FEATURES, LessonStreamBlock
@@ -31,6 +34,22 @@ class Level(models.TextChoices):
 
 
 LEVEL_ORDER = [choice.value for choice in Level]
+
+
+class CoursesPageQuerySet(PageQuerySet):
+    """Wagtail's page queries, with `public()` (and `not_public()`) in the query itself: Wagtail
+    first loads every view restriction of the site, one more query on each lesson page, xAPI
+    post and player request. The same rule: a page is private when it, or one of its
+    ancestors, carries a restriction (its path starts with the restricted page's path)."""
+
+    def private_q(self):
+        restricted = PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+        )
+        return Q(Exists(restricted))
+
+
+CoursesPageManager = PageManager.from_queryset(CoursesPageQuerySet)
 
 
 class HomePage(Page):
@@ -53,6 +72,8 @@ class HomePage(Page):
 
 
 class CourseIndexPage(Page):
+    objects = CoursesPageManager()
+
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -69,6 +90,8 @@ class CourseIndexPage(Page):
 
 
 class CoursePage(Page):
+    objects = CoursesPageManager()
+
     intro = RichTextField(_("présentation"), features=RICH_TEXT_FEATURES)
     level_min = models.CharField(
         _("niveau à partir de"), max_length=16, choices=Level.choices, default=Level.TROISIEME
@@ -158,6 +181,8 @@ class CoursePage(Page):
 
 
 class LessonPage(RoutablePageMixin, Page):
+    objects = CoursesPageManager()
+
     summary = models.CharField(_("résumé"), max_length=300)
     estimated_minutes = models.PositiveSmallIntegerField(
         _("durée estimée (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]

@@ -51,7 +51,7 @@ def _tracks_progress(user) -> bool:
     return bool(user.is_authenticated and getattr(user, "is_pupil", False))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def lesson_progress_touch(*, user, lesson: LessonPage) -> LessonProgress | None:
     """A pupil opened the lesson or did one of its exercises: record it, add the coarse time
     since the last action and apply the completion rule (courses.progress)."""
@@ -70,6 +70,7 @@ def lesson_progress_touch(*, user, lesson: LessonPage) -> LessonProgress | None:
     if progress.completed_at is None:
         attempted = set(
             QuizAttempt.objects.filter(user=user, lesson=lesson)
+            .order_by()
             .values_list("quiz_id", flat=True)
             .distinct()
         )

@@ -19,7 +19,7 @@ answered 400 or 429 with a code and a French message, nothing stored):
   the percentage shown would still be between 0 and 100 %;
 - per pupil and activity, at most HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR statements kept over
   the last hour (XAPI_QUOTA, 429): a pupil retrying an activity sends a few a minute, a script
-  hundreds a second. The count is taken under a lock on the user's row, so two concurrent
+  hundreds a second. The count is taken under a lock on the pupil's profile row, so two concurrent
   batches cannot both pass it. Requests are throttled apart (courses.api.xapi).
 
 Scores are stored exactly (Decimals, courses.scores): 2.6/3 stays 2.6/3."""
@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from school.errors import ErrorKind
+from school.models import PupilProfile
 from school.permissions import is_pupil_account
 
 from ..models import ExerciseKind, H5PPackage, LessonPage, QuizAttempt, XAPIStatement
@@ -139,13 +139,25 @@ def _check_assigned(*, user, statements, lessons) -> None:
             )
 
 
+def _pupil_locked(user) -> None:
+    """Lock the pupil's profile row until the batch commits, so that two concurrent batches
+    cannot both pass the quota (_check_quota), in the query that reads the profile and its
+    class as `User.pupil_profile` does: the class check (_check_assigned) then reads it from
+    the user, with no query of its own."""
+    user.__dict__["pupil_profile"] = (  # where the cached_property keeps its value
+        PupilProfile.objects.select_for_update(of=("self",))
+        .select_related("classroom__school")
+        .filter(user_id=user.pk)
+        .first()
+    )
+
+
 def _check_quota(*, user, statements) -> None:
-    """Under a lock on the user's row (see the module docstring). Only kept statements count:
-    a post of interactions alone takes no lock."""
+    """Under the lock _pupil_locked takes (see the module docstring). Only kept statements
+    count."""
     kept = [s for s in statements if s.is_kept]
     if not kept:
         return
-    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     limit = settings.HEMICYCLE_XAPI_MAX_KEPT_PER_ACTIVITY_HOUR
     since = timezone.now() - timedelta(hours=1)
     counts = {
@@ -183,58 +195,86 @@ def xapi_statements_check_and_record(*, user, statements: list[ParsedStatement])
     _check_packages_and_scores(statements, lessons)
     if not is_pupil_account(user):
         return XAPIRecordResult(ignored=[str(s.statement_id) for s in statements])
-    _check_assigned(user=user, statements=statements, lessons=lessons)
+    try:
+        return _quota_checked_and_recorded(user=user, statements=statements, lessons=lessons)
+    except IntegrityError:
+        # A replay of the same statements committed between our look-up and our insert: the
+        # whole batch was rolled back; once more, and the look-up now sees them as duplicates.
+        return _quota_checked_and_recorded(user=user, statements=statements, lessons=lessons)
+
+
+def _quota_checked_and_recorded(*, user, statements, lessons) -> XAPIRecordResult:
     with transaction.atomic():
+        _pupil_locked(user)
+        _check_assigned(user=user, statements=statements, lessons=lessons)
         _check_quota(user=user, statements=statements)
         return xapi_statements_record(user=user, statements=statements, lessons=lessons)
+
+
+def _ids_already_kept(statements) -> set:
+    return set(
+        XAPIStatement.objects.filter(
+            statement_id__in=[statement.statement_id for statement in statements]
+        ).values_list("statement_id", flat=True)
+    )
 
 
 def xapi_statements_record(
     *, user, statements: list[ParsedStatement], lessons: dict[int, LessonPage]
 ) -> XAPIRecordResult:
-    """Keep each meaningful statement once (its id is unique in the database, so a replay,
-    even a concurrent one, is a no-op); a scored one is an attempt at the activity, its score
-    kept exactly. The statement's actor was dropped by the parser: `user` is the actor."""
+    """Keep each meaningful statement once; a scored one is an attempt at the activity, its
+    score kept exactly. The statement's actor was dropped by the parser: `user` is the actor.
+
+    One transaction for the batch, its cost independent of its size: one look-up of the ids
+    already kept, one insert of the attempts, one of the statements, then each touched lesson's
+    progress. No savepoint per statement: a statement id is unique in the database, so a
+    concurrent replay that slips between the look-up and the insert makes the insert fail and
+    roll the whole batch back (IntegrityError; xapi_statements_check_and_record tries again)."""
     result = XAPIRecordResult()
-    touched: set[int] = set()
-    with transaction.atomic():
-        for statement in statements:
-            if not statement.is_kept:
-                result.ignored.append(str(statement.statement_id))
-                continue
-            lesson = lessons[statement.lesson_id]
-            try:
-                # Attempt and statement stand or fall together: a replay rolls both back.
-                with transaction.atomic():
-                    attempt = None
-                    if statement.has_score:
-                        attempt = QuizAttempt.objects.create(
-                            user=user,
-                            lesson=lesson,
-                            quiz_id=statement.activity_id,
-                            kind=ExerciseKind.H5P,
-                            score=score_exact(statement.score_raw),
-                            max_score=score_exact(statement.score_max),
-                        )
-                    XAPIStatement.objects.create(
-                        statement_id=statement.statement_id,
-                        user=user,
-                        lesson=lesson,
-                        activity_id=statement.activity_id,
-                        verb=statement.verb,
-                        score_raw=statement.score_raw,
-                        score_max=statement.score_max,
-                        success=statement.success,
-                        completion=statement.completion,
-                        payload=statement.payload,
-                        attempt=attempt,
-                    )
-            except IntegrityError:
-                result.duplicates.append(str(statement.statement_id))
-                continue
+    kept = [statement for statement in statements if statement.is_kept]
+    already = _ids_already_kept(kept)
+    fresh: list[ParsedStatement] = []
+    for statement in statements:
+        if not statement.is_kept:
+            result.ignored.append(str(statement.statement_id))
+        elif statement.statement_id in already:
+            result.duplicates.append(str(statement.statement_id))
+        else:
+            already.add(statement.statement_id)  # the same id twice in one batch: kept once
+            fresh.append(statement)
             result.stored.append(str(statement.statement_id))
-            if attempt is not None:
-                touched.add(lesson.pk)
-        for lesson_id in touched:
+    with transaction.atomic(savepoint=False):
+        scored = [statement for statement in fresh if statement.has_score]
+        attempts = QuizAttempt.objects.bulk_create(
+            QuizAttempt(
+                user=user,
+                lesson=lessons[statement.lesson_id],
+                quiz_id=statement.activity_id,
+                kind=ExerciseKind.H5P,
+                score=score_exact(statement.score_raw),
+                max_score=score_exact(statement.score_max),
+            )
+            for statement in scored
+        )
+        attempt_of = {
+            statement.statement_id: a for statement, a in zip(scored, attempts, strict=True)
+        }
+        XAPIStatement.objects.bulk_create(
+            XAPIStatement(
+                statement_id=statement.statement_id,
+                user=user,
+                lesson=lessons[statement.lesson_id],
+                activity_id=statement.activity_id,
+                verb=statement.verb,
+                score_raw=statement.score_raw,
+                score_max=statement.score_max,
+                success=statement.success,
+                completion=statement.completion,
+                payload=statement.payload,
+                attempt=attempt_of.get(statement.statement_id),
+            )
+            for statement in fresh
+        )
+        for lesson_id in dict.fromkeys(statement.lesson_id for statement in scored):
             lesson_progress_touch(user=user, lesson=lessons[lesson_id])
     return result
