@@ -26,8 +26,13 @@ class Participation(models.Model):
     order of the voters cannot be put side by side with anything else."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # No index of its own: the unique constraint's index (consultation, user) serves every
+    # look-up by consultation, and one index fewer is written at each vote.
     consultation = models.ForeignKey(
-        "classroom_votes.Consultation", on_delete=models.CASCADE, related_name="participations"
+        "classroom_votes.Consultation",
+        on_delete=models.CASCADE,
+        related_name="participations",
+        db_index=False,
     )
     # SET_NULL: erasing a pupil removes who they are, not the fact that someone voted, which
     # keeps participations = ballots. Several NULLs never collide in the unique constraint.
@@ -112,8 +117,12 @@ class Tally(models.Model):
     moved only by the mixing, a batch at a time. Services create every counter at zero with the
     consultation: a row appearing at the first batch for an option would date that batch."""
 
+    # No index of its own: the unique constraint's (consultation, classroom, key) serves it.
     consultation = models.ForeignKey(
-        "classroom_votes.Consultation", on_delete=models.CASCADE, related_name="tallies"
+        "classroom_votes.Consultation",
+        on_delete=models.CASCADE,
+        related_name="tallies",
+        db_index=False,
     )
     classroom = models.ForeignKey(
         "school.Classroom", on_delete=models.PROTECT, related_name="consultation_tallies"
