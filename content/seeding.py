@@ -104,9 +104,10 @@ def _image_ensure(path: Path, *, title: str) -> int:
     every image file), else uploaded: re-seeding never makes a second copy."""
     Image = get_image_model()
     data = path.read_bytes()
-    image = Image.objects.filter(file_hash=hashlib.sha1(data).hexdigest()).first()  # noqa: S324
+    digest = hashlib.sha1(data).hexdigest()  # noqa: S324 (Wagtail's own file hash)
+    image = Image.objects.filter(file_hash=digest).first()
     if image is None:
-        image = Image(title=title[:255])
+        image = Image(title=title[:255], file_hash=digest, file_size=len(data))
         with path.open("rb") as handle:
             image.file.save(path.name, File(handle), save=False)
         image.save()
