@@ -253,7 +253,7 @@ def _article_value(data, source: Path) -> dict:
         )
     return {
         "source": origin,
-        "number": number,
+        "number": "preambule" if key == "preambule" else number,
         "alinea": ", ".join(str(value) for value in alineas),
         "text": str(data["text"]).strip(),
         "source_url": data.get("source_url", ""),

@@ -613,7 +613,8 @@ HEMICYCLE_H5P_PLAYER_CSP = {
 # the proxy that serves MEDIA_ROOT in production (config/deploy/nginx-media.conf).
 HEMICYCLE_MEDIA_CSP = (
     "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
-    "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+    "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'"
 )
 # Browser features no page of the site uses are denied to every page and frame; fullscreen
 # stays for the site itself and the H5P frames it delegates it to (allow="fullscreen").

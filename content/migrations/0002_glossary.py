@@ -2,11 +2,49 @@
 
 from django.db import migrations, models
 
+# Editors and moderators (Wagtail's default groups) edit the glossary in the admin.
+GROUPS = ("Editors", "Moderators")
+ACTIONS = ("add", "change", "delete", "view")
+
+
+def grant(apps, schema_editor):
+    # Permissions are normally created after migrations: make these ones now.
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    content_type, _created = ContentType.objects.get_or_create(
+        app_label="content", model="glossaryterm"
+    )
+    permissions = [
+        Permission.objects.get_or_create(
+            content_type=content_type,
+            codename=f"{action}_glossaryterm",
+            defaults={"name": f"Can {action} terme du glossaire"},
+        )[0]
+        for action in ACTIONS
+    ]
+    for group in Group.objects.filter(name__in=GROUPS):
+        group.permissions.add(*permissions)
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    permissions = Permission.objects.filter(
+        content_type__app_label="content",
+        codename__in=[f"{action}_glossaryterm" for action in ACTIONS],
+    )
+    for group in Group.objects.filter(name__in=GROUPS):
+        group.permissions.remove(*permissions)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('content', '0001_initial'),
+        ('wagtailcore', '0002_initial_data'),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -24,4 +62,5 @@ class Migration(migrations.Migration):
                 'ordering': ['term'],
             },
         ),
+        migrations.RunPython(grant, revoke),
     ]

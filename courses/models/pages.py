@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import include, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
@@ -232,6 +233,14 @@ class LessonPage(RoutablePageMixin, Page):
             "previous_lesson": siblings[position - 1] if position > 0 else None,
             "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
         }
+
+    @property
+    def verified_display(self) -> str:
+        """« 7 décembre 2026 », « 1er décembre 2026 »."""
+        if self.verified is None:
+            return ""
+        day = _("1er") if self.verified.day == 1 else str(self.verified.day)
+        return f"{day} {date_format(self.verified, 'F Y')}"
 
     def body_sections(self) -> tuple:
         """(« L'essentiel » block or None, the blocks under « Pour aller plus loin »)."""
