@@ -120,9 +120,14 @@ def test_pupil_goes_through_a_v2_lesson(new_page, live_server, curriculum_world)
 
     # The case-based quiz.
     quiz = page.locator(f"#quiz-{world['quiz_id']}")
-    quiz.get_by_text("Le Premier ministre", exact=True).click()
     questions = quiz.locator("[data-question]")
-    questions.nth(1).locator("label").first.click()
+    expect(questions).to_have_count(2)
+    # DSFR's radios are drawn by their labels: a pupil clicks the label.
+    for index, answer in ((0, "Le Premier ministre"), (1, "Vrai")):
+        question = questions.nth(index)
+        choice = question.get_by_label(answer, exact=True)
+        question.locator(f"label[for='{choice.get_attribute('id')}']").click()
+        expect(choice).to_be_checked()
     quiz.get_by_role("button", name="Valider mes réponses").click()
     expect(quiz.locator("[data-quiz-score]")).to_contain_text("Ton score")
     check("leçon après le quiz")
