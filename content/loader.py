@@ -35,6 +35,10 @@ STRUCTURED_BLOCKS = {
     "video",
     "h5p",
 }
+# While the first course is brought to format v2, the loader accepts lessons without verified,
+# sources or essentials (tests/content/test_curriculum.py fails on them). Once every lesson has
+# them, set this to True: the loader then refuses such a lesson outright.
+V2_REQUIRED = False
 IMAGE_EXTENSIONS = {".svg", ".png", ".jpg", ".jpeg"}
 ESSENTIALS_WORDS = (400, 500)
 FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
@@ -593,6 +597,10 @@ def load_course(directory: Path, *, glossary: set[str] | None = None) -> CourseD
         load_lesson(lesson_path, course_slug=course.slug, glossary=glossary, course_dir=directory)
         for lesson_path in sorted((directory / "lessons").glob("*.md"))
     ]
+    if V2_REQUIRED:
+        problems = [problem for lesson in course.lessons for problem in lesson.v2_problems()]
+        if problems:
+            raise SeedFormatError("\n".join(problems))
     slugs = [lesson.slug for lesson in course.lessons]
     duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
     if duplicates:

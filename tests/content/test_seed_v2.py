@@ -242,3 +242,44 @@ def test_old_article_data_still_renders(db, client):
     html = block.render(context={"page": lesson})
     assert "Article 3" in html and "Constitution du 4 octobre 1958" in html
     assert "conseil-constitutionnel.fr/le-bloc-de-constitutionnalite/texte-integral" in html
+
+
+def test_h5p_package_of_the_course_folder_is_uploaded_once(db, tmp_path):
+    from courses.models import H5PPackage
+    from tests.conftest import h5p_fixture
+
+    v2_course_write(tmp_path, h5p_package=h5p_fixture("H5P.TrueFalse.h5p"))
+    content_seed(courses=load_courses(tmp_path))
+    content_seed(courses=load_courses(tmp_path))
+    package = H5PPackage.objects.get()
+    assert package.is_ready and package.title == "Vrai ou faux"
+    lesson = LessonPage.objects.get(slug="le-parlement-en-action")
+    assert list(lesson.h5p_package_ids().values()) == [package.pk]
+
+
+def test_a_refused_h5p_package_stops_the_seeding_and_loads_nothing(db, tmp_path):
+    from courses.models import H5PPackage
+
+    course = v2_course_write(tmp_path)
+    (course / "media" / "activite.h5p").write_bytes(b"PK\x03\x04 not really a zip")
+    _lesson_rewrite(
+        tmp_path,
+        "```article\n",
+        "```h5p\npackage: media/activite.h5p\ntitle: Cassé\n```\n\n```article\n",
+    )
+    with pytest.raises(SeedFormatError, match="activite.h5p: activité H5P refusée"):
+        content_seed(courses=load_courses(tmp_path), glossary=load_glossary(tmp_path))
+    assert not LessonPage.objects.exists() and not H5PPackage.objects.exists()
+    assert not GlossaryTerm.objects.exists() and get_image_model().objects.count() == 0
+
+
+def test_once_v2_is_required_the_loader_refuses_an_incomplete_lesson(tmp_path, monkeypatch):
+    from content import loader
+
+    v2_course_write(tmp_path)
+    load_courses(tmp_path)  # complete: loads either way
+    monkeypatch.setattr(loader, "V2_REQUIRED", True)
+    load_courses(tmp_path)
+    _lesson_rewrite(tmp_path, "verified: 2026-12-01\n", "")
+    with pytest.raises(SeedFormatError, match="01-le-parlement-en-action.md: champ « verified »"):
+        load_courses(tmp_path)
