@@ -148,12 +148,19 @@ def article_block_problems(value: dict, library: ReferenceLibrary) -> list[str]:
 
 # Inline quotations: « … » followed by one of the reference shapes of content/FORMAT.md.
 _NUMBER = r"(?P<number>1er|\d+(?:-\d+)?)"
+_ARTICLE = rf"(?:article|art\.) {_NUMBER}"
+_ALINEA = r"(?:alinéa|al\.) (?P<alinea>\d+)"
+# The shapes FORMAT.md asks for, and the short forms written in seed-v2's examples (« art. 1er »,
+# « DDHC, art. 11 »…): a quotation with either is checked, never silently left out.
 _REFERENCE_SHAPES = (
-    (re.compile(rf"^article {_NUMBER}$"), CONSTITUTION),
-    (re.compile(rf"^article {_NUMBER}, alinéa (?P<alinea>\d+)$"), CONSTITUTION),
-    (re.compile(rf"^article {_NUMBER} de la Déclaration de 1789$"), DDHC),
-    (re.compile(r"^alinéa (?P<alinea>\d+) du Préambule de 1946$"), PREAMBULE_1946),
-    (re.compile(rf"^article {_NUMBER} de la Charte de l'environnement$"), CHARTE),
+    (re.compile(rf"^{_ARTICLE}(?: de la Constitution)?$"), CONSTITUTION),
+    (re.compile(rf"^{_ARTICLE}, {_ALINEA}(?: de la Constitution)?$"), CONSTITUTION),
+    (re.compile(rf"^{_ARTICLE} de la Déclaration de 1789$"), DDHC),
+    (re.compile(rf"^(?:DDHC|Déclaration de 1789), {_ARTICLE}$"), DDHC),
+    (re.compile(rf"^{_ALINEA} du Préambule de 1946$"), PREAMBULE_1946),
+    (re.compile(rf"^Préambule de 1946, {_ALINEA}$"), PREAMBULE_1946),
+    (re.compile(rf"^{_ARTICLE} de la Charte de l'environnement$"), CHARTE),
+    (re.compile(rf"^Charte de l'environnement, {_ARTICLE}$"), CHARTE),
 )
 _QUOTATION = re.compile(r"«\s*(?P<quote>[^«»]+?)\s*»[\s,.]{0,2}\((?P<reference>[^()\n]+)\)")
 _ELISION = re.compile(r"\s*(?:\[…\]|\[\.\.\.\]|\(…\)|\(\.\.\.\)|…)\s*")

@@ -142,3 +142,21 @@ def test_inline_quotation_wrong_alinea_or_article(library):
     assert "pas d'alinéa 9" in inline_quotation_problem(quotation, library)
     (quotation,) = inline_quotations("« x » (article 12 de la Déclaration de 1789)")
     assert "pas d'article" in inline_quotation_problem(quotation, library)
+
+
+def test_short_reference_forms_are_checked_too(library):
+    text = (
+        "« La France est une République » (art. 1er). « La loi est l'expression de la volonté "
+        "générale » (DDHC, art. 6). « le droit d'obtenir un emploi » (Préambule de 1946, "
+        "alinéa 3). « Toute personne a le devoir » (Charte de l'environnement, art. 2). "
+        "« Le Premier ministre peut » (art. 49, al. 3)."
+    )
+    quotations = inline_quotations(text)
+    assert [(q.source, q.number, q.alinea) for q in quotations] == [
+        ("constitution", "1", None),
+        (DDHC, "6", None),
+        (PREAMBULE_1946, "preambule", 3),
+        (CHARTE, "2", None),
+        ("constitution", "49", 3),
+    ]
+    assert [inline_quotation_problem(q, library) for q in quotations] == [None] * 5
