@@ -36,3 +36,9 @@ def test_editors_edit_the_glossary_and_pupils_cannot(db):
     response = pupil.post(url, {"term": "X", "slug": "x", "definition": "y"})
     assert response.status_code in (302, 403)
     assert GlossaryTerm.objects.count() == 1
+
+
+def test_lesson_links_point_at_the_glossary_page():
+    from content.loader import GLOSSARY_PATH
+
+    assert reverse("glossary") == GLOSSARY_PATH
