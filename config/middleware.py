@@ -170,8 +170,9 @@ class SecurityPolicyMiddleware(CSPMiddleware):
     Every response gets the site's strict policy (settings.CONTENT_SECURITY_POLICY); Wagtail's
     admin gets HEMICYCLE_ADMIN_CSP_UPDATE on top, and nowhere else; a view may replace the
     policy for itself (the H5P player, with django-csp's decorator) or set its own header (an
-    H5P package's files). A script injected into a pupil's page then cannot run, load code
-    from elsewhere, post a form elsewhere or frame the site."""
+    H5P package's files); uploaded media get HEMICYCLE_MEDIA_CSP. A script injected into a
+    pupil's page then cannot run, load code from elsewhere, post a form elsewhere or frame the
+    site."""
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -182,4 +183,8 @@ class SecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         response = super().process_response(request, response)
         response.headers.setdefault("Permissions-Policy", settings.HEMICYCLE_PERMISSIONS_POLICY)
+        if request.path_info.startswith(settings.MEDIA_URL):
+            # An uploaded file opened directly (an SVG): an opaque origin where nothing runs.
+            response.headers["Content-Security-Policy"] = settings.HEMICYCLE_MEDIA_CSP
+            response.headers["X-Content-Type-Options"] = "nosniff"
         return response

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SeedRecord(models.Model):
@@ -15,3 +16,21 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return self.source
+
+
+class GlossaryTerm(models.Model):
+    """A recurring legal term, defined once for the whole site: the glossary page lists them
+    with an anchor per slug, and lessons link to that anchor. Seeded from
+    content/data/glossary.yaml, editable as a Wagtail snippet."""
+
+    term = models.CharField(_("terme"), max_length=120)
+    slug = models.SlugField(_("ancre"), max_length=80, unique=True)
+    definition = models.TextField(_("définition"))
+
+    class Meta:
+        verbose_name = _("terme du glossaire")
+        verbose_name_plural = _("glossaire")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term

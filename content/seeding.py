@@ -3,15 +3,22 @@
 A page is created when missing, updated (new revision, published) when its seed file changed,
 and left alone when an editor has saved a revision since the last seeding, unless forced."""
 
+import copy
+import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from courses.models import CourseIndexPage, CoursePage, HomePage, LessonPage
+from courses.models import CourseIndexPage, CoursePage, H5PPackage, HomePage, LessonPage
+from courses.services.h5p import h5p_package_process
 
-from .loader import CourseData, LessonData
-from .models import SeedRecord
+from .loader import CourseData, GlossaryEntry, LessonData, SeedFormatError
+from .models import GlossaryTerm, SeedRecord
 
 HOME_SLUG = "accueil"
 COURSE_INDEX_SLUG = "cours"
@@ -92,13 +99,83 @@ def site_structure_ensure(*, report: SeedReport) -> CourseIndexPage:
     return index
 
 
+def _image_ensure(path: Path, *, title: str) -> int:
+    """The Wagtail image of a seed file, found by its content's hash (Wagtail keeps the SHA-1 of
+    every image file), else uploaded: re-seeding never makes a second copy."""
+    Image = get_image_model()
+    data = path.read_bytes()
+    digest = hashlib.sha1(data).hexdigest()  # noqa: S324 (Wagtail's own file hash)
+    image = Image.objects.filter(file_hash=digest).first()
+    if image is None:
+        image = Image(title=title[:255], file_hash=digest, file_size=len(data))
+        with path.open("rb") as handle:
+            image.file.save(path.name, File(handle), save=False)
+        image.save()
+    return image.pk
+
+
+def _h5p_ensure(path: Path, *, title: str, sha256: str) -> int:
+    """The H5P package of a seed file: uploaded and checked through the H5P pipeline (the check
+    the worker runs, here in the seeding's transaction), found again by its hash on a re-run.
+    A refused package stops the seeding with its reason."""
+    marker = f"seed:sha256:{sha256}"
+    package = H5PPackage.objects.filter(description=marker, status=H5PPackage.Status.READY).first()
+    if package is None:
+        package = H5PPackage(
+            title=title[:255],
+            description=marker,
+            status=H5PPackage.Status.PENDING,
+            check_started_at=timezone.now(),
+        )
+        with path.open("rb") as handle:
+            package.file.save(path.name, File(handle), save=False)
+        package.save()
+        package = h5p_package_process(package_id=package.pk)
+        if package is None or not package.is_ready:
+            reason = package.error if package else "paquet introuvable"
+            raise SeedFormatError(f"{path}: activité H5P refusée : {reason}")
+    return package.pk
+
+
+def _body_resolve(body: list[dict]) -> list[dict]:
+    """The loader's body with its media files turned into stored images and H5P packages."""
+    resolved = []
+    for block in body:
+        media = block.get("media")
+        if media is None:
+            resolved.append(block)
+            continue
+        block = copy.deepcopy(block)
+        del block["media"]
+        path = Path(media["path"])
+        if media["kind"] == "image":
+            block["value"]["image"] = _image_ensure(path, title=block["value"]["alt"])
+        else:
+            block["value"]["package"] = _h5p_ensure(
+                path, title=block["value"]["title"], sha256=media["sha256"]
+            )
+        resolved.append(block)
+    return resolved
+
+
 def _lesson_fields(lesson: LessonData) -> dict:
     return {
         "title": lesson.title,
         "summary": lesson.summary,
         "estimated_minutes": lesson.estimated_minutes,
-        "body": lesson.body,
+        "body": _body_resolve(lesson.body),
+        "verified": lesson.verified,
+        "sources": [("source", source) for source in lesson.sources],
     }
+
+
+def glossary_seed(*, entries: list[GlossaryEntry]) -> None:
+    """The glossary file's terms, created or updated by slug; terms it no longer holds are kept
+    (an editor may have added them)."""
+    for entry in entries:
+        GlossaryTerm.objects.update_or_create(
+            slug=entry.slug, defaults={"term": entry.term, "definition": entry.definition}
+        )
 
 
 def _course_fields(course: CourseData) -> dict:
@@ -113,8 +190,17 @@ def _course_fields(course: CourseData) -> dict:
 
 
 @transaction.atomic
-def content_seed(*, courses: list[CourseData], force: bool = False) -> SeedReport:
+def content_seed(
+    *,
+    courses: list[CourseData],
+    force: bool = False,
+    glossary: list[GlossaryEntry] | None = None,
+) -> SeedReport:
+    """Everything in one transaction: a file that fails (an H5P package refused) leaves nothing
+    half-loaded."""
     report = SeedReport()
+    if glossary:
+        glossary_seed(entries=glossary)
     index = site_structure_ensure(report=report)
     for course in courses:
         course_page = _upsert(

@@ -8,7 +8,7 @@ from django.forms.utils import ErrorList
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.images.blocks import ImageBlock
+from wagtail.images.blocks import ImageBlock, ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
@@ -61,6 +61,7 @@ class VideoBlock(blocks.StructBlock):
         required=False,
         help_text=_("Obligatoire pour l'accessibilité si la vidéo contient de la parole."),
     )
+    credit = blocks.CharBlock(label=_("Crédit"), max_length=200, required=False)
 
     class Meta:
         icon = "media"
@@ -96,21 +97,99 @@ class KeyPointsBlock(blocks.StructBlock):
         template = "courses/blocks/key_points.html"
 
 
+# The official page of each text of the « bloc de constitutionnalité » (Conseil constitutionnel).
+ARTICLE_SOURCES = {
+    "constitution": (
+        _("Constitution du 4 octobre 1958"),
+        "https://www.conseil-constitutionnel.fr/le-bloc-de-constitutionnalite/"
+        "texte-integral-de-la-constitution-du-4-octobre-1958-en-vigueur",
+    ),
+    "ddhc": (
+        _("Déclaration des droits de l'homme et du citoyen de 1789"),
+        "https://www.conseil-constitutionnel.fr/le-bloc-de-constitutionnalite/"
+        "declaration-des-droits-de-l-homme-et-du-citoyen-de-1789",
+    ),
+    "preambule-1946": (
+        _("Préambule de la Constitution du 27 octobre 1946"),
+        "https://www.conseil-constitutionnel.fr/le-bloc-de-constitutionnalite/"
+        "preambule-de-la-constitution-du-27-octobre-1946",
+    ),
+    "charte-environnement": (
+        _("Charte de l'environnement de 2004"),
+        "https://www.conseil-constitutionnel.fr/le-bloc-de-constitutionnalite/"
+        "charte-de-l-environnement-de-2004",
+    ),
+}
+
+
+def alinea_numbers(value: str) -> list[int]:
+    return [int(part) for part in value.replace(" ", "").split(",") if part]
+
+
+def article_label(*, number: str, alinea: str = "") -> str:
+    """« Article 49, alinéa 3 », « Article 1er », « Article 26, alinéas 1 à 3 », « alinéa 5 »
+    (the Préambule of 1946, whose alinéas are not in articles)."""
+    numbers = alinea_numbers(alinea)
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        alineas = _("alinéas %(first)s à %(last)s") % {"first": numbers[0], "last": numbers[-1]}
+    elif len(numbers) > 1:
+        alineas = _("alinéas %(list)s et %(last)s") % {
+            "list": ", ".join(str(n) for n in numbers[:-1]),
+            "last": numbers[-1],
+        }
+    elif numbers:
+        alineas = _("alinéa %(number)s") % {"number": numbers[0]}
+    else:
+        alineas = ""
+    if number.lower() in ("preambule", "préambule"):
+        return alineas[:1].upper() + alineas[1:] if alineas else _("Préambule")
+    article = _("Article 1er") if number in ("1", "1er") else _("Article %(n)s") % {"n": number}
+    return f"{article}, {alineas}" if alineas else article
+
+
 class ConstitutionArticleBlock(blocks.StructBlock):
+    """A quoted article (or alinéas) of one text of the « bloc de constitutionnalité ». Pages
+    stored before `source` and `alinea` existed read as the Constitution, whole article."""
+
+    source = blocks.ChoiceBlock(
+        label=_("Texte"),
+        choices=[(key, label) for key, (label, _url) in ARTICLE_SOURCES.items()],
+        default="constitution",
+    )
     number = blocks.RegexBlock(
         label=_("Numéro de l'article"),
-        regex=r"^(1er|[1-9][0-9]?(-[0-9]{1,2})?)$",
-        error_messages={"invalid": _("Exemples : 1, 49, 61-1, 88-3.")},
+        regex=r"^(1er|[1-9][0-9]?(-[0-9]{1,2})?|preambule)$",
+        error_messages={"invalid": _("Exemples : 1, 49, 61-1, 88-3 ; « preambule » pour 1946.")},
+    )
+    alinea = blocks.RegexBlock(
+        label=_("Alinéa(s) cité(s)"),
+        regex=r"^\s*[1-9][0-9]?(\s*,\s*[1-9][0-9]?)*\s*$",
+        required=False,
+        error_messages={"invalid": _("Un numéro (3) ou une liste (1, 2, 3).")},
+        help_text=_("Vide : l'article entier."),
     )
     text = blocks.TextBlock(label=_("Texte de l'article (ou de l'alinéa cité)"))
     source_url = blocks.URLBlock(
-        label=_("Source officielle"), required=False, default=CONSTITUTION_ARTICLE_URL
+        label=_("Source officielle"),
+        required=False,
+        help_text=_("Vide : la page officielle du texte."),
     )
 
     class Meta:
         icon = "openquote"
         label = _("Article de la Constitution")
         template = "courses/blocks/constitution_article.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        title, official = ARTICLE_SOURCES.get(value.get("source") or "constitution")
+        number = value["number"]
+        context["text_title"] = title
+        context["label"] = article_label(number=number, alinea=value.get("alinea") or "")
+        # The generic Légifrance address older pages stored says less than the official page.
+        url = value.get("source_url") or ""
+        context["official_url"] = official if url in ("", CONSTITUTION_ARTICLE_URL) else url
+        return context
 
 
 class GlossaryTermBlock(blocks.StructBlock):
@@ -321,12 +400,58 @@ class H5PBlock(blocks.StructBlock):
         }
 
 
+class LessonSourceBlock(blocks.StructBlock):
+    """An official source a lesson relies on, listed at its end."""
+
+    title = blocks.CharBlock(label=_("Titre"), max_length=300)
+    url = blocks.URLBlock(label=_("Adresse"))
+
+    class Meta:
+        icon = "link"
+        label = _("Source")
+
+
+class EssentialsBlock(blocks.StructBlock):
+    """« L'essentiel »: the lesson in 400 to 500 words for a 3e pupil, at the top of the page;
+    everything after it is « Pour aller plus loin » (courses/lesson_page.html)."""
+
+    text = blocks.RichTextBlock(label=_("Texte"), features=RICH_TEXT_FEATURES)
+
+    class Meta:
+        icon = "pick"
+        label = _("L'essentiel")
+        template = "courses/blocks/essentials.html"
+
+
+class DiagramBlock(blocks.StructBlock):
+    """A diagram or picture shown as an <img>, with its text alternative, its credit and, for
+    a complex diagram, a long description under a <details>."""
+
+    image = ImageChooserBlock(label=_("Image"))
+    alt = blocks.CharBlock(label=_("Texte alternatif"), max_length=300)
+    description = blocks.RichTextBlock(
+        label=_("Description détaillée"),
+        features=RICH_TEXT_FEATURES,
+        required=False,
+        help_text=_("Pour un schéma complexe : ce qu'il montre, en texte."),
+    )
+    credit = blocks.CharBlock(label=_("Crédit"), max_length=200)
+    caption = blocks.CharBlock(label=_("Légende"), max_length=300, required=False)
+
+    class Meta:
+        icon = "image"
+        label = _("Schéma ou illustration")
+        template = "courses/blocks/diagram.html"
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     rich_text = blocks.RichTextBlock(
         label=_("Texte"), features=RICH_TEXT_FEATURES, template="courses/blocks/rich_text.html"
     )
+    essentials = EssentialsBlock()
     heading = HeadingBlock()
     image = LessonImageBlock()
+    diagram = DiagramBlock()
     video = VideoBlock()
     key_points = KeyPointsBlock()
     constitution_article = ConstitutionArticleBlock()

@@ -325,6 +325,10 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# SVG diagrams are accepted once config.svg has found nothing active in them (seed files and
+# every admin upload, through this form base); media are served sandboxed (HEMICYCLE_MEDIA_CSP).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "config.image_forms.SafeImageForm"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "txt", "csv"]
 
 # Django REST framework: read-only Wagtail API v2 plus the project's own endpoints.
@@ -604,6 +608,14 @@ HEMICYCLE_H5P_PLAYER_CSP = {
     "form-action": ["'none'"],
     "frame-ancestors": ["'self'"],
 }
+# Uploaded media (images, documents) are never pages of the site: served sandboxed (an opaque
+# origin, no script), nothing loaded from elsewhere, never sniffed. The same header must be set by
+# the proxy that serves MEDIA_ROOT in production (config/deploy/nginx-media.conf).
+HEMICYCLE_MEDIA_CSP = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+    "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'"
+)
 # Browser features no page of the site uses are denied to every page and frame; fullscreen
 # stays for the site itself and the H5P frames it delegates it to (allow="fullscreen").
 HEMICYCLE_PERMISSIONS_POLICY = (

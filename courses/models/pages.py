@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Length, Substr
 from django.urls import include, path
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
@@ -22,7 +23,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from ..blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+from ..blocks import RICH_TEXT_FEATURES, LessonSourceBlock, LessonStreamBlock
 from ..h5p.player import h5p_player_config
 
 
@@ -188,19 +189,40 @@ class LessonPage(RoutablePageMixin, Page):
         _("durée estimée (minutes)"), validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     body = StreamField(LessonStreamBlock(), verbose_name=_("contenu"))
+    verified = models.DateField(
+        _("vérifiée le"),
+        null=True,
+        blank=True,
+        help_text=_("Date de la dernière vérification de la leçon d'après ses sources."),
+    )
+    sources = StreamField(
+        [("source", LessonSourceBlock())],
+        verbose_name=_("sources officielles"),
+        blank=True,
+        default=list,
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("estimated_minutes"),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("verified"), FieldPanel("sources")], heading=_("Vérification et sources")
+        ),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
     ]
-    api_fields = [APIField("summary"), APIField("estimated_minutes"), APIField("body")]
+    api_fields = [
+        APIField("summary"),
+        APIField("estimated_minutes"),
+        APIField("body"),
+        APIField("verified"),
+        APIField("sources"),
+    ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
@@ -238,6 +260,21 @@ class LessonPage(RoutablePageMixin, Page):
             "previous_lesson": siblings[position - 1] if position > 0 else None,
             "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
         }
+
+    @property
+    def verified_display(self) -> str:
+        """« 7 décembre 2026 », « 1er décembre 2026 »."""
+        if self.verified is None:
+            return ""
+        day = _("1er") if self.verified.day == 1 else str(self.verified.day)
+        return f"{day} {date_format(self.verified, 'F Y')}"
+
+    def body_sections(self) -> tuple:
+        """(« L'essentiel » block or None, the blocks under « Pour aller plus loin »)."""
+        blocks_ = list(self.body)
+        if blocks_ and blocks_[0].block_type == "essentials":
+            return blocks_[0], blocks_[1:]
+        return None, blocks_
 
     def quiz_blocks(self):
         return {block.id: block.value for block in self.body if block.block_type == "quiz"}

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from content.loader import SeedFormatError, load_courses
+from content.loader import SeedFormatError, load_courses, load_glossary
 from content.seeding import content_seed
 
 
@@ -19,10 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, force=False, **options):
         try:
+            glossary = load_glossary()
             courses = load_courses()
+            report = content_seed(courses=courses, force=force, glossary=glossary)
         except SeedFormatError as error:
             raise CommandError(str(error)) from error
-        report = content_seed(courses=courses, force=force)
         self.stdout.write(
             f"Contenus : {len(report.created)} créés, {len(report.updated)} mis à jour, "
             f"{len(report.unchanged)} inchangés, {len(report.kept_edited)} conservés "
