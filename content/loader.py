@@ -35,10 +35,9 @@ STRUCTURED_BLOCKS = {
     "video",
     "h5p",
 }
-# While the first course is brought to format v2, the loader accepts lessons without verified,
-# sources or essentials (tests/content/test_curriculum.py fails on them). Once every lesson has
-# them, set this to True: the loader then refuses such a lesson outright.
-V2_REQUIRED = False
+# Every lesson has verified, sources and essentials (format v2): the loader refuses a lesson
+# without them. False would let it accept them (tests/content/test_curriculum.py still fails).
+V2_REQUIRED = True
 IMAGE_EXTENSIONS = {".svg", ".png", ".jpg", ".jpeg"}
 ESSENTIALS_WORDS = (400, 500)
 FRONT_MATTER = re.compile(r"\A---\n(?P<meta>.*?)\n---\n(?P<body>.*)\Z", re.DOTALL)
@@ -123,6 +122,7 @@ class CourseData:
     learning_objectives: list[str]
     source: Path
     lessons: list[LessonData] = field(default_factory=list)
+    position: int = 100
 
     @property
     def fingerprint(self) -> str:
@@ -590,6 +590,7 @@ def load_course(directory: Path, *, glossary: set[str] | None = None) -> CourseD
             estimated_minutes=int(meta["estimated_minutes"]),
             learning_objectives=[str(item) for item in meta.get("learning_objectives", [])],
             source=path,
+            position=int(meta.get("position", 100)),
         )
     except (KeyError, TypeError, yaml.YAMLError) as error:
         raise SeedFormatError(f"{path}: {error}") from error
@@ -609,8 +610,10 @@ def load_course(directory: Path, *, glossary: set[str] | None = None) -> CourseD
 
 
 def load_courses(data_dir: Path = DATA_DIR) -> list[CourseData]:
+    """Every course, in the order of their `position` (then of their folder's name)."""
     glossary = {entry.slug for entry in load_glossary(data_dir)}
-    return [
+    courses = [
         load_course(path.parent, glossary=glossary)
         for path in sorted(data_dir.glob("courses/*/course.yaml"))
     ]
+    return sorted(courses, key=lambda course: course.position)

@@ -148,3 +148,52 @@ class CpuMeter:
         return ", ".join(
             f"{role} {1000 * seconds / requests:.1f}" for role, seconds in self.seconds.items()
         )
+
+
+def get_concurrently(address, paths: list, *, clients: int, cookie: str = "") -> Outcome:
+    """GET each path once, spread over `clients` keep-alive connections in threads, as
+    post_json_concurrently does."""
+    outcome = Outcome(0.0)
+    lock = threading.Lock()
+    headers = {"Host": f"{address[0]}:{address[1]}", **({"Cookie": cookie} if cookie else {})}
+    cursor = iter(paths)
+
+    def work():
+        connection = http.client.HTTPConnection(*address, timeout=60)
+        while True:
+            with lock:
+                path = next(cursor, None)
+            if path is None:
+                break
+            start = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                outcome.statuses[response.status] = outcome.statuses.get(response.status, 0) + 1
+                outcome.latencies_ms.append(elapsed)
+        connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    outcome.seconds = time.perf_counter() - start
+    return outcome
+
+
+def server_memory_mib(server) -> float:
+    """Resident memory of a served site, its main process and its workers (Linux)."""
+    total_kib = 0
+    for pid in [server.process.pid, *server.worker_pids()]:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kib += int(line.split()[1])
+    return total_kib / 1024

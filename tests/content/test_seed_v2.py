@@ -8,6 +8,7 @@ import re
 import pytest
 from wagtail.images import get_image_model
 
+from content import loader
 from content.loader import SeedFormatError, load_courses, load_glossary
 from content.models import GlossaryTerm
 from content.reference import ReferenceLibrary, article_block_problems
@@ -46,7 +47,8 @@ def test_v2_lesson_loads_with_its_front_matter_and_blocks(tmp_path):
     assert article_block_problems(article["value"], ReferenceLibrary()) == []
 
 
-def test_v2_problems_name_what_an_old_style_lesson_lacks(tmp_path):
+def test_v2_problems_name_what_an_old_style_lesson_lacks(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "V2_REQUIRED", False)  # the lenient loader, to list them
     v2_course_write(tmp_path)
     _lesson_rewrite(tmp_path, "verified: 2026-12-01\n", "")
     path = tmp_path / LESSON_PATH
@@ -58,7 +60,8 @@ def test_v2_problems_name_what_an_old_style_lesson_lacks(tmp_path):
     assert "« verified » manquant" in problems[0] and "essentials" in problems[1]
 
 
-def test_essentials_word_count_is_checked(tmp_path):
+def test_essentials_word_count_is_checked(tmp_path, monkeypatch):
+    monkeypatch.setattr(loader, "V2_REQUIRED", False)  # the lenient loader, to list them
     v2_course_write(tmp_path)
     _lesson_rewrite(tmp_path, "Le Parlement vote la loi et contrôle le Gouvernement. " * 10, "")
     (course,) = load_courses(tmp_path)
