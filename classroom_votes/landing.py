@@ -12,6 +12,8 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from school.permissions import is_administrator
+
 from .consultations.selectors import consultations_visible_to
 from .debates.selectors import debates_visible_to
 from .models import (
@@ -108,11 +110,6 @@ def pupil_classwork(*, user, now: datetime) -> PupilClasswork:
     return PupilClasswork(votes, debates, new + seen[:RESULTS_SEEN_SHOWN])
 
 
-def results_new_for(*, user, consultation: Consultation) -> bool:
-    """Whether the results of `consultation` are new to `user` (not opened yet). One query."""
-    return not ResultsSeen.objects.filter(user_id=user.pk, consultation=consultation).exists()
-
-
 # --- A teacher's page -------------------------------------------------------------------------
 
 
@@ -145,7 +142,9 @@ class ClassVotesWork:
 
 def debates_managed_by(*, user) -> QuerySet[Debate]:
     """The debates a teacher moderates (permissions.can_moderate_debate, as a queryset): theirs,
-    and those of which they teach every class."""
+    and those of which they teach every class; every one for administrators."""
+    if is_administrator(user):
+        return Debate.objects.all()
     links = DebateClassroom.objects.filter(debate=OuterRef("pk"))
     return Debate.objects.filter(
         Q(owner_id=user.pk) | (Exists(links) & ~Exists(links.exclude(classroom__teachers=user.pk)))

@@ -344,3 +344,23 @@ def test_consultation_pages_link_to_the_debates_the_viewer_sees(client, world):
     assert reverse("classroom_votes:consultation_detail", args=[world.vote.pk]) in (
         debate.content.decode()
     )
+
+
+def test_debates_managed_by_agrees_with_the_moderation_permission(world):
+    from classroom_votes.debates.permissions import can_moderate_debate
+    from classroom_votes.landing import debates_managed_by
+    from classroom_votes.models import Debate
+    from tests.school.factories import admin_create
+
+    colleague = teacher_create(school=world.classroom.school)
+    world.classroom.teachers.add(colleague)
+    debate_create(
+        owner=world.teacher,
+        classrooms=[world.classroom, classroom_create(teacher=world.teacher)],
+        thesis="Débat partagé",
+    )
+    users = [world.teacher, world.other_teacher, colleague, admin_create(), world.pupil]
+    for user in users:
+        expected = {d.pk for d in Debate.objects.all() if can_moderate_debate(user, d)}
+        managed = set(debates_managed_by(user=user).values_list("pk", flat=True))
+        assert managed == expected, user
