@@ -22,6 +22,7 @@ ARGUMENT = "On paie déjà des impôts sur son salaire d'apprenti."
 @pytest.fixture
 def world(transactional_db):
     from classroom_votes.models import Debate
+    from content.seeding import SeedReport, site_structure_ensure
     from school.services import pupils_bulk_create
     from tests.classroom_votes.debate_factories import debate_create
     from tests.classroom_votes.factories import ballots_cast, consultation_create
@@ -29,6 +30,7 @@ def world(transactional_db):
     from tests.school.factories import classroom_create, school_create, teacher_create
 
     wagtail_tree_ensure()
+    site_structure_ensure(report=SeedReport())  # the home page the pupil starts from
     teacher = teacher_create(school=school_create(name="Lycée français de Madrid", country="ES"))
     classroom = classroom_create(teacher=teacher, name="1re G2")
     cards = pupils_bulk_create(classroom=classroom, count=5)
@@ -110,7 +112,7 @@ def test_pupil_logs_in_votes_debates_and_reads_new_results(new_page, world, view
     expect(page.get_by_role("link", name=re.compile("^Consultation liée"))).to_have_attribute(
         "href", f"/consultations/{world['consultation'].pk}/"
     )
-    page.locator("label.fr-label", has_text=re.compile("^Pour$")).click()
+    page.locator("label.fr-label", has_text=re.compile("^Un argument pour$")).click()
     page.get_by_role("textbox", name=re.compile("^Ton message")).fill(ARGUMENT)
     page.get_by_role("button", name="Publier", exact=True).click()
     expect(
