@@ -17,6 +17,8 @@ pytestmark = pytest.mark.browser
 QUESTION = "Faut-il abaisser le droit de vote à 16 ans ?"
 THESIS = "À 16 ans, on est prêt à voter."
 ARGUMENT = "On paie déjà des impôts sur son salaire d'apprenti."
+TEACHER_EMAIL = "claire.petit@example.fr"
+TEACHER_PASSWORD = "Hemicycle-salle-204"
 
 
 @pytest.fixture
@@ -31,7 +33,11 @@ def world(transactional_db):
 
     wagtail_tree_ensure()
     site_structure_ensure(report=SeedReport())  # the home page the pupil starts from
-    teacher = teacher_create(school=school_create(name="Lycée français de Madrid", country="ES"))
+    teacher = teacher_create(
+        email=TEACHER_EMAIL, school=school_create(name="Lycée français de Madrid", country="ES")
+    )
+    teacher.set_password(TEACHER_PASSWORD)
+    teacher.save()
     classroom = classroom_create(teacher=teacher, name="1re G2")
     cards = pupils_bulk_create(classroom=classroom, count=5)
     consultation = consultation_create(owner=teacher, classrooms=[classroom], title=QUESTION)
@@ -45,7 +51,13 @@ def world(transactional_db):
         contents=[{"choice": "pour"}, {"choice": "contre"}, {"choice": "pour"}, {"choice": "pour"}],
     )
     assert isinstance(debate, Debate)
-    return {"teacher": teacher, "card": cards[0], "consultation": consultation, "debate": debate}
+    return {
+        "teacher": teacher,
+        "cards": cards,
+        "card": cards[0],
+        "consultation": consultation,
+        "debate": debate,
+    }
 
 
 def _header_link(page, name):
@@ -149,4 +161,31 @@ def test_pupil_logs_in_votes_debates_and_reads_new_results(new_page, world, view
     axe.assert_clean()
     assert ResultsSeen.objects.filter(user=card.pupil.user).count() == 1
     assert consultation_invariant(consultation=world["consultation"]) == (5, 5, 5)
+    assert not page.js_errors
+
+
+@pytest.mark.parametrize("viewport", [MOBILE, DESKTOP], ids=["telephone", "bureau"])
+def test_teacher_logs_in_and_sees_what_waits_in_their_class(new_page, world, viewport):
+    from tests.classroom_votes.debate_factories import post
+
+    post(author=world["cards"][1].pupil.user, debate=world["debate"])  # pre-moderated: waits
+    axe = Axe()
+    page = new_page(viewport=viewport)
+    page.goto("/")
+    login = _header_link(page, "Se connecter")
+    expect(login).to_have_attribute("href", "/connexion/")
+    login.click()
+    page.get_by_label("Adresse électronique").fill(TEACHER_EMAIL)
+    page.get_by_label("Mot de passe").fill(TEACHER_PASSWORD)
+    page.locator("main").get_by_role("button", name="Se connecter").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+    section = page.get_by_role("region", name="1re G2")
+    expect(section).to_contain_text("4 votants sur 5 élèves")
+    expect(section).to_contain_text("1 message en attente")
+    axe.check(page, "mon espace de l'enseignant")
+    page.set_viewport_size(viewport)
+    _press(section.get_by_role("link", name=THESIS))
+    expect(page.get_by_role("heading", name="En attente de validation (1)")).to_be_visible()
+    axe.assert_clean()
     assert not page.js_errors
