@@ -199,8 +199,11 @@ def pupil_joins(page, join_code, axe):
 
 
 def pupil_does_the_first_lesson(page, seeded, axe):
-    page.get_by_role("link", name="J'ai noté ma carte : voir mes devoirs").click()
-    expect(page).to_have_url(re.compile(r"/suivi/$"))
+    page.get_by_role("link", name="J'ai noté ma carte : aller à mon espace").click()
+    expect(page).to_have_url(re.compile(r"/mon-espace/eleve/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+    expect(page.locator("[data-landing=assignments]")).to_contain_text(seeded["course_title"])
+    page.get_by_role("link", name="Tous mes devoirs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes devoirs")
     expect(page.get_by_role("heading", name=seeded["course_title"])).to_be_visible()
     axe.check(page, "mes devoirs (élève)")
