@@ -364,3 +364,14 @@ def test_debates_managed_by_agrees_with_the_moderation_permission(world):
         expected = {d.pk for d in Debate.objects.all() if can_moderate_debate(user, d)}
         managed = set(debates_managed_by(user=user).values_list("pk", flat=True))
         assert managed == expected, user
+
+
+def test_debate_links_back_only_to_a_consultation_the_viewer_may_open(client, world):
+    world.debate.consultation = world.draft
+    world.debate.save(update_fields=["consultation"])
+    debate_url = reverse("classroom_votes:debate_detail", args=[world.debate.pk])
+    draft_url = reverse("classroom_votes:consultation_detail", args=[world.draft.pk])
+    client.force_login(world.pupil)
+    assert draft_url not in client.get(debate_url).content.decode()  # a draft is a 404 to them
+    client.force_login(world.teacher)
+    assert draft_url in client.get(debate_url).content.decode()
