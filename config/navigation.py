@@ -89,6 +89,13 @@ MAIN = (
 
 TOOLS = (
     Entry(
+        _("Mon espace"),
+        "landing:teacher",
+        can_manage_classrooms,
+        icon="fr-icon-home-4-line",
+    ),
+    Entry(_("Mon espace"), "landing:pupil", is_pupil_account, icon="fr-icon-home-4-line"),
+    Entry(
         _("Mes classes"),
         "school:classroom_list",
         can_manage_classrooms,
@@ -172,7 +179,8 @@ def _links(entries, request, url_of) -> tuple[Link, ...]:
         if not url:
             continue
         current = _current(entry, url, request)
-        if entry.next and _view_name(request) not in LOGIN_PAGES:
+        # From the home page a login leads to each role's own page, not back to the public one.
+        if entry.next and _view_name(request) not in LOGIN_PAGES and request.path != "/":
             url = f"{url}?next={quote(request.path, safe='/')}"
         links.append(Link(entry.label, url, entry.icon, current))
     return tuple(links)

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from school import views as school_views
 from school.forms import EmailLoginForm
 from school.throttles import SCOPE_TEACHER_LOGIN, throttled
+from school.views.access import HomeAwareLoginView
 
 from .api import api_router
 
@@ -27,7 +28,7 @@ urlpatterns = [
     path(
         "connexion/",
         throttled(SCOPE_TEACHER_LOGIN)(
-            auth_views.LoginView.as_view(
+            HomeAwareLoginView.as_view(
                 template_name="registration/login.html", authentication_form=EmailLoginForm
             )
         ),
@@ -48,6 +49,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
+    path("", include("config.landing.urls")),
     path("", include("school.urls")),
     path("", include("courses.urls")),
     path("", include("classroom_votes.urls")),

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import formats, timezone
 from knox.models import AuthToken
 
@@ -70,6 +70,20 @@ def classrooms_for_manager(*, user) -> QuerySet[Classroom]:
         .select_related("school")
         .annotate(pupil_count=Count("pupils", distinct=True))
         .order_by(F("archived_at").asc(nulls_first=True), "-school_year", "name")
+    )
+
+
+def classrooms_taught_active(*, user) -> QuerySet[Classroom]:
+    """The classes `user` teaches (administrators too: only their own), not archived, with
+    their school, their pupils and those waiting for a teacher to accept them. One query."""
+    return (
+        Classroom.objects.filter(teachers=user, archived_at__isnull=True)
+        .select_related("school")
+        .annotate(
+            pupil_count=Count("pupils", filter=Q(pupils__approved_at__isnull=False)),
+            waiting_count=Count("pupils", filter=Q(pupils__approved_at__isnull=True)),
+        )
+        .order_by("-school_year", "name", "pk")
     )
 
 

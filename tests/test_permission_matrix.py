@@ -44,6 +44,7 @@ NAMESPACES = (
     "courses_api",
     "classroom_votes",
     "classroom_votes_api",
+    "landing",
 )
 ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
 
@@ -100,6 +101,8 @@ EXPECTED = {
     "school:privacy":                                  "-   Y   Y   -   -   -   -",
     "school:privacy_export":                           "-   Y   Y   -   -   -   -",
     "courses:dashboard":                               "-   Y   Y   Y   Y   Y   Y",
+    "landing:pupil":                                   "-   Y   Y   -   -   -   -",
+    "landing:teacher":                                 "-   -   -   Y   Y   -   Y",
     "courses:classroom_list":                          "-   -   -   Y   Y   -   Y",
     "courses:class_dashboard":                         "-   -   -   Y   -   -   Y",
     "courses:class_export_csv":                        "-   -   -   Y   -   -   Y",

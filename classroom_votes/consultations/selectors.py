@@ -25,6 +25,7 @@ from ..models import (
     ConsultationStatus,
     NationalQuestion,
     Participation,
+    ResultsSeen,
     ResultsVisibility,
     SealedBallot,
     Tally,
@@ -68,6 +69,16 @@ def pupil_participations_export(user) -> list[dict]:
         .order_by("voted_on", "consultation__title")
         .values_list("consultation__title", "voted_on")
     ]
+
+
+def results_seen_export(user) -> list[str]:
+    """For the pupil's data export: the consultations whose results they have opened (what
+    the « nouveau » badge is taken off by), nothing more."""
+    return list(
+        ResultsSeen.objects.filter(user=user)
+        .order_by("consultation__title", "consultation_id")
+        .values_list("consultation__title", flat=True)
+    )
 
 
 # --- Participation ----------------------------------------------------------------------------

@@ -66,6 +66,7 @@ from ..models import (
     ConsultationStatus,
     NationalQuestion,
     Phase,
+    ResultsSeen,
     ResultsVisibility,
     SealedBallot,
     SourcePanel,
@@ -1088,3 +1089,14 @@ def consultation_second_round_create(*, actor, consultation: Consultation) -> Co
         raise _second_round_exists(existing) from None
     logger.info("consultation %s: second round %s organised", consultation.pk, second.pk)
     return second
+
+
+def results_seen_mark(*, user, consultation: Consultation) -> bool:
+    """Note that a pupil has opened the published results of a closed consultation, which
+    takes the « nouveau » badge off them on their page. The caller shows the results, so has
+    checked that the pupil may see them and that they are published. True when this is the
+    first time; a second request at the same moment is absorbed by the constraint."""
+    if not is_pupil_account(user) or consultation.status != ConsultationStatus.CLOSED:
+        return False
+    _seen, created = ResultsSeen.objects.get_or_create(user_id=user.pk, consultation=consultation)
+    return created

@@ -47,6 +47,7 @@ from .permissions import (
     can_view_results,
     can_vote,
 )
+from .related import related_links
 from .selectors import (
     RESULTS_MESSAGES,
     consultation_for_page,
@@ -175,6 +176,7 @@ def _detail_response(request, consultation, *, form=None, error=None, status=200
         "manager": manager,
         "error": error,
         "status_choices": ConsultationStatus,
+        "related": related_links(user=request.user, consultation=consultation),
         **_rounds_context(request, consultation),
     }
     if manager:
@@ -254,6 +256,7 @@ def consultation_voted(request, pk):
             "consultation": consultation,
             "voted_on": participation.voted_on,
             "results": consultation_results(consultation=consultation),
+            "related": related_links(user=request.user, consultation=consultation),
         },
     )
 
@@ -516,10 +519,14 @@ def consultation_results_page(request, pk):
     consultation = _visible_or_404(request, pk)
     if not can_view_results(request.user, consultation):
         raise Http404
+    context = _results_context(request, consultation)
+    context["related"] = related_links(user=request.user, consultation=consultation)
+    # New to the pupil until this first look at them, published (so never before the close).
+    context["results_new"] = context["results"].published and services.results_seen_mark(
+        user=request.user, consultation=consultation
+    )
     return TemplateResponse(
-        request,
-        "classroom_votes/consultations/consultation_results.html",
-        _results_context(request, consultation),
+        request, "classroom_votes/consultations/consultation_results.html", context
     )
 
 

@@ -644,3 +644,16 @@ def teacher_debates_export(user) -> list[dict]:
         }
         for debate in Debate.objects.filter(owner=user).order_by("created_at", "pk")
     ]
+
+
+def debates_linked_to(*, user, consultation) -> list:
+    """The debates tied to `consultation` that `user` may see, open ones first, as links for
+    the consultation's pages (consultations.related). One query."""
+    from ..consultations.related import RelatedLink
+
+    return [
+        RelatedLink(label=debate.thesis, url=debate.get_absolute_url(), is_open=debate.is_open)
+        for debate in debates_visible_to(user=user)
+        .filter(consultation_id=consultation.pk)
+        .order_by("-status", "-created_at", "-pk")  # "open" after "closed"
+    ]

@@ -324,6 +324,16 @@ def _tree_context(request, access: Access, *, form=None, error=None, draft=None)
     tree = debate_tree(debate=debate, viewer=request.user, seen_as=access.viewer)
     return {
         "debate": debate,
+        # The vote it prepares or follows, when the viewer may open it (a draft, or a vote of
+        # other classes, would be a 404 for them). One query, only for a linked debate.
+        "consultation_shown": (
+            debate.consultation
+            if debate.consultation_id is not None
+            and consultations_visible_to(user=request.user)
+            .filter(pk=debate.consultation_id)
+            .exists()
+            else None
+        ),
         "tree": tree,
         "moderator": access.moderator,
         "manager": access.viewer.manager,

@@ -44,6 +44,7 @@ from .national_results import (
     TerritoryResult,
     Zone,
 )
+from .seen import ResultsSeen
 
 __all__ = [
     "DEPTHS",
@@ -84,6 +85,7 @@ __all__ = [
     "Phase",
     "PostingBlock",
     "ReportReason",
+    "ResultsSeen",
     "ResultsVisibility",
     "SealedBallot",
     "Side",

@@ -367,8 +367,10 @@ SPECTACULAR_SETTINGS = {
 # Hémicycle
 HEMICYCLE_SITE_TITLE = "Hémicycle"
 HEMICYCLE_SITE_TAGLINE = _("Comprendre la Ve République et pratiquer la démocratie en classe")
-# Where a pupil lands after joining or logging in (a URL name: school does not know courses).
-HEMICYCLE_PUPIL_HOME = "courses:dashboard"
+# Where a pupil and a teacher land after joining or logging in (URL names: school does not know
+# the pages, in config.landing, that gather its classes' work from courses and classroom_votes).
+HEMICYCLE_PUPIL_HOME = "landing:pupil"
+HEMICYCLE_TEACHER_HOME = "landing:teacher"
 # The most pupils a class may have, whoever adds them (joining, bulk creation, moving); a
 # teacher may set a smaller limit on a class.
 HEMICYCLE_CLASS_MAX_PUPILS = env.int("HEMICYCLE_CLASS_MAX_PUPILS", default=45)

@@ -131,3 +131,15 @@ def lessons_given_to_pupil(*, user, lessons) -> set[int]:
     if profile is None or profile.is_waiting:
         return set()
     return lessons_assigned_among(classroom=profile.classroom, lessons=lessons)
+
+
+def assignments_overdue_by_classroom(*, classroom_ids, today) -> dict[int, int]:
+    """For a teacher's landing page: how many assignments of each class are past their date
+    (who is late is on the class's progress page). One query."""
+    return dict(
+        Assignment.objects.filter(classroom_id__in=classroom_ids, due_date__lt=today)
+        .order_by()
+        .values("classroom_id")
+        .annotate(total=Count("pk"))
+        .values_list("classroom_id", "total")
+    )

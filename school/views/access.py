@@ -3,9 +3,10 @@ without the role get 403; a class or pupil the user may not manage is a 404, so 
 not revealed."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -42,6 +43,24 @@ teacher_required = _role_required(can_manage_classrooms)  # teachers and adminis
 pupil_required = _role_required(is_pupil_account)
 api_token_holder_required = _role_required(can_obtain_api_token)  # teachers only
 account_required = _role_required(can_manage_own_account)  # accounts with an e-mail address
+
+
+def next_is_home(url: str) -> bool:
+    """Whether a login's `next` is the site's home page (its root, whatever the query): after
+    logging in, pupils and teachers go to their own page rather than back to the public one."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return not parts.scheme and not parts.netloc and parts.path in ("/", "")
+
+
+class HomeAwareLoginView(LoginView):
+    """The e-mail login: back to the page it was reached from, unless that was the home page
+    (then settings.LOGIN_REDIRECT_URL, which leads each role to its own page)."""
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if next_is_home(url) else url
 
 
 def classroom_managed_or_404(request, pk: int) -> Classroom:

@@ -32,6 +32,7 @@ from .access import (
     class_action,
     classroom_managed_or_404,
     classroom_pupil_or_404,
+    next_is_home,
     refuse_if_archived,
     signed_in,
     teacher_required,
@@ -234,9 +235,9 @@ def pupil_join(request):
 @signed_in
 def pupil_waiting(request):
     """Where a pupil waits for their teacher to accept them (school.middleware); once accepted,
-    or for anyone else, it leads on to the pupil's home page."""
+    or for anyone else, it leads on to their own page."""
     if not pupil_is_waiting(request.user):
-        return redirect(settings.HEMICYCLE_PUPIL_HOME)
+        return redirect("school:account_home")
     return TemplateResponse(
         request, "school/pupil_waiting.html", {"pupil": request.user.pupil_profile}
     )
@@ -244,6 +245,8 @@ def pupil_waiting(request):
 
 def _safe_next(request) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if next_is_home(candidate):
+        return ""  # a pupil's work is on their own page, not on the public home page
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

@@ -131,7 +131,7 @@ def account_home(request):
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_teacher(user) or is_administrator(user):
-        return redirect("school:classroom_list")
+        return redirect(settings.HEMICYCLE_TEACHER_HOME)
     if is_pupil_account(user):
         return redirect(settings.HEMICYCLE_PUPIL_HOME)
     if can_use_admin(user):

@@ -199,8 +199,11 @@ def pupil_joins(page, join_code, axe):
 
 
 def pupil_does_the_first_lesson(page, seeded, axe):
-    page.get_by_role("link", name="J'ai noté ma carte : voir mes devoirs").click()
-    expect(page).to_have_url(re.compile(r"/suivi/$"))
+    page.get_by_role("link", name="J'ai noté ma carte : aller à mon espace").click()
+    expect(page).to_have_url(re.compile(r"/mon-espace/eleve/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
+    expect(page.locator("[data-landing=assignments]")).to_contain_text(seeded["course_title"])
+    page.get_by_role("link", name="Tous mes devoirs").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes devoirs")
     expect(page.get_by_role("heading", name=seeded["course_title"])).to_be_visible()
     axe.check(page, "mes devoirs (élève)")
@@ -234,7 +237,7 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     page.get_by_label("Identifiant").fill(TEACHER_EMAIL.upper())
     page.get_by_label("Mot de passe").fill(TEACHER_PASSWORD)
     page.locator("main").get_by_role("button", name="Se connecter").click()
-    expect(page).to_have_url(re.compile(r"/classes/$"))
+    expect(page).to_have_url(re.compile(r"/mon-espace/enseignant/$"))
 
     page.get_by_role("link", name=CLASS_NAME).click()
     expect(page.get_by_role("heading", name="1 élève")).to_be_visible()
@@ -315,8 +318,8 @@ def test_teacher_creates_a_class_and_follows_a_pupil(new_page, seeded, territori
     expect(secret_field).to_have_attribute("type", "text")
     expect(secret_field).to_have_value(secret)
     pupil.get_by_role("button", name="Me connecter").click()
-    expect(pupil).to_have_url(re.compile(r"/suivi/$"))
-    expect(pupil.get_by_role("heading", level=1)).to_have_text("Mes devoirs")
+    expect(pupil).to_have_url(re.compile(r"/mon-espace/eleve/$"))
+    expect(pupil.get_by_role("heading", level=1)).to_have_text("Mon espace")
     expect(pupil.get_by_role("button", name="Se déconnecter", exact=True)).to_be_visible()
 
     assert teacher.js_errors == [] and pupil.js_errors == []

@@ -125,7 +125,7 @@ def test_teacher_controls_who_joins_the_class(new_page, classroom):
 
     # The first pupil, accepted, is led on from the waiting page to their own pages.
     first_page.get_by_role("link", name="Vérifier si je suis accepté").click()
-    expect(first_page).to_have_url(re.compile(r"/suivi/$"))
+    expect(first_page).to_have_url(re.compile(r"/mon-espace/eleve/$"))
 
     # A fourth pupil comes too late: the same answer as for a code that does not exist.
     fourth = new_page()

@@ -41,10 +41,17 @@ def test_each_role_sees_its_own_header_entries(classroom, site_tree):
     pupil = pupil_create(classroom=classroom).user
     expected = {
         None: ["Se connecter", "Connexion élève", "Rejoindre une classe"],
-        teacher: ["Mes classes", "Consultations", "Débats", "Mon compte"],
-        pupil: ["Mes devoirs", "Consultations", "Débats", "Mes données"],
+        teacher: ["Mon espace", "Mes classes", "Consultations", "Débats", "Mon compte"],
+        pupil: ["Mon espace", "Mes devoirs", "Consultations", "Débats", "Mes données"],
         editor_create(): ["Mon compte", "Administration"],
-        admin_create(): ["Mes classes", "Consultations", "Débats", "Mon compte", "Administration"],
+        admin_create(): [
+            "Mon espace",
+            "Mes classes",
+            "Consultations",
+            "Débats",
+            "Mon compte",
+            "Administration",
+        ],
     }
     for user, labels in expected.items():
         assert _labels(site_navigation(_request("/", user)).tools) == labels
@@ -64,6 +71,11 @@ def test_logout_names_the_account_except_a_pupils(classroom):
 def test_login_links_come_back_to_the_page_except_on_the_login_pages(db):
     tools = site_navigation(_request("/consultations/")).tools
     assert tools[0].url == f"{reverse('login')}?next=/consultations/"
+    # Not from the home page: a login there leads to each role's own page.
+    assert [link.url for link in site_navigation(_request("/")).tools[:2]] == [
+        reverse("login"),
+        reverse("school:pupil_login"),
+    ]
     login = reverse("school:pupil_login")
     tools = site_navigation(_request(login)).tools
     assert [link.url for link in tools[:2]] == [reverse("login"), login]

@@ -41,6 +41,7 @@ def test_header_links_for_role(client, cast, role, present, absent):
 def test_header_pupil_links_point_to_dashboard_and_data(client, cast):
     client.force_login(cast.pupil.user)
     header = _header(client)
+    assert 'href="/mon-espace/eleve/"' in header
     assert 'href="/suivi/"' in header
     assert f'href="{reverse("school:privacy")}"' in header
     assert cast.pupil.user.username not in header  # pupils' technical usernames stay hidden

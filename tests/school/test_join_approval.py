@@ -33,7 +33,7 @@ def test_waiting_page_leads_an_accepted_pupil_on(client, cast):
     client.force_login(cast.pupil.user)
     response = client.get(reverse("school:pupil_waiting"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("courses:dashboard")
+    assert response["Location"] == reverse("school:account_home")
 
 
 def test_class_page_lists_waiting_pupils_first_with_their_actions(teacher_client, cast):

@@ -22,13 +22,13 @@ def _logged_in_as(client) -> int | None:
     return int(value) if value else None
 
 
-def test_pupil_login_succeeds_and_goes_to_dashboard(client, cast):
+def test_pupil_login_succeeds_and_goes_to_their_page(client, cast):
     data = pupil_login_data(cast.pupil)
     data["class_code"] = data["class_code"].lower()
     data["pseudonym"] = "  renard-bleu-27 "
     response = client.post(PUPIL_LOGIN_URL, data)
     assert response.status_code == 302
-    assert response["Location"] == "/suivi/"
+    assert response["Location"] == "/mon-espace/eleve/"
     assert _logged_in_as(client) == cast.pupil.user_id
 
 
@@ -59,7 +59,7 @@ def test_pupil_login_follows_safe_next_only(client, cast):
     response = client.post(
         PUPIL_LOGIN_URL, {**pupil_login_data(cast.pupil), "next": "https://evil.example/"}
     )
-    assert response["Location"] == "/suivi/"
+    assert response["Location"] == "/mon-espace/eleve/"
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def _teacher_post(client, teacher, password):
     return client.post(TEACHER_LOGIN_URL, {"username": teacher.username, "password": password})
 
 
-def test_teacher_login_goes_to_classes(client, db):
+def test_teacher_login_goes_to_their_page(client, db):
     teacher = teacher_create()
     home = reverse("school:account_home")
     assert f'name="next" value="{home}"' in client.get(TEACHER_LOGIN_URL).content.decode()
@@ -147,7 +147,7 @@ def test_teacher_login_goes_to_classes(client, db):
     )
     assert response.status_code == 302
     assert response["Location"] == home
-    assert client.get(response["Location"])["Location"] == reverse("school:classroom_list")
+    assert client.get(response["Location"])["Location"] == reverse("landing:teacher")
 
 
 def test_teacher_lockout_after_failure_limit_even_with_right_password(client, db):

@@ -125,9 +125,9 @@ def test_mutations_refused_for_role_change_nothing(client, cast, role):
 @pytest.mark.parametrize(
     ("role", "destination"),
     [
-        ("teacher", "/classes/"),
-        ("admin", "/classes/"),
-        ("pupil", "/suivi/"),
+        ("teacher", "/mon-espace/enseignant/"),
+        ("admin", "/mon-espace/enseignant/"),
+        ("pupil", "/mon-espace/eleve/"),
         ("editor", "/admin/"),
     ],
 )

@@ -27,11 +27,15 @@ PUPIL_PAGES = {
     # session, user
     "privacy": 2,
     # session, user, profile with class and school, then what each app holds about the pupil
-    "privacy_export": 12,
+    "privacy_export": 13,
     # session, user, the class's consultations with the pupil's participation
     "consultations": 3,
     # session, user, the class's debates with their counts
     "debates": 3,
+    # session, user, profile with class and school; assignments, lessons, attempts, progress,
+    # the site (for the lessons' URLs); the class's votes with the pupil's participation and
+    # results seen; its open debates
+    "landing": 10,
 }
 
 
@@ -52,6 +56,7 @@ def pupil_world(site_tree):
         "privacy_export": reverse("school:privacy_export"),
         "consultations": reverse("classroom_votes:consultation_list"),
         "debates": reverse("classroom_votes:debate_list"),
+        "landing": reverse("landing:pupil"),
     }
 
 
