@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("classroom_votes", "0010_weighted_reports"),
+        ("classroom_votes", "0012_results_seen"),
     ]
 
     operations = [
