@@ -150,12 +150,16 @@ class CpuMeter:
         )
 
 
-def get_concurrently(address, paths: list, *, clients: int, cookie: str = "") -> Outcome:
+def get_concurrently(
+    address, paths: list, *, clients: int, cookie: str = "", behind_tls_proxy: bool = False
+) -> Outcome:
     """GET each path once, spread over `clients` keep-alive connections in threads, as
-    post_json_concurrently does."""
+    post_json_concurrently does (`behind_tls_proxy` likewise)."""
     outcome = Outcome(0.0)
     lock = threading.Lock()
     headers = {"Host": f"{address[0]}:{address[1]}", **({"Cookie": cookie} if cookie else {})}
+    if behind_tls_proxy:
+        headers["X-Forwarded-Proto"] = "https"
     cursor = iter(paths)
 
     def work():

@@ -17,6 +17,9 @@ cap. The ratios are medians over BENCH_ROUNDS rounds (3). It prints each path's 
 import os
 import random
 import statistics
+import subprocess
+import sys
+import tempfile
 import uuid
 
 import django
@@ -39,7 +42,15 @@ from tests.bench.http import (  # noqa: E402
     post_json_concurrently,
     server_memory_mib,
 )
-from tests.serving import Session, served_server, server_description, session_for  # noqa: E402
+from tests.conftest import ROOT  # noqa: E402
+from tests.serving import (  # noqa: E402
+    Session,
+    database_url,
+    production_environment,
+    served_server,
+    server_description,
+    session_for,
+)
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
@@ -51,8 +62,11 @@ BATCH = 20
 VOTERS = int(os.environ.get("BENCH_VOTERS", "600"))
 DASHBOARD_REQUESTS = int(os.environ.get("BENCH_DASHBOARD_REQUESTS", "40"))
 DATABASE = "test_hemicycle_bench_ratios"
-# Goals of issue 24, as ratios to the floor measured in the same run.
-GOALS = {"lesson page": 1.0, "xAPI statements": 1.0, "ballots": 0.8}
+# Goals of issue 24, as ratios to the floor measured in the same run. xAPI's goal is set against
+# wagtail-lms (4 × its 113 statements/s, measured beside Hémicycle in the issue), which this
+# harness does not install: the bare insert is printed for what it is, the cost of the framework.
+GOALS = {"lesson page": 1.0, "xAPI statements": None, "ballots": 0.8}
+XAPI_GOAL_PER_SECOND = 4 * 113
 DASHBOARD_GOAL_MS = 150
 
 
@@ -137,7 +151,11 @@ def _queries(client, method: str, path: str, **kwargs) -> int:
 
 def _page_round(hem, floor, lesson) -> tuple[float, float]:
     paths = [lesson.url] * PAGE_REQUESTS
-    ours = _rate(get_concurrently(hem.address, paths, clients=CLIENTS), PAGE_REQUESTS, {200})
+    ours = _rate(
+        get_concurrently(hem.address, paths, clients=CLIENTS, behind_tls_proxy=True),
+        PAGE_REQUESTS,
+        {200},
+    )
     bare = _rate(
         get_concurrently(floor.address, ["/"] * PAGE_REQUESTS, clients=CLIENTS),
         PAGE_REQUESTS,
@@ -214,13 +232,33 @@ def _dashboard_p95(hem, rng, course, lessons, size: int) -> tuple[float, int]:
     queries = _queries(client, "get", path)
     session = session_for(teacher)
     cookie = session.cookie
-    get_concurrently(hem.address, [path] * 5, clients=1, cookie=cookie)  # warm-up
-    outcome = get_concurrently(hem.address, [path] * DASHBOARD_REQUESTS, clients=1, cookie=cookie)
+    get_concurrently(
+        hem.address, [path] * 5, clients=1, cookie=cookie, behind_tls_proxy=True
+    )  # warm-up
+    outcome = get_concurrently(
+        hem.address, [path] * DASHBOARD_REQUESTS, clients=1, cookie=cookie, behind_tls_proxy=True
+    )
     assert set(outcome.statuses) == {200}, outcome.statuses
     return statistics.quantiles(outcome.latencies_ms, n=20)[-1], queries
 
 
-def main(settings_dict):
+def _collected_static(settings_dict, root: str) -> None:
+    """collectstatic with the production settings, as a deployment runs it."""
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            **production_environment(),
+            "DATABASE_URL": database_url(settings_dict),
+            "DJANGO_STATIC_ROOT": root,
+        },
+        check=True,
+        timeout=300,
+    )
+
+
+def main(settings_dict, static_root: str):
     from content.seeding import SeedReport, site_structure_ensure
     from tests.bench.dashboard import _course_build
 
@@ -237,10 +275,18 @@ def main(settings_dict):
         f"load average before {os.getloadavg()[0]:.2f}"
     )
     with (
-        served_server(settings_dict, workers=WORKERS, threads=THREADS, production=True) as hem,
+        served_server(
+            settings_dict,
+            workers=WORKERS,
+            threads=THREADS,
+            production=True,
+            env={"DJANGO_STATIC_ROOT": static_root},
+        ) as hem,
         floor_served(settings_dict, workers=WORKERS, threads=THREADS, body=body) as floor,
     ):
-        get_concurrently(hem.address, [lesson.url] * 50, clients=CLIENTS)  # warm-up
+        get_concurrently(
+            hem.address, [lesson.url] * 50, clients=CLIENTS, behind_tls_proxy=True
+        )  # warm-up
         get_concurrently(floor.address, ["/"] * 50, clients=CLIENTS)
         for number in range(1, ROUNDS + 1):
             pairs = {
@@ -277,10 +323,14 @@ def main(settings_dict):
         ours = statistics.median(pair[0] for pair in pairs)
         bare = statistics.median(pair[1] for pair in pairs)
         ratio = statistics.median(pair[0] / pair[1] for pair in pairs)
-        verdict = "met" if ratio >= GOALS[name] else "NOT met"
+        goal = GOALS[name]
+        if goal is None:
+            met, goal_text = ours >= XAPI_GOAL_PER_SECOND, f"{XAPI_GOAL_PER_SECOND}/s"
+        else:
+            met, goal_text = ratio >= goal, f"{goal:.1f}"
         print(
-            f"{name:<18} {ours:>8.0f}/s {bare:>8.0f}/s {ratio:>7.2f} {GOALS[name]:>6.1f}  "
-            f"{notes[name]}  ({verdict})"
+            f"{name:<18} {ours:>8.0f}/s {bare:>8.0f}/s {ratio:>7.2f} {goal_text:>6}  "
+            f"{notes[name]}  ({'met' if met else 'NOT met'})"
         )
     verdict = "met" if max(small, large) < DASHBOARD_GOAL_MS else "NOT met"
     print(
@@ -292,5 +342,6 @@ def main(settings_dict):
 
 
 if __name__ == "__main__":
-    with bench_database(DATABASE) as settings_dict:
-        main(settings_dict)
+    with bench_database(DATABASE) as settings_dict, tempfile.TemporaryDirectory() as static:
+        _collected_static(settings_dict, static)
+        main(settings_dict, static)

@@ -1,5 +1,5 @@
 """The bare floors' tables: a StreamField page, the three rows of a vote, an xAPI statement.
-Created by `migrate --run-syncdb` (the app has no migrations: it only lives in a benchmark)."""
+Created by its own migrations, outside the project (the app only lives in a benchmark)."""
 # ruff: noqa: DJ008  (bench-only rows, never shown)
 
 import uuid

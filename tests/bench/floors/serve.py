@@ -33,7 +33,7 @@ def floor_served(settings_dict, *, workers: int, threads: int, body: list):
     }
     python = [sys.executable, "-m"]
     run = {"cwd": ROOT, "env": environment, "check": True}
-    subprocess.run([*python, "django", "migrate", "--run-syncdb", "-v0"], **run)  # noqa: S603
+    subprocess.run([*python, "django", "migrate", "-v0"], **run)  # noqa: S603
     subprocess.run(  # noqa: S603
         [*python, "tests.bench.floors.seed"], input=json.dumps(body).encode(), **run
     )
