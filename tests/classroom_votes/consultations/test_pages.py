@@ -435,6 +435,15 @@ def test_pv_and_csv_give_the_count_and_never_a_pupil(classroom):
     assert lines["Inscrits"] == "6" and lines["Votants"] == "5"
     assert lines["Blancs"] == "1" and lines["Exprimés"] == "4"
     assert lines["Alice Martin"] == "3" and lines["Bruno Petit"] == "1"
+    # As a French spreadsheet reads it: UTF-8 with a BOM, « ; », decimal commas, a file name.
+    assert export.content.startswith("\ufeff".encode())
+    assert (
+        export["Content-Disposition"]
+        == 'attachment; filename="resultats-faut-il-abaisser-le-droit-de-vote-a-16-ans.csv"'
+    )
+    percentages = {row[1]: row[3] for row in rows[1:] if row[3]}
+    assert percentages["Alice Martin"] == "75,0" and percentages["Bruno Petit"] == "25,0"
+    assert sum(float(value.replace(",", ".")) for value in percentages.values()) == 100
     body = export.content.decode("utf-8-sig") + pv.text
     assert not any(user.pupil.pseudonym in body for user in pupils)
 
