@@ -29,6 +29,7 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
+OVERRIDE_MARK = "Wagtail's message, worded for Hémicycle"
 HEADER = (
     "# Hémicycle's French catalogue. The msgids are already French: each msgstr repeats its\n"
     "# msgid, and the catalogue gives French plurals their rule (0 and 1 take the singular).\n"
@@ -71,12 +72,18 @@ def catalogue_read(path: Path = CATALOGUE_PO) -> Catalog:
 
 def catalogue_update(path: Path = CATALOGUE_PO) -> tuple[int, int]:
     """Adds the code's new messages to the catalogue (msgstr = msgid) and drops those no
-    longer used; msgstrs already there are kept. Returns (added, removed)."""
+    longer used but the overrides of Wagtail's (OVERRIDE_MARK); msgstrs already there are kept.
+    Returns (added, removed)."""
     catalog = catalogue_read(path) if path.exists() else Catalog(locale="fr")
     known = {(message.id, message.context) for message in catalog if message.id}
     template = code_messages()
     wanted = {(message.id, message.context) for message in template if message.id}
+    # Wagtail's own messages that the project words differently: kept, though not in the code.
+    overrides = [message for message in catalog if OVERRIDE_MARK in message.user_comments]
     catalog.update(template, no_fuzzy_matching=True)
+    for message in overrides:
+        if catalog.get(message.id, message.context) is None:
+            catalog[message.id] = message
     for message in catalog:
         if message.id and not any(message.string if message.pluralizable else [message.string]):
             message.string = tuple(message.id) if message.pluralizable else message.id
@@ -91,4 +98,5 @@ def catalogue_update(path: Path = CATALOGUE_PO) -> tuple[int, int]:
     write_po(buffer, catalog, no_location=True, width=100, sort_output=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
-    return len(wanted - known), len(known - wanted)
+    kept = {(message.id, message.context) for message in overrides}
+    return len(wanted - known), len(known - wanted - kept)
