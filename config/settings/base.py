@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # French typography on the site's pages: no « ? » alone at the start of a line.
+    "config.middleware.FrenchTypographyMiddleware",
     # Before anything reads an API request's body: its size and depth (config.middleware).
     "config.middleware.ApiBodyGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
