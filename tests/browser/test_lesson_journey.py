@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from config.typography import french_text
 from courses.models import QuizAttempt
 from courses.scores import score_text
 
@@ -145,7 +146,7 @@ def test_quiz_without_javascript_renders_the_feedback_page(new_page, seeded, pup
 
     attempt = attempt_of(pupil, seeded)
     assert attempt.max_score == count == seeded["question_count"]
-    assert page.locator("[data-quiz-score]").text_content() == (
+    assert page.locator("[data-quiz-score]").text_content() == french_text(
         f"Ton score : {score_text(attempt.score)} sur {score_text(attempt.max_score)}"
     )
 
