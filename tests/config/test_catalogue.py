@@ -2,10 +2,11 @@
 the singular; without it Django applies the English rule and writes « 0 élèves »)."""
 
 from babel.messages.mofile import read_mo
+from babel.messages.pofile import write_po
 from django.template import Context, Template
 from django.utils import translation
 
-from config.catalogue import CATALOGUE_PO, catalogue_read, code_messages
+from config.catalogue import CATALOGUE_PO, catalogue_read, catalogue_update, code_messages
 
 NOT_COMPILED = "the French catalogue is not compiled, or is stale: run `make messages`"
 
@@ -70,3 +71,27 @@ def test_zero_and_one_take_the_singular_in_pages():
         )
     assert rendered == ["0 élève", "1 élève", "2 élèves", "30 élèves"]
     assert ballots.startswith("%(counter)s bulletin ")
+
+
+def test_catalogue_update_keeps_msgstrs_and_adds_what_is_new(tmp_path):
+    po = tmp_path / "django.po"
+    po.write_bytes(CATALOGUE_PO.read_bytes())
+    assert catalogue_update(po) == (0, 0), "the catalogue is stale: run catalogue_update"
+    before = {_key(message): _strings(message) for message in catalogue_read() if message.id}
+    after = {_key(message): _strings(message) for message in catalogue_read(po) if message.id}
+    assert after == before
+
+    # A msgstr a translator set is kept; a message gone from the code is dropped, one new in
+    # the code is added with msgstr = msgid.
+    catalogue = catalogue_read(po)
+    catalogue["Ouvrir le vote"].string = "Ouvrir le vote\u00a0!"
+    del catalogue["Retour à la consultation"]
+    catalogue.add("Un message que le code n'a plus", "Un message que le code n'a plus")
+    with po.open("wb") as out:
+        write_po(out, catalogue)
+    assert catalogue_update(po) == (1, 1)
+    updated = catalogue_read(po)
+    assert updated["Ouvrir le vote"].string == "Ouvrir le vote\u00a0!"
+    assert updated["Retour à la consultation"].string == "Retour à la consultation"
+    assert updated.get("Un message que le code n'a plus") is None
+    assert updated["Submit to %(workflow_name)s"].string.startswith("Soumettre au circuit")
