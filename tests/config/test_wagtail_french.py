@@ -39,6 +39,19 @@ def test_renaming_runs_again_and_backwards_without_harm(db):
     assert Workflow.objects.get().name == "Circuit du lycée"
 
 
+def test_an_editor_who_chose_english_gets_the_admin_in_french_again(client, editor):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"
+    profile.save()
+    renaming.admin_languages_to_french(apps, None)
+    profile.refresh_from_db()
+    assert profile.preferred_language == ""
+    client.force_login(editor)
+    assert "Tableau de bord" in client.get("/admin/").text
+
+
 def test_editor_sees_the_admin_in_french(client, site_tree, editor):
     lesson = lesson_create(course=course_create(parent=site_tree), live=False)
     client.force_login(editor)
