@@ -5,9 +5,11 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
+# The French catalogue, compiled by Babel (pure Python: GNU gettext's msgfmt is not needed).
+CATALOGUE := locale/fr/LC_MESSAGES/django
 
 .DEFAULT_GOAL := help
-.PHONY: help install run worker beat migrate seed test lint format bench check-python clean
+.PHONY: help install messages run worker beat migrate seed test lint format bench check-python clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -30,7 +32,12 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NPM_STAMP) ## Create the virtualenv, install Python and front-end packages
 
-migrate: install ## Apply database migrations
+$(CATALOGUE).mo: $(CATALOGUE).po $(STAMP)
+	$(VENV)/bin/pybabel compile --domain=django --directory=locale --locale=fr
+
+messages: $(CATALOGUE).mo ## Compile the French catalogue (locale/fr: plurals of 0 and 1)
+
+migrate: install messages ## Apply database migrations
 	$(MANAGE) migrate --no-input
 
 seed: migrate ## Load the course content and the demo accounts (idempotent)
@@ -46,7 +53,7 @@ run: seed ## Set everything up and serve http://127.0.0.1:8000/ (SQLite, demo co
 worker: install ## Start a Celery worker with the beat scheduler (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker --beat --loglevel=INFO
 
-test: install ## Set everything up and run the whole suite (HEMICYCLE_STRICT=1 forbids skips)
+test: install messages ## Set everything up and run the whole suite (HEMICYCLE_STRICT=1 forbids skips)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
@@ -60,7 +67,7 @@ format: install ## Format with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s, national roll-up, secret reset with 50,000 sessions (DATABASE_URL: PostgreSQL; served as deployed, by granian)
+bench: install messages ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s, national roll-up, secret reset with 50,000 sessions (DATABASE_URL: PostgreSQL; served as deployed, by granian)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.lesson_page
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.dashboard
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.xapi

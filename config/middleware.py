@@ -11,9 +11,11 @@ from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
 from rest_framework.renderers import JSONRenderer
 
+from config.typography import french_html
 from school.errors import BODY_TOO_DEEP, BODY_TOO_LARGE, RequestError
 
 API_PREFIX = "/api/"
+ADMIN_PREFIX = "/admin/"
 
 # A JSON string, escapes included (an unterminated one is not matched: its brackets then count,
 # which can only make the body look deeper than it is, and it is malformed anyway).
@@ -187,4 +189,29 @@ class SecurityPolicyMiddleware(CSPMiddleware):
             # An uploaded file opened directly (an SVG): an opaque origin where nothing runs.
             response.headers["Content-Security-Policy"] = settings.HEMICYCLE_MEDIA_CSP
             response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class FrenchTypographyMiddleware:
+    """Sets the text of the site's HTML pages in French typography (config.typography). Not the
+    Wagtail admin (Wagtail's own catalogue and markup), not files streamed from disk (H5P
+    packages), not another language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")
+            or not response.get("Content-Language", "fr").startswith("fr")
+            or request.path_info.startswith(ADMIN_PREFIX)
+            or not response.content
+        ):
+            return response
+        charset = response.charset or "utf-8"
+        response.content = french_html(response.content.decode(charset)).encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
         return response

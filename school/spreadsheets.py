@@ -1,8 +1,10 @@
-"""CSV downloads that open cleanly in spreadsheets (Excel, LibreOffice): UTF-8 with a BOM,
-semicolons, and no cell that a spreadsheet would run as a formula."""
+"""CSV downloads that open cleanly in French spreadsheets (Excel, LibreOffice set to French):
+UTF-8 with a BOM, semicolons, decimal commas, and no cell that a spreadsheet would run as a
+formula."""
 
 import csv
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.http import HttpResponse
 
@@ -16,11 +18,24 @@ def csv_text(value) -> str:
     return f"'{text}" if text.startswith(_FORMULA_PREFIXES) else text
 
 
+def csv_cell(value):
+    """A number as a French spreadsheet reads one (77,8: a « . » would make it text); any
+    other value as text that never runs as a formula."""
+    if isinstance(value, bool):
+        return csv_text(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return csv_text(value)
+
+
 def csv_response(*, filename: str, rows: Iterable[Iterable]) -> HttpResponse:
     response = HttpResponse(
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
     response.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
-    csv.writer(response, delimiter=";").writerows(rows)
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
     return response

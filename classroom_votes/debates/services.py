@@ -39,6 +39,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from school.errors import DomainError, ErrorKind
 from school.models import Classroom, PupilProfile
@@ -365,7 +366,8 @@ def _setting_text(value: object) -> str:
     if isinstance(value, bool):
         return str(_("oui") if value else _("non"))
     if isinstance(value, str):
-        return str(_("%(count)s mot(s)") % {"count": len(value.split("\n")) if value else 0})
+        count = len(value.split("\n")) if value else 0
+        return ngettext("%(count)s mot", "%(count)s mots", count) % {"count": count}
     return str(value)
 
 
@@ -785,7 +787,8 @@ def argument_report(*, argument: Argument, reporter, reason: str, note: str = ""
                     debate_id=locked.debate_id,
                     action=ModerationAction.AUTO_HIDE,
                     argument_id=locked.pk,
-                    reason=str(_("%(count)s signalements") % {"count": count}),
+                    reason=ngettext("%(count)s signalement", "%(count)s signalements", count)
+                    % {"count": count},
                 )
                 logger.info("debate %s: post %s hidden by reports", locked.debate_id, locked.pk)
     _instance_update(argument, locked)

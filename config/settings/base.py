@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # French typography on the site's pages: no « ? » alone at the start of a line.
+    "config.middleware.FrenchTypographyMiddleware",
     # Before anything reads an API request's body: its size and depth (config.middleware).
     "config.middleware.ApiBodyGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -317,6 +319,8 @@ CELERY_BEAT_SCHEDULE["national-rollup-pending"] = {
 WAGTAIL_SITE_NAME = "Hémicycle"
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
+# The admin in French for every account: no other language to pick in one's preferences.
+WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAIL_WORKFLOW_ENABLED = True

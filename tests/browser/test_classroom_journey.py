@@ -217,7 +217,7 @@ def pupil_does_the_first_lesson(page, seeded, axe):
     with page.expect_response(lambda r: "/quiz/" in r.url and r.request.method == "POST"):
         quiz.get_by_role("button", name=SUBMIT).click()
     score = quiz.locator("[data-quiz-score]")
-    expect(score).to_have_text(re.compile(rf"^Ton score : \d+ sur {count} \(enregistré\)\.$"))
+    expect(score).to_have_text(re.compile(rf"^Ton score\s: \d+ sur {count} \(enregistré\)\.$"))
     expect(page).to_have_url(re.compile(re.escape(seeded["lesson_url"]) + "$"))
 
     page.get_by_role("link", name="Mes devoirs").first.click()

@@ -18,7 +18,7 @@ from tests.conftest import h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"Ton résultat est enregistré : \d+ sur \d+\.")
+SAVED = re.compile(r"Ton résultat est enregistré\s: \d+ sur \d+\.")
 SECRET = "secret-du-site-42"
 
 # Appended to the TrueFalse library's own script: everything an attacker would try, its
@@ -216,7 +216,7 @@ def test_hostile_package_reaches_nothing_and_still_plays(
         attempt = QuizAttempt.objects.get(user=user, kind=ExerciseKind.H5P)
         assert attempt.quiz_id == world["activity"] and attempt.score == 1
     else:
-        expect(status).to_have_text(re.compile(r"^Aperçu : 1 sur 1\. Seuls les résultats"))
+        expect(status).to_have_text(re.compile(r"^Aperçu\s: 1 sur 1\. Seuls les résultats"))
         assert not QuizAttempt.objects.filter(user=user).exists()
 
 

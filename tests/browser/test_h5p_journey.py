@@ -17,7 +17,7 @@ from tests.conftest import h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"Ton résultat est enregistré : \d+ sur \d+\.")
+SAVED = re.compile(r"Ton résultat est enregistré\s: \d+ sur \d+\.")
 
 
 def short_question_set(directory):
@@ -139,7 +139,7 @@ def test_pupil_plays_h5p_and_teacher_sees_the_scores(new_page, live_server, h5p_
 
     # The pupil's own progress page lists the lesson as done, with the mean of the results.
     page.goto("/suivi/")
-    expect(page.get_by_text(re.compile(r"score moyen : \d+ %"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"score moyen\s: \d+ %"))).to_be_visible()
 
     # Reloading the lesson restores the TrueFalse answer from the saved state.
     assert H5PUserState.objects.filter(activity_id=world["true_false"]).exists()

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from config.typography import french_text
 from courses.models import Assignment
 from courses.services import (
     ASSIGNMENT_ALREADY_EXISTS,
@@ -155,7 +156,7 @@ def test_assignments_page_adds_a_course_with_a_due_date(client, ctx):
     )
     assert assignment.assigned_by == ctx["teacher"]
     html = client.get(_url(ctx)).content.decode()
-    assert "« Le Parlement » est ajouté aux devoirs de la classe." in html
+    assert french_text("« Le Parlement » est ajouté aux devoirs de la classe.") in html
     assert "<caption" in html and "Cours entier" in html
 
 

@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from config.typography import french_text
 from courses.grading import (
     QUIZ_MISSING_ANSWER,
     QUIZ_TOO_LARGE,
@@ -88,7 +89,7 @@ def test_quiz_post_without_javascript_renders_feedback_and_stores_attempt(client
     response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(right_answers(quiz)))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Ton score : 3 sur 3" in page and "Explication 1" in page
+    assert french_text("Ton score : 3 sur 3") in page and "Explication 1" in page
     attempt = QuizAttempt.objects.get()
     assert (attempt.user, attempt.lesson_id, attempt.quiz_id) == (pupil, lesson.pk, quiz_id)
     assert (attempt.score, attempt.max_score) == (3, 3)
@@ -119,7 +120,10 @@ def test_every_attempt_is_kept_with_best_and_last_scores(client, lesson, pupil):
     assert list(QuizAttempt.objects.order_by("pk").values_list("score", flat=True)) == [2, 3, 2]
     summary = quiz_attempt_summaries(user=pupil, lesson=lesson)[quiz_id]
     assert (summary.attempts, summary.best_label, summary.last_label) == (3, "3/3", "2/3")
-    assert "ton meilleur résultat : 3/3 (dernier : 2/3)" in client.get(lesson.url).content.decode()
+    assert (
+        french_text("ton meilleur résultat : 3/3 (dernier : 2/3)")
+        in client.get(lesson.url).content.decode()
+    )
 
 
 def test_quiz_post_by_anonymous_user_gives_feedback_but_stores_nothing(client, lesson):

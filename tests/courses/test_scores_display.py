@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from config.typography import french_text
 from courses.models import H5PPackage
 from courses.services import assignment_create
 from school.services import api_token_create
@@ -77,11 +78,14 @@ def _no_raw_sums(text: str) -> None:
 
 def test_the_pupils_pages_show_each_exercise_on_its_scale_and_the_mean(client, scored):
     lesson_page = client.get(scored["lesson"].url).content.decode()
-    assert "ton meilleur résultat : 2,6/3 (dernier : 2,6/3)" in lesson_page
-    assert "ton meilleur résultat : 7/10 (dernier : 4/10)" in lesson_page
-    assert "ton meilleur résultat : 1/2" in lesson_page
+    assert french_text("ton meilleur résultat : 2,6/3 (dernier : 2,6/3)") in lesson_page
+    assert french_text("ton meilleur résultat : 7/10 (dernier : 4/10)") in lesson_page
+    assert french_text("ton meilleur résultat : 1/2") in lesson_page
     dashboard = client.get("/suivi/").content.decode()
-    assert f"score moyen : {MEAN} (meilleurs résultats des 3 exercices faits)" in dashboard
+    assert (
+        french_text(f"score moyen : {MEAN} (meilleurs résultats des 3 exercices faits)")
+        in dashboard
+    )
     _no_raw_sums(lesson_page + dashboard)
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from config.typography import french_text
 from courses.api.xapi import XAPIStatementsView
 from courses.models import H5PPackage, H5PUserState, QuizAttempt
 from courses.services.h5p import H5P_STATE_QUOTA_BYTES, H5P_STATE_QUOTA_COUNT
@@ -119,7 +120,7 @@ def test_a_fractional_score_is_stored_exactly_and_shown_in_french(client, world)
     attempt = QuizAttempt.objects.get()
     assert (attempt.score, attempt.max_score) == (Decimal("2.6"), Decimal(3))
     page = client.get(world["lesson"].url).content.decode()
-    assert "ton meilleur résultat : 2,6/3" in page
+    assert french_text("ton meilleur résultat : 2,6/3") in page
     assert "3/3" not in page
 
 

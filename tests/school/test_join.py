@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from config.typography import french_text
 from school import services
 from school.models import Classroom, PupilProfile, User
 from school.pseudonyms import (
@@ -26,7 +27,7 @@ from school.pseudonyms import (
 from .factories import classroom_create, pupil_create
 
 JOIN_URL = reverse("school:pupil_join")
-REFUSED = escape(services.SchoolError(services.JOIN_REFUSED).message)
+REFUSED = french_text(escape(services.SchoolError(services.JOIN_REFUSED).message))
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 

@@ -5,6 +5,7 @@ tests/test_permission_matrix.py (test_waiting_pupil_reaches_nothing)."""
 from django.urls import reverse
 from django.utils.html import escape
 
+from config.typography import french_text
 from school import services
 from school.models import PupilProfile, User
 
@@ -120,7 +121,7 @@ def test_rename_refuses_a_name_taken_in_the_class(teacher_client, cast):
 
 def test_rename_refuses_an_invalid_name(teacher_client, cast):
     response = teacher_client.post(_url("pupil_rename", cast.pupil), {"pseudonym": "<b>"})
-    assert escape(services.SchoolError(services.PSEUDONYM_INVALID).message) in (
+    assert french_text(escape(services.SchoolError(services.PSEUDONYM_INVALID).message)) in (
         response.content.decode()
     )
     cast.pupil.refresh_from_db()

@@ -20,6 +20,7 @@ from classroom_votes.models import (
 )
 from classroom_votes.models.national import option_key_from_label
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from tests.school.factories import classroom_create, editor_create, teacher_create
 
 from ..factories import CANDIDATES, SOURCES, national_question_create
@@ -244,7 +245,7 @@ def test_teacher_launches_in_two_clicks():
     classroom = classroom_create(teacher=teacher, name="1re G2")
     client = page_client_for(teacher)
     listing = client.get(reverse("classroom_votes:consultation_list"))
-    assert question.title in listing.text
+    assert french_text(question.title) in listing.text
     # The only class is already ticked: the button is the second click.
     assert "checked" in listing.text and "Lancer le vote en classe" in listing.text
     response = client.post(

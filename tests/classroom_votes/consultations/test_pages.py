@@ -20,6 +20,7 @@ from classroom_votes.models import (
     ResultsVisibility,
 )
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..factories import (
@@ -336,10 +337,10 @@ def test_teacher_opens_follows_and_closes(classroom):
     live = client.get(page_url("consultation_participation", consultation), HTTP_HX_REQUEST="true")
     assert live.status_code == 200
     assert "<html" not in live.text, "htmx gets the fragment only"
-    assert "Votants : 4 sur 6 inscrits" in live.text
+    assert french_text("Votants : 4 sur 6 inscrits") in live.text
     assert 'hx-trigger="every 5s"' in live.text
     full = client.get(page_url("consultation_participation", consultation))
-    assert "<html" in full.text and "Votants : 4 sur 6 inscrits" in full.text
+    assert "<html" in full.text and french_text("Votants : 4 sur 6 inscrits") in full.text
 
     confirm = client.get(page_url("consultation_close", consultation))
     assert "ne peut pas être rouvert" in confirm.text
@@ -380,7 +381,7 @@ def test_results_after_close_with_numbers_and_accessible_table(classroom):
     assert '<caption id="results-caption">' in page.text
     assert '<th scope="row">Pour</th>' in page.text
     assert "<td>4</td>\n            <td>66,7 %</td>" in page.text
-    assert "En tête : Pour" in page.text
+    assert french_text("En tête : Pour") in page.text
 
 
 def test_results_hidden_below_min_ballots(classroom):
@@ -435,6 +436,15 @@ def test_pv_and_csv_give_the_count_and_never_a_pupil(classroom):
     assert lines["Inscrits"] == "6" and lines["Votants"] == "5"
     assert lines["Blancs"] == "1" and lines["Exprimés"] == "4"
     assert lines["Alice Martin"] == "3" and lines["Bruno Petit"] == "1"
+    # As a French spreadsheet reads it: UTF-8 with a BOM, « ; », decimal commas, a file name.
+    assert export.content.startswith("\ufeff".encode())
+    assert (
+        export["Content-Disposition"]
+        == 'attachment; filename="resultats-faut-il-abaisser-le-droit-de-vote-a-16-ans.csv"'
+    )
+    percentages = {row[1]: row[3] for row in rows[1:] if row[3]}
+    assert percentages["Alice Martin"] == "75,0" and percentages["Bruno Petit"] == "25,0"
+    assert sum(float(value.replace(",", ".")) for value in percentages.values()) == 100
     body = export.content.decode("utf-8-sig") + pv.text
     assert not any(user.pupil.pseudonym in body for user in pupils)
 
@@ -462,7 +472,7 @@ def test_live_results_show_while_open(classroom):
     services.ballots_mix(consultation_id=consultation.pk)  # beat, every few seconds
     page = page_client_for(pupils[0]).get(page_url("consultation_results", consultation))
     assert "Résultats provisoires" in page.text
-    assert "En tête : Contre" in page.text
+    assert french_text("En tête : Contre") in page.text
 
 
 def test_live_results_keep_the_names_of_voters_until_the_close(classroom):
@@ -478,10 +488,13 @@ def test_live_results_keep_the_names_of_voters_until_the_close(classroom):
         client.get(page_url("consultation_participation", consultation), HTTP_HX_REQUEST="true"),
         client.get(page_url("consultation_detail", consultation)),
     ):
-        assert "Votants : 10 sur 11 inscrits" in page.text
+        assert french_text("Votants : 10 sur 11 inscrits") in page.text
         assert "s'afficheront à la clôture" in page.text
         assert not any(pupil.pupil.pseudonym in page.text for pupil in pupils)
-    assert "En tête : Pour" in client.get(page_url("consultation_results", consultation)).text
+    assert (
+        french_text("En tête : Pour")
+        in client.get(page_url("consultation_results", consultation)).text
+    )
     consultation_close(consultation=consultation, by=teacher)
     page = client.get(page_url("consultation_participation", consultation))
     assert all(pupil.pupil.pseudonym in page.text for pupil in pupils[:10])
@@ -499,7 +512,7 @@ def test_results_for_one_class_of_several(classroom):
     consultation_close(consultation=consultation, by=teacher)
     client = page_client_for(teacher)
     page = client.get(page_url("consultation_results", consultation) + f"?classe={other.pk}")
-    assert "En tête : Contre" in page.text
+    assert french_text("En tête : Contre") in page.text
     assert (
         client.get(page_url("consultation_results", consultation) + "?classe=999999").status_code
         == 404
@@ -521,12 +534,12 @@ def test_results_page_of_another_class_is_404_to_its_outsiders():
         (two.teacher_b, two.b, two.a, "Contre"),
     ):
         client = page_client_for(user)
-        assert f"En tête : {leader}" in client.get(page + f"?classe={own.pk}").text
+        assert french_text(f"En tête : {leader}") in client.get(page + f"?classe={own.pk}").text
         assert client.get(page + f"?classe={other.pk}").status_code == 404, user.pk
         assert f"?classe={other.pk}" not in client.get(page).text
     client = page_client_for(two.owner)
-    assert "En tête : Pour" in client.get(page + f"?classe={two.a.pk}").text
-    assert "En tête : Contre" in client.get(page + f"?classe={two.b.pk}").text
+    assert french_text("En tête : Pour") in client.get(page + f"?classe={two.a.pk}").text
+    assert french_text("En tête : Contre") in client.get(page + f"?classe={two.b.pk}").text
 
 
 def test_draft_is_invisible_to_pupils(classroom, pupil):

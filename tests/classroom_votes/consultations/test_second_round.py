@@ -13,6 +13,7 @@ from django.utils import timezone
 from classroom_votes.consultations import services
 from classroom_votes.models import Consultation, ConsultationStatus, ResultsVisibility, Tally
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from school.models import Classroom, User
 from tests.school.factories import teacher_create
 
@@ -310,13 +311,13 @@ def test_teacher_organises_the_second_round_from_the_results(world):
     second = Consultation.objects.get(first_round=world.first)
     assert response.redirect_chain == [(page_url("consultation_detail", second), 302)]
     assert "Le second tour est créé, avec les deux options qualifiées." in response.text
-    assert f"{QUESTION} — second tour" in response.text
+    assert french_text(f"{QUESTION} — second tour") in response.text
     # Back to the first round from the second, and on to the second from the first.
     first_url = page_url("consultation_detail", world.first)
     assert f'Ce vote est le second tour de <a href="{first_url}">' in response.text
     first_page = client.get(page_url("consultation_results", world.first))
     results_url = page_url("consultation_results", second)
-    assert f'Le second tour est organisé : <a href="{results_url}">' in first_page.text
+    assert french_text(f'Le second tour est organisé : <a href="{results_url}">') in first_page.text
     assert BUTTON not in first_page.text
 
 
@@ -468,7 +469,9 @@ def test_pv_of_a_second_round_records_both_rounds(world):
     assert '<tr><th scope="row">Votants</th><td>10</td></tr>' in first_part
     assert '<tr><th scope="row">Chloé Durand</th><td>2</td>' in first_part
     assert (
-        "Qualifiées pour le second tour (toutes classes réunies) : Alice Martin et Bruno Petit."
+        french_text(
+            "Qualifiées pour le second tour (toutes classes réunies) : Alice Martin et Bruno Petit."
+        )
         in first_part
     )
     assert "Décompte — second tour" in second_part
@@ -482,7 +485,10 @@ def test_pv_of_a_second_round_records_both_rounds(world):
         kwargs={"pk": second.pk, "classroom_pk": world.classroom.pk},
     )
     assert (
-        f"Un second tour a été organisé : « {QUESTION} — second tour » "
-        f'(<a href="{second_pv_url}">son procès-verbal</a>).'
-    ) in first_pv.text
+        french_text(
+            f"Un second tour a été organisé : « {QUESTION} — second tour » "
+            f'(<a href="{second_pv_url}">son procès-verbal</a>).'
+        )
+        in first_pv.text
+    )
     assert "Premier tour</h2>" not in first_pv.text

@@ -24,6 +24,7 @@ from classroom_votes.models import (
     PostingBlock,
     Side,
 )
+from config.typography import french_text
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..debate_factories import debate_create, debate_world, post, published
@@ -91,8 +92,8 @@ def test_pupil_list_shows_the_debates_of_their_class_with_status(world):
     debate_create(owner=world.other_teacher, classrooms=[world.other_classroom], thesis="Ailleurs")
     page = page_client_for(world.pupil).get(reverse("classroom_votes:debate_list"))
     assert page.status_code == 200
-    assert world.debate.thesis in page.text and "Clos ?" in page.text
-    assert "Vieux ?" not in page.text and "Ailleurs" not in page.text
+    assert french_text(world.debate.thesis) in page.text and french_text("Clos ?") in page.text
+    assert french_text("Vieux ?") not in page.text and "Ailleurs" not in page.text
     assert "Débat ouvert" in page.text and "Débat clos" in page.text
     assert _url("detail", world.debate) in page.text
 
@@ -142,7 +143,7 @@ def test_teacher_creates_a_debate_premoderated_by_default(world):
     )
     page = client.get(response["Location"])
     assert "Le débat est ouvert" in page.text
-    assert consultation.title in page.text
+    assert french_text(consultation.title) in page.text
 
 
 def test_debate_creation_refusals_store_nothing(world):
@@ -189,7 +190,7 @@ def test_close_reopen_archive_through_confirmation_pages(world):
     assert again.status_code == 409
     assert "Le débat est clos" in again.text
     tree = page_client_for(world.pupil).get(_url("detail", world.debate))
-    assert "Le débat est clos : on peut le relire" in tree.text
+    assert french_text("Le débat est clos : on peut le relire") in tree.text
     _refused(
         page_client_for(world.pupil),
         _url("argument_post", world.debate),
@@ -334,7 +335,7 @@ def test_word_filter_holds_a_post_for_review_with_the_words_shown(open_world):
     assert (argument.status, argument.held_words) == (ArgumentStatus.PENDING, "patate")
     queue = page_client_for(world.teacher).get(_url("moderation", world.debate))
     assert "Retenus par le filtre (1)" in queue.text
-    assert "mots trouvés : patate" in queue.text
+    assert french_text("mots trouvés : patate") in queue.text
     assert (
         "Quelle patate !"
         not in page_client_for(world.pupils[1]).get(_url("detail", world.debate)).text
@@ -416,7 +417,7 @@ def test_reports_hide_a_post_automatically_then_the_teacher_decides(open_world):
     p1, p2, p3, p4 = world.pupils
     argument = published(author=p1, debate=world.debate, text="Message blessant")
     report = _arg_url("report", argument)
-    assert "Pourquoi signales-tu ce message ?" in page_client_for(p2).get(report).text
+    assert french_text("Pourquoi signales-tu ce message ?") in page_client_for(p2).get(report).text
     _refused(page_client_for(p2), report, {"reason": ""}, status=400, message="Choisis un motif")
     _refused(
         page_client_for(p1), report, {"reason": "insult"}, status=400, message="ton propre message"
@@ -544,7 +545,7 @@ def test_columns_put_pour_and_contre_side_by_side(open_world):
     assert page.status_code == 200
     column_pour, column_contre = page.text.split('id="column-contre-title"')
     assert "Argument pour" in column_pour and "Argument contre" in column_contre
-    assert "réponses : 0 pour, 1 contre" in column_pour
+    assert french_text("réponses : 0 pour, 1 contre") in column_pour
     assert f"#argument-{pour.pk}" in page.text
 
 

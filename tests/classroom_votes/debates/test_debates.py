@@ -216,7 +216,7 @@ def test_debate_settings_update_switches_premoderation_and_logs_it(world):
     assert world.debate.extra_words == "boloss\ntocard*"
     assert world.debate.auto_hide_reports == 2
     event = ModerationEvent.objects.get(action=ModerationAction.SETTINGS)
-    assert "pré-modération : non" in event.reason and "2 mot(s)" in event.reason
+    assert "pré-modération : non" in event.reason and "2 mots" in event.reason
     # What was pending stays pending; what comes next is published.
     pending.refresh_from_db()
     assert pending.status == ArgumentStatus.PENDING

@@ -8,6 +8,7 @@ from classroom_votes.consultations import services
 from classroom_votes.models import ConsultationStatus
 from classroom_votes.national.display import SHARE_FILLS
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from school.models import PupilProfile
 from tests.classroom_votes.factories import national_question_create
 from tests.school.factories import classroom_create, school_create, teacher_create
@@ -68,7 +69,7 @@ def test_page_shows_the_figures_of_each_method_in_french(client, method):
     response = client.get(_url(question))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Résultats nationaux" in html and question.title in html
+    assert "Résultats nationaux" in html and french_text(question.title) in html
     for text in expected:
         assert text in html, text
     assert 'role="img"' in html and 'aria-labelledby="map-summary"' in html
@@ -108,7 +109,7 @@ def test_index_lists_only_questions_with_public_figures(client):
     waiting = national_question_create(title="Faut-il des uniformes ?")
     national_class_close(question=waiting, school=school_create(), contents=[POUR] * 10)
     html = client.get(reverse("classroom_votes:national_results_index")).content.decode()
-    assert shown.title in html and waiting.title not in html
+    assert french_text(shown.title) in html and french_text(waiting.title) not in html
     assert reverse("classroom_votes:national_results", args=[shown.pk]) in html
 
 
