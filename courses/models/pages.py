@@ -19,7 +19,7 @@ from wagtail.images.api.fields import ImageRenditionField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..blocks import RICH_TEXT_FEATURES, LessonStreamBlock
+from ..blocks import RICH_TEXT_FEATURES, LessonStreamBlock, QuizBlock
 from ..h5p.player import h5p_player_config
 
 
@@ -112,7 +112,7 @@ class CoursePage(Page):
         APIField("cover_image", serializer=ImageRenditionField("fill-800x450")),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.FinalTestPage"]
 
     class Meta:
         verbose_name = _("cours")
@@ -149,9 +149,20 @@ class CoursePage(Page):
         """The course's published lessons, in tree order."""
         return LessonPage.objects.live().public().child_of(self).order_by("path")
 
+    def final_test(self):
+        """The course's published final test, if it has one."""
+        return FinalTestPage.objects.live().public().child_of(self).first()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["final_test"] = self.final_test()
+        user = getattr(request, "user", None)
+        context["completion"] = (
+            self.completions.filter(user=user).first()
+            if context["final_test"] and user is not None and user.is_authenticated
+            else None
+        )
         return context
 
 
@@ -234,3 +245,47 @@ class LessonPage(RoutablePageMixin, Page):
     @property
     def has_h5p(self) -> bool:
         return any(block["type"] == "h5p" for block in self.body.raw_data)
+
+
+class FinalTestPage(RoutablePageMixin, Page):
+    """A course's final test: one quiz, taken at the end of the course. A pupil whose score
+    reaches the pass mark has completed the course (CourseCompletion, courses.services)."""
+
+    intro = RichTextField(_("présentation"), blank=True, features=RICH_TEXT_FEATURES)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("seuil de réussite (%)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    quiz = StreamField(
+        [("quiz", QuizBlock())],
+        verbose_name=_("questions"),
+        min_num=1,
+        max_num=1,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("pass_mark"),
+        FieldPanel("quiz"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("test final")
+        verbose_name_plural = _("tests finaux")
+
+    @classmethod
+    def get_subpage_urls(cls):
+        return (path("", include("courses.urls_final_test")),)
+
+    def quiz_blocks(self):
+        return {block.id: block.value for block in self.quiz if block.block_type == "quiz"}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.get_parent().specific_deferred
+        return context

@@ -167,3 +167,25 @@ def h5p_package_upload(*, path, title: str | None = None, user=None):
         package = H5PPackage(title=title or path.stem, uploaded_by=user)
         package.file.save(path.name, File(handle), save=True)
     return h5p_package_process(package_id=package.pk)
+
+
+def quiz_form_data(*, page, quiz_id: str, quiz, answers: dict, seed: str = "seed-1") -> dict:
+    """The quiz form a reader shown the order of `seed` would post for these answers (by choice
+    id, or "true"/"false"): the signed seed and each choice's position in that order. Values
+    that are not a choice of the question (forged ones) are sent as they are."""
+    from courses.grading import quiz_choice_order, quiz_questions
+    from courses.ordering import ORDER_FIELD, quiz_order_token
+
+    questions = dict(quiz_questions(quiz))
+    data = {ORDER_FIELD: quiz_order_token(page_id=page.pk, quiz_id=quiz_id, seed=seed)}
+    for question_id, values in answers.items():
+        question = questions.get(question_id)
+        order = (
+            [choice_id for choice_id, _text, _ok in quiz_choice_order(question_id, question, seed)]
+            if question is not None
+            else []
+        )
+        data[f"q-{question_id}"] = [
+            str(order.index(value)) if value in order else value for value in values
+        ]
+    return data
