@@ -51,5 +51,6 @@ urlpatterns += [
     path("", include("school.urls")),
     path("", include("courses.urls")),
     path("", include("classroom_votes.urls")),
+    path("", include("content.urls")),
     path("", include(wagtail_urls)),
 ]

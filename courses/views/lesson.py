@@ -10,7 +10,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from ..grading import PARTIAL_CREDIT_RULE, QuizResult, QuizSubmissionError
+from ..models import LessonTeacherGuide
 from ..ordering import quiz_seed_renew, quiz_seeds
+from ..permissions import can_launch_ready_made, can_read_teacher_guide
 from ..scores import score_number, score_text
 from ..selectors import h5p_states_for_lesson, quiz_attempt_summaries
 from ..services import lesson_progress_touch, quiz_attempt_check_and_record
@@ -27,6 +29,10 @@ def lesson_read(lesson, request):
     }
     if lesson.has_h5p:
         reader["h5p_states"] = h5p_states_for_lesson(user=request.user, lesson=lesson)
+    if can_read_teacher_guide(request.user):
+        # Teachers only: pupils never get the query, nor the link.
+        reader["teacher_guide"] = LessonTeacherGuide.objects.filter(lesson=lesson).first()
+        reader["can_launch"] = can_launch_ready_made(request.user)
     return lesson.render(request, context_overrides=reader)
 
 

@@ -1,0 +1,14 @@
+"""Pages of the content app (mounted at the root)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "content"
+urlpatterns = [
+    path(
+        "enseignants/lecons/<int:lesson_pk>/lancer/",
+        views.ready_made_launch_view,
+        name="ready_made_launch",
+    ),
+]
