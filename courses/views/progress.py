@@ -22,6 +22,7 @@ from ..progress import COMPLETION_RULE, SCORE_RULE, TIME_SPENT_RULE
 from ..selectors import (
     assignable_pages,
     assigned_lessons,
+    class_course_completions,
     class_progress_summary,
     classroom_list_managed,
     lesson_question_stats,
@@ -156,12 +157,20 @@ def assignment_remove(request, pk: int, assignment_pk: int):
 @login_required
 def class_dashboard(request, pk: int):
     classroom = classroom_managed_or_404(request, pk)
+    summary = class_progress_summary(classroom=classroom)
+    completions = class_course_completions(classroom=classroom)
     return TemplateResponse(
         request,
         "courses/progress/class_dashboard.html",
         {
             "classroom": classroom,
-            "summary": class_progress_summary(classroom=classroom),
+            "summary": summary,
+            # Courses completed by passing their final test, pupil by pupil.
+            "completion_rows": [
+                (row.pupil, completions[row.pupil.user_id])
+                for row in summary.rows
+                if row.pupil.user_id in completions
+            ],
             **_rules(),
         },
     )

@@ -1,0 +1,102 @@
+"""A lesson's teacher's guide (« Fiche enseignant ») and its ready-made question: for teachers,
+editors and administrators only, never for a pupil or a visitor, and launched in two requests
+into the teacher's own class only."""
+
+import html
+
+import pytest
+from django.urls import reverse
+
+from tests.school.factories import (
+    admin_create,
+    classroom_create,
+    editor_create,
+    pupil_create,
+    school_create,
+    teacher_create,
+)
+
+from .factories import (
+    course_create,
+    lesson_create,
+    teacher_guide_create,
+)
+
+SECRET = "réponse secrète"
+
+
+@pytest.fixture
+def world(site_tree):
+    lesson = lesson_create(course=course_create(parent=site_tree))
+    guide = teacher_guide_create(lesson=lesson)
+    teacher = teacher_create()
+    classroom = classroom_create(teacher=teacher, name="2nde A")
+    other_teacher = teacher_create(school=school_create())
+    other_classroom = classroom_create(teacher=other_teacher, name="2nde B")
+    users = {
+        "pupil": pupil_create(classroom=classroom).user,
+        "other_pupil": pupil_create(classroom=other_classroom).user,
+        "teacher": teacher,
+        "other_teacher": other_teacher,
+        "editor": editor_create(),
+        "admin": admin_create(),
+    }
+    return lesson, guide, classroom, other_classroom, users
+
+
+def _client(client, users, role):
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.mark.parametrize(
+    ("role", "reads"),
+    [
+        ("anonymous", False),
+        ("pupil", False),
+        ("other_pupil", False),
+        ("teacher", True),
+        ("other_teacher", True),  # a teacher of another school: the guide is not a class's
+        ("editor", True),
+        ("admin", True),
+    ],
+)
+def test_guide_is_for_teachers_and_editors_only(client, world, role, reads):
+    lesson, _guide, _classroom, _other, users = world
+    client = _client(client, users, role)
+    response = client.get(reverse("courses:teacher_guide", args=[lesson.pk]))
+    if reads:
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 200 and SECRET in page and "EMC 2nde" in page
+    else:
+        assert response.status_code in (302, 404)
+        assert SECRET not in response.content.decode()
+    lesson_page = html.unescape(client.get(lesson.url).content.decode())
+    assert SECRET not in lesson_page
+    assert ("data-teacher-tools" in lesson_page) is reads
+    assert (reverse("courses:teacher_guide", args=[lesson.pk]) in lesson_page) is reads
+
+
+def test_lesson_page_offers_the_launch_to_teachers_not_to_editors(client, world):
+    lesson, _guide, _classroom, _other, users = world
+    launch = reverse("content:ready_made_launch", args=[lesson.pk])
+    assert launch in _client(client, users, "teacher").get(lesson.url).content.decode()
+    client.logout()
+    assert launch not in _client(client, users, "editor").get(lesson.url).content.decode()
+
+
+def test_a_guide_of_an_unpublished_lesson_is_not_shown(client, world):
+    lesson, _guide, _classroom, _other, users = world
+    lesson.unpublish()
+    response = _client(client, users, "teacher").get(
+        reverse("courses:teacher_guide", args=[lesson.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_the_api_never_serves_the_guide(client, world):
+    lesson, _guide, _classroom, _other, users = world
+    _client(client, users, "pupil")
+    response = client.get(f"/api/v2/pages/{lesson.pk}/")
+    assert SECRET not in response.content.decode()
