@@ -17,8 +17,9 @@ from school.permissions import can_manage_classrooms
 from school.spreadsheets import csv_response, csv_text
 from school.views.access import classroom_managed_or_404, classroom_pupil_or_404
 
+from ..grading import PARTIAL_CREDIT_RULE
 from ..models import Assignment, CoursePage, LessonPage
-from ..progress import COMPLETION_RULE, SCORE_RULE, TIME_SPENT_RULE
+from ..progress import COMPLETION_RULE, FINAL_TEST_RULE, SCORE_RULE, TIME_SPENT_RULE
 from ..selectors import (
     assignable_pages,
     assigned_lessons,
@@ -39,6 +40,8 @@ def _rules() -> dict:
         "completion_rule": COMPLETION_RULE,
         "time_spent_rule": TIME_SPENT_RULE,
         "score_rule": SCORE_RULE,
+        "partial_credit_rule": PARTIAL_CREDIT_RULE,
+        "final_test_rule": FINAL_TEST_RULE,
     }
 
 

@@ -100,3 +100,16 @@ def test_the_api_never_serves_the_guide(client, world):
     _client(client, users, "pupil")
     response = client.get(f"/api/v2/pages/{lesson.pk}/")
     assert SECRET not in response.content.decode()
+
+
+def test_a_teacher_account_no_school_accepted_cannot_read_the_guide(client, world):
+    """Anyone can sign up as a teacher (a pupil after the corrections too): until a school
+    accepts the account, the guide does not exist for it."""
+    from tests.school.factories import user_create
+
+    lesson, _guide, _classroom, _other, _users = world
+    newcomer = user_create(role="teacher")
+    client.force_login(newcomer)
+    response = client.get(reverse("courses:teacher_guide", args=[lesson.pk]))
+    assert response.status_code == 404 and SECRET not in response.content.decode()
+    assert "data-teacher-tools" not in client.get(lesson.url).content.decode()
