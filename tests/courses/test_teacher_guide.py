@@ -113,3 +113,24 @@ def test_a_teacher_account_no_school_accepted_cannot_read_the_guide(client, worl
     response = client.get(reverse("courses:teacher_guide", args=[lesson.pk]))
     assert response.status_code == 404 and SECRET not in response.content.decode()
     assert "data-teacher-tools" not in client.get(lesson.url).content.decode()
+
+
+def test_editors_manage_guides_and_final_tests_in_the_admin(client, world):
+    from django.contrib.auth.models import Group
+
+    from school.models import User
+
+    lesson, guide, _classroom, _other, _users = world
+    editor = User.objects.create_user(username="redaction", password="x-secret-1", role="editor")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    listing = client.get("/admin/snippets/courses/lessonteacherguide/")
+    assert listing.status_code == 200 and lesson.title in listing.content.decode()
+    edit = client.get(f"/admin/snippets/courses/lessonteacherguide/edit/{guide.pk}/")
+    assert edit.status_code == 200 and "ready_made" in edit.content.decode()
+    course = lesson.get_parent()
+    form = client.get(f"/admin/pages/add/courses/finaltestpage/{course.pk}/")
+    assert form.status_code == 200 and "Cas pratique" in form.content.decode()
+    lesson_form = client.get(f"/admin/pages/{lesson.pk}/edit/").content.decode()
+    # Block definitions travel as JSON (accents escaped): the choice's feedback field is there.
+    assert "Pourquoi cette r" in lesson_form
