@@ -205,7 +205,8 @@ class LessonPage(RoutablePageMixin, Page):
         return context
 
     def navigation(self) -> dict:
-        """The lesson's course, its position and its neighbours, in two queries."""
+        """The lesson's course, its position and its neighbours, in two queries (three on the
+        last lesson, which leads to the final test)."""
         course = self.get_parent().specific_deferred
         siblings = list(
             LessonPage.objects.live()
@@ -215,12 +216,17 @@ class LessonPage(RoutablePageMixin, Page):
             .only("id", "title", "slug", "url_path", "path", "depth")
         )
         position = next((i for i, page in enumerate(siblings) if page.pk == self.pk), 0)
+        is_last = position + 1 >= len(siblings)
         return {
             "course": course,
             "lesson_position": position + 1,
             "lesson_count": len(siblings),
             "previous_lesson": siblings[position - 1] if position > 0 else None,
-            "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
+            "next_lesson": siblings[position + 1] if not is_last else None,
+            # After the last lesson, the course's final test (one query, on that lesson only).
+            "final_test": (
+                FinalTestPage.objects.live().public().sibling_of(self).first() if is_last else None
+            ),
         }
 
     def quiz_blocks(self):

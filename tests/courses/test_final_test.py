@@ -171,3 +171,10 @@ def test_final_test_quiz_block_is_a_quiz_block(final_test):
     quiz_id, quiz = next(iter(final_test.quiz_blocks().items()))
     assert len(quiz_questions(quiz)) == 3
     assert quiz_block()["type"] == "quiz"
+
+
+def test_the_last_lesson_leads_to_the_final_test(client, course, final_test):
+    first = course.lessons().first()
+    last = lesson_create(course=course)
+    assert final_test.url in client.get(last.url).content.decode()
+    assert "data-final-test-link" not in client.get(first.url).content.decode()
