@@ -5,6 +5,7 @@ neighbours). What a lesson does for the person reading it (recording the visit, 
 answering a quiz) is in courses.views.lesson, reached through the lesson's sub-URLs: a model
 imports no selector, service or view."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -205,16 +206,20 @@ class LessonPage(RoutablePageMixin, Page):
         return context
 
     def navigation(self) -> dict:
-        """The lesson's course, its position and its neighbours, in two queries (three on the
-        last lesson, which leads to the final test)."""
+        """The lesson's course, its position, its neighbours and, after the last lesson, the
+        course's final test, in two queries: the lessons and the final test come in one."""
         course = self.get_parent().specific_deferred
-        siblings = list(
-            LessonPage.objects.live()
+        lesson_type = ContentType.objects.get_for_model(LessonPage)
+        pages = list(
+            Page.objects.live()
             .public()
             .sibling_of(self)
+            .type(LessonPage, FinalTestPage)
             .order_by("path")
-            .only("id", "title", "slug", "url_path", "path", "depth")
+            .only("id", "title", "slug", "url_path", "path", "depth", "content_type")
         )
+        siblings = [page for page in pages if page.content_type_id == lesson_type.pk]
+        final_test = next((page for page in pages if page.content_type_id != lesson_type.pk), None)
         position = next((i for i, page in enumerate(siblings) if page.pk == self.pk), 0)
         is_last = position + 1 >= len(siblings)
         return {
@@ -223,10 +228,7 @@ class LessonPage(RoutablePageMixin, Page):
             "lesson_count": len(siblings),
             "previous_lesson": siblings[position - 1] if position > 0 else None,
             "next_lesson": siblings[position + 1] if not is_last else None,
-            # After the last lesson, the course's final test (one query, on that lesson only).
-            "final_test": (
-                FinalTestPage.objects.live().public().sibling_of(self).first() if is_last else None
-            ),
+            "final_test": final_test if is_last else None,
         }
 
     def quiz_blocks(self):
