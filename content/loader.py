@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import markdown
 import yaml
 
+from .quizzes import quiz_value
 from .reference import SOURCES, article_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -231,7 +232,8 @@ def _structured_block(kind: str, data, key: str, source: Path) -> dict:
                 },
             }
         if kind == "quiz":
-            return {"type": "quiz", "value": _quiz_value(data, key)}
+            # Parsed and checked in content.quizzes (feedback, case, right/wrong choices).
+            return {"type": "quiz", "value": quiz_value(data, key=key, source=source)}
     except (KeyError, TypeError) as error:
         raise SeedFormatError(f"{source}: bloc « {kind} » incomplet ({error}).") from error
     raise SeedFormatError(f"{source}: type de bloc inconnu « {kind} ».")
@@ -379,30 +381,6 @@ def _v2_block(kind: str, data, place: _BlockPlace) -> dict:
             "media": {"kind": "h5p", "path": str(path), "sha256": digest},
         }
     raise SeedFormatError(f"{place}: type de bloc inconnu « {kind} ».")
-
-
-def _quiz_value(data, key: str) -> dict:
-    def question(q, index):
-        kind = q["kind"]
-        if kind not in {"single", "multiple", "true_false"}:
-            raise KeyError(f"kind {kind!r}")
-        choices = [] if kind == "true_false" else q["choices"]
-        return {
-            "kind": kind,
-            "prompt": str(q["prompt"]).strip(),
-            "choices": _items(
-                choices,
-                f"{key}/q{index}",
-                lambda c, i: {"text": str(c["text"]).strip(), "correct": bool(c.get("correct"))},
-            ),
-            "true_false_answer": bool(q["answer"]) if kind == "true_false" else False,
-            "explanation": str(q["explanation"]).strip(),
-        }
-
-    return {
-        "title": data.get("title", "Vérifie tes connaissances"),
-        "questions": _items(data["questions"], key, question),
-    }
 
 
 def parse_lesson_body(

@@ -235,6 +235,11 @@ class FurtherReadingBlock(blocks.StructBlock):
 class QuizChoiceBlock(blocks.StructBlock):
     text = blocks.CharBlock(label=_("Réponse proposée"), max_length=300)
     correct = blocks.BooleanBlock(label=_("Bonne réponse"), required=False)
+    feedback = blocks.TextBlock(
+        label=_("Pourquoi cette réponse est fausse"),
+        required=False,
+        help_text=_("Pour une mauvaise réponse : montré à l'élève qui l'a choisie."),
+    )
 
 
 class QuizQuestionBlock(blocks.StructBlock):
@@ -251,6 +256,11 @@ class QuizQuestionBlock(blocks.StructBlock):
         ],
         default=SINGLE,
     )
+    case = blocks.BooleanBlock(
+        label=_("Cas pratique"),
+        required=False,
+        help_text=_("La question met l'élève devant une situation où appliquer une règle."),
+    )
     prompt = blocks.TextBlock(label=_("Question"))
     choices = blocks.ListBlock(
         QuizChoiceBlock(),
@@ -261,6 +271,11 @@ class QuizQuestionBlock(blocks.StructBlock):
         label=_("L'affirmation est vraie"),
         required=False,
         help_text=_("Seulement pour une question vrai ou faux."),
+    )
+    true_false_feedback = blocks.TextBlock(
+        label=_("Pourquoi l'autre réponse est fausse"),
+        required=False,
+        help_text=_("Seulement pour une question vrai ou faux : montré à qui se trompe."),
     )
     explanation = blocks.TextBlock(
         label=_("Explication"), help_text=_("Affichée après la réponse.")
@@ -289,6 +304,7 @@ class QuizQuestionBlock(blocks.StructBlock):
         # The API never reveals the answers: clients grade through the quiz endpoint.
         return {
             "kind": value["kind"],
+            "case": bool(value.get("case")),
             "prompt": value["prompt"],
             "choices": [
                 {"id": choice.id, "text": choice.value["text"]}
@@ -308,9 +324,18 @@ class QuizBlock(blocks.StructBlock):
 
     def get_context(self, value, parent_context=None):
         from .grading import quiz_public_questions
+        from .ordering import ORDER_FIELD, quiz_order_token
 
         context = super().get_context(value, parent_context)
-        context["questions"] = quiz_public_questions(value)
+        # The reader's order for this attempt (courses.ordering), signed into the form.
+        seed = (context.get("quiz_seeds") or {}).get(context.get("id"), "")
+        context["questions"] = quiz_public_questions(value, seed=seed)
+        page = context.get("page")
+        if page is not None and context.get("id"):
+            context["order_field"] = ORDER_FIELD
+            context["order_token"] = quiz_order_token(
+                page_id=page.pk, quiz_id=context["id"], seed=seed
+            )
         summaries = context.get("quiz_summaries") or {}
         context["summary"] = summaries.get(context.get("id"))
         return context

@@ -1,6 +1,6 @@
 """What the courses app holds about a pupil, for the pupil's data export."""
 
-from .models import H5PUserState, LessonProgress, QuizAttempt, XAPIStatement
+from .models import CourseCompletion, H5PUserState, LessonProgress, QuizAttempt, XAPIStatement
 from .scores import score_number
 
 
@@ -26,6 +26,16 @@ def courses_data_export(user) -> dict:
                 "temps_passe_secondes": progress.time_spent_seconds,
             }
             for progress in LessonProgress.objects.filter(user=user).select_related("lesson")
+        ],
+        "cours_termines": [
+            {
+                "cours": completion.course.title,
+                "score": score_number(completion.score),
+                "score_maximal": score_number(completion.max_score),
+                "reussi_le": completion.completed_at.isoformat(),
+                "meilleur_score_le": completion.best_at.isoformat(),
+            }
+            for completion in CourseCompletion.objects.filter(user=user).select_related("course")
         ],
         "declarations_xapi": [
             {

@@ -1,6 +1,7 @@
 """The rules of progress, written once and shown to teachers (COMPLETION_RULE)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,10 @@ SCORE_RULE = _(
     "la moyenne des pourcentages de ses exercices faits : chaque exercice compte autant, quel que "
     "soit son nombre de points."
 )
+FINAL_TEST_RULE = _(
+    "Un cours est terminé quand l'élève réussit son test final : un score d'au moins le seuil "
+    "de réussite du test (par exemple 60 %). Le meilleur score est gardé."
+)
 # Coarse time: the gap between two actions on a lesson counts, capped; a long gap is a new visit.
 TIME_STEP_CAP = timedelta(minutes=10)
 SESSION_GAP = timedelta(minutes=30)
@@ -26,6 +31,11 @@ SESSION_GAP = timedelta(minutes=30)
 
 def lesson_is_completed(*, opened: bool, quiz_ids: set[str], attempted_quiz_ids: set[str]) -> bool:
     return opened and quiz_ids <= attempted_quiz_ids
+
+
+def final_test_passed(*, score, max_score, pass_mark: int) -> bool:
+    """score / max_score ≥ pass_mark %, compared exactly (no rounding of the percentage)."""
+    return bool(max_score) and Decimal(score) * 100 >= Decimal(pass_mark) * Decimal(max_score)
 
 
 def time_increment(*, last_seen, now) -> timedelta:

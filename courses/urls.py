@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import h5p, progress
+from .views import h5p, progress, teacher
 
 app_name = "courses"
 urlpatterns = [
@@ -26,6 +26,7 @@ urlpatterns = [
         progress.lesson_questions,
         name="lesson_questions",
     ),
+    path("enseignants/lecons/<int:lesson_pk>/fiche/", teacher.teacher_guide, name="teacher_guide"),
     path("h5p/contenus/<uuid:key>/<path:path>", h5p.h5p_file, name="h5p_file"),
     path(
         "h5p/lecteur/<int:lesson_pk>/<slug:activity_id>/",

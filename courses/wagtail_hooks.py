@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .forms import H5PPackageAdminForm
-from .models import H5PPackage
+from .models import H5PPackage, LessonTeacherGuide
 from .services import h5p_package_files_remove
 from .views.h5p_admin import (
     RETRY_URL_NAME,
@@ -53,6 +53,20 @@ class H5PPackageViewSet(SnippetViewSet):
 
 
 register_snippet(H5PPackageViewSet)
+
+
+class LessonTeacherGuideViewSet(SnippetViewSet):
+    """Teacher's guides are written by editors; teachers read them on the site."""
+
+    model = LessonTeacherGuide
+    icon = "user"
+    menu_label = _("Fiches enseignant")
+    menu_order = 310
+    add_to_admin_menu = True
+    list_display = ["__str__", "duration_minutes", "updated_at"]
+
+
+register_snippet(LessonTeacherGuideViewSet)
 
 
 @hooks.register("after_delete_snippet")

@@ -42,7 +42,7 @@ from tests.school.factories import classroom_create, pupil_create, teacher_creat
 from tests.test_permission_matrix import World, world_build
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("school", "courses", "classroom_votes")
+APPS = ("school", "courses", "classroom_votes", "content")
 
 # What only class B's world holds: none may show in what class A's users get.
 B_CLASS_NAME = "Classe Bravo Zulu"
@@ -287,6 +287,13 @@ CASES = {
         own=lambda x: x.course2,
         foreign={"a draft lesson": lambda x: x.draft_lesson},
     ),
+    "ready-made launch: classroom": Case(
+        covers=("ReadyMadeLaunchForm.classroom",),
+        url=lambda x: reverse("content:ready_made_launch", kwargs={"lesson_pk": x.w.lesson.pk}),
+        body=lambda x, classroom: {"classroom": classroom.pk},
+        own=lambda x: x.w.classroom,
+        foreign={"class B": lambda x: x.b, "a colleague's class": lambda x: x.colleague_class},
+    ),
     "consultation create page: classrooms": Case(
         covers=("ConsultationCreateForm.classrooms",),
         url=lambda x: reverse("classroom_votes:consultation_create"),
@@ -467,6 +474,7 @@ NOT_CLASS_IDS = {
     "courses.views.h5p:POST.preload": "a flag",
     "courses.views.h5p:POST.invalidate": "a flag",
     "courses.views.lesson:POST": "the quiz of the URL's lesson, answered by the user",
+    "courses.views.final_test:POST": "the final test of the URL's course, answered by the user",
 }
 
 

@@ -27,6 +27,7 @@ from tests.courses.factories import (
     h5p_package_ready,
     lesson_create,
     quiz_block,
+    teacher_guide_create,
 )
 from tests.school.factories import (
     admin_create,
@@ -45,6 +46,7 @@ NAMESPACES = (
     "classroom_votes",
     "classroom_votes_api",
     "landing",
+    "content",
 )
 ROLES = ["anonymous", "pupil", "other_pupil", "teacher", "other_teacher", "editor", "admin"]
 
@@ -110,6 +112,12 @@ EXPECTED = {
     "courses:assignment_remove":                       "-   -   -   Y   -   -   Y",
     "courses:pupil_detail":                            "-   -   -   Y   -   -   Y",
     "courses:lesson_questions":                        "-   -   -   Y   -   -   Y",
+    # A lesson's teacher's guide (corrected exercises): any teacher, editors, administrators;
+    # never a pupil. Launching its ready-made question: whoever has classes (into their own
+    # class only: tests/content/test_ready_made_launch.py and test_permission_ids.py).
+    "courses:teacher_guide":                           "-   -   -   Y   Y   Y   Y",
+    "content:glossary":                                "Y   Y   Y   Y   Y   Y   Y",
+    "content:ready_made_launch":                       "-   -   -   Y   Y   -   Y",
     # Lessons are public: so are their activities' files and IRIs; saved state needs a login.
     "courses:h5p_file":                                "Y   Y   Y   Y   Y   Y   Y",
     "courses:h5p_activity":                            "Y   Y   Y   Y   Y   Y   Y",
@@ -319,6 +327,7 @@ def world_build(
     lesson = lesson_create(
         course=course, body=[*content_blocks(1), quiz_block(), h5p_block(package=package)]
     )
+    teacher_guide_create(lesson=lesson)
     assignment = Assignment.objects.create(classroom=classroom, course=course, assigned_by=teacher)
     all_users = {
         "anonymous": None,

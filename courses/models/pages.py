@@ -5,6 +5,7 @@ neighbours). What a lesson does for the person reading it (recording the visit, 
 answering a quiz) is in courses.views.lesson, reached through the lesson's sub-URLs: a model
 imports no selector, service or view."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -23,7 +24,7 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from ..blocks import RICH_TEXT_FEATURES, LessonSourceBlock, LessonStreamBlock
+from ..blocks import RICH_TEXT_FEATURES, LessonSourceBlock, LessonStreamBlock, QuizBlock
 from ..h5p.player import h5p_player_config
 
 
@@ -138,7 +139,7 @@ class CoursePage(Page):
         APIField("cover_image", serializer=ImageRenditionField("fill-800x450")),
     ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.FinalTestPage"]
 
     class Meta:
         verbose_name = _("cours")
@@ -175,9 +176,20 @@ class CoursePage(Page):
         """The course's published lessons, in tree order."""
         return LessonPage.objects.live().public().child_of(self).order_by("path")
 
+    def final_test(self):
+        """The course's published final test, if it has one."""
+        return FinalTestPage.objects.live().public().child_of(self).first()
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["lessons"] = self.lessons()
+        context["final_test"] = self.final_test()
+        user = getattr(request, "user", None)
+        context["completion"] = (
+            self.completions.filter(user=user).first()
+            if context["final_test"] and user is not None and user.is_authenticated
+            else None
+        )
         return context
 
 
@@ -243,22 +255,29 @@ class LessonPage(RoutablePageMixin, Page):
         return context
 
     def navigation(self) -> dict:
-        """The lesson's course, its position and its neighbours, in two queries."""
+        """The lesson's course, its position, its neighbours and, after the last lesson, the
+        course's final test, in two queries: the lessons and the final test come in one."""
         course = self.get_parent().specific_deferred
-        siblings = list(
-            LessonPage.objects.live()
+        lesson_type = ContentType.objects.get_for_model(LessonPage)
+        pages = list(
+            Page.objects.live()
             .public()
             .sibling_of(self)
+            .type(LessonPage, FinalTestPage)
             .order_by("path")
-            .only("id", "title", "slug", "url_path", "path", "depth")
+            .only("id", "title", "slug", "url_path", "path", "depth", "content_type")
         )
+        siblings = [page for page in pages if page.content_type_id == lesson_type.pk]
+        final_test = next((page for page in pages if page.content_type_id != lesson_type.pk), None)
         position = next((i for i, page in enumerate(siblings) if page.pk == self.pk), 0)
+        is_last = position + 1 >= len(siblings)
         return {
             "course": course,
             "lesson_position": position + 1,
             "lesson_count": len(siblings),
             "previous_lesson": siblings[position - 1] if position > 0 else None,
-            "next_lesson": siblings[position + 1] if position + 1 < len(siblings) else None,
+            "next_lesson": siblings[position + 1] if not is_last else None,
+            "final_test": final_test if is_last else None,
         }
 
     @property
@@ -298,3 +317,47 @@ class LessonPage(RoutablePageMixin, Page):
     @property
     def has_h5p(self) -> bool:
         return any(block["type"] == "h5p" for block in self.body.raw_data)
+
+
+class FinalTestPage(RoutablePageMixin, Page):
+    """A course's final test: one quiz, taken at the end of the course. A pupil whose score
+    reaches the pass mark has completed the course (CourseCompletion, courses.services)."""
+
+    intro = RichTextField(_("présentation"), blank=True, features=RICH_TEXT_FEATURES)
+    pass_mark = models.PositiveSmallIntegerField(
+        _("seuil de réussite (%)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    quiz = StreamField(
+        [("quiz", QuizBlock())],
+        verbose_name=_("questions"),
+        min_num=1,
+        max_num=1,
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("pass_mark"),
+        FieldPanel("quiz"),
+    ]
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("test final")
+        verbose_name_plural = _("tests finaux")
+
+    @classmethod
+    def get_subpage_urls(cls):
+        return (path("", include("courses.urls_final_test")),)
+
+    def quiz_blocks(self):
+        return {block.id: block.value for block in self.quiz if block.block_type == "quiz"}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["course"] = self.get_parent().specific_deferred
+        return context

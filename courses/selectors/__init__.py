@@ -11,6 +11,7 @@ from .assignments import (
     classroom_list_managed,
 )
 from .catalogue import course_index_url
+from .completion import class_course_completions, course_completion_get
 from .dashboards import AssignmentProgress, PupilDashboard, pupil_dashboard
 from .h5p import h5p_packages_pending_ids, h5p_state_get, h5p_states_for_lesson
 from .progress import (
@@ -52,8 +53,10 @@ __all__ = [
     "assigned_lessons",
     "assignment_list_for_classroom",
     "assignment_list_visible",
+    "class_course_completions",
     "class_progress_summary",
     "classroom_list_managed",
+    "course_completion_get",
     "course_index_url",
     "h5p_packages_pending_ids",
     "h5p_state_get",

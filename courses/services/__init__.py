@@ -29,9 +29,11 @@ from .progress import (
     AssignmentError,
     assignment_create,
     assignment_delete,
+    course_completion_record,
     lesson_progress_touch,
     quiz_attempt_check_and_record,
     quiz_attempt_record,
+    quiz_submission_grade,
 )
 from .xapi import XAPIRecordResult, xapi_statements_check_and_record, xapi_statements_record
 
@@ -52,6 +54,7 @@ __all__ = [
     "XAPIRecordResult",
     "assignment_create",
     "assignment_delete",
+    "course_completion_record",
     "h5p_content_dir",
     "h5p_content_root",
     "h5p_files_sweep",
@@ -67,6 +70,7 @@ __all__ = [
     "lesson_progress_touch",
     "quiz_attempt_check_and_record",
     "quiz_attempt_record",
+    "quiz_submission_grade",
     "xapi_statements_check_and_record",
     "xapi_statements_record",
 ]

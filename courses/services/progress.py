@@ -11,9 +11,27 @@ from django.utils.translation import gettext_lazy as _
 from school.errors import DomainError, ErrorKind
 from school.models import Classroom
 
-from ..grading import QuizResult, quiz_answers_from_form, quiz_grade
-from ..models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
-from ..progress import lesson_is_completed, time_increment
+from ..grading import QuizResult, quiz_answers_from_form, quiz_answers_from_positions, quiz_grade
+from ..models import (
+    Assignment,
+    CourseCompletion,
+    CoursePage,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+)
+from ..ordering import ORDER_FIELD, quiz_order_seed
+from ..progress import final_test_passed, lesson_is_completed, time_increment
+from ..scores import score_ratio
+
+
+def quiz_submission_grade(*, page_id: int, quiz_id: str, quiz, data) -> QuizResult:
+    """Grade a quiz form: answers by position in the order the signed seed of the form gives
+    (courses.ordering), mapped back to choices here. Raises QuizSubmissionError on a form that
+    is too large, a missing or altered seed, and tampered or incomplete answers."""
+    positions = quiz_answers_from_form(data, max_fields=settings.HEMICYCLE_QUIZ_MAX_FIELDS)
+    seed = quiz_order_seed(data.get(ORDER_FIELD), page_id=page_id, quiz_id=quiz_id)
+    return quiz_grade(quiz, quiz_answers_from_positions(quiz, positions, seed=seed), seed=seed)
 
 
 def quiz_attempt_check_and_record(*, user, lesson: LessonPage, quiz_id: str, data) -> QuizResult:
@@ -22,8 +40,7 @@ def quiz_attempt_check_and_record(*, user, lesson: LessonPage, quiz_id: str, dat
     Raises QuizSubmissionError (nothing stored) on tampered or incomplete input, KeyError when the
     lesson has no such quiz."""
     quiz = lesson.quiz_blocks()[quiz_id]
-    answers = quiz_answers_from_form(data, max_fields=settings.HEMICYCLE_QUIZ_MAX_FIELDS)
-    result = quiz_grade(quiz, answers)
+    result = quiz_submission_grade(page_id=lesson.pk, quiz_id=quiz_id, quiz=quiz, data=data)
     if user.is_authenticated:
         quiz_attempt_record(user=user, lesson=lesson, quiz_id=quiz_id, result=result)
     return result
@@ -154,3 +171,40 @@ def assignment_create(
 def assignment_delete(*, assignment: Assignment) -> None:
     """Take an assignment back. Pupils' attempts and progress stay: they belong to the pupils."""
     assignment.delete()
+
+
+def course_completion_record(
+    *, user, course: CoursePage, result: QuizResult, pass_mark: int
+) -> CourseCompletion | None:
+    """A pupil's graded final test: when its score reaches the pass mark, the course is
+    completed (the row is made at the first pass); a better score later replaces the one kept,
+    a worse one changes nothing. Nothing for anyone but a pupil, nor for a score below the pass
+    mark. Exact: the pass mark is compared with the score as a fraction, never rounded."""
+    if not _tracks_progress(user) or not final_test_passed(
+        score=result.score, max_score=result.max_score, pass_mark=pass_mark
+    ):
+        return None
+    now = timezone.now()
+    fields = {"score": result.score, "max_score": result.max_score, "best_at": now}
+    with transaction.atomic():
+        completion = (
+            CourseCompletion.objects.select_for_update().filter(user=user, course=course).first()
+        )
+        if completion is None:
+            try:
+                # The unique constraint decides between two submissions at once.
+                with transaction.atomic():
+                    return CourseCompletion.objects.create(
+                        user=user, course=course, completed_at=now, **fields
+                    )
+            except IntegrityError:
+                completion = CourseCompletion.objects.select_for_update().get(
+                    user=user, course=course
+                )
+        if score_ratio(result.score, result.max_score) > score_ratio(
+            completion.score, completion.max_score
+        ):
+            for name, value in fields.items():
+                setattr(completion, name, value)
+            completion.save(update_fields=list(fields))
+    return completion

@@ -17,11 +17,13 @@ from school.permissions import can_manage_classrooms
 from school.spreadsheets import csv_response, csv_text
 from school.views.access import classroom_managed_or_404, classroom_pupil_or_404
 
+from ..grading import PARTIAL_CREDIT_RULE
 from ..models import Assignment, CoursePage, LessonPage
-from ..progress import COMPLETION_RULE, SCORE_RULE, TIME_SPENT_RULE
+from ..progress import COMPLETION_RULE, FINAL_TEST_RULE, SCORE_RULE, TIME_SPENT_RULE
 from ..selectors import (
     assignable_pages,
     assigned_lessons,
+    class_course_completions,
     class_progress_summary,
     classroom_list_managed,
     lesson_question_stats,
@@ -38,6 +40,8 @@ def _rules() -> dict:
         "completion_rule": COMPLETION_RULE,
         "time_spent_rule": TIME_SPENT_RULE,
         "score_rule": SCORE_RULE,
+        "partial_credit_rule": PARTIAL_CREDIT_RULE,
+        "final_test_rule": FINAL_TEST_RULE,
     }
 
 
@@ -156,12 +160,20 @@ def assignment_remove(request, pk: int, assignment_pk: int):
 @login_required
 def class_dashboard(request, pk: int):
     classroom = classroom_managed_or_404(request, pk)
+    summary = class_progress_summary(classroom=classroom)
+    completions = class_course_completions(classroom=classroom)
     return TemplateResponse(
         request,
         "courses/progress/class_dashboard.html",
         {
             "classroom": classroom,
-            "summary": class_progress_summary(classroom=classroom),
+            "summary": summary,
+            # Courses completed by passing their final test, pupil by pupil.
+            "completion_rows": [
+                (row.pupil, completions[row.pupil.user_id])
+                for row in summary.rows
+                if row.pupil.user_id in completions
+            ],
             **_rules(),
         },
     )

@@ -44,6 +44,7 @@ def main():
     from courses.models import LessonPage
     from courses.services import quiz_attempt_check_and_record
     from school.models import User
+    from tests.courses.factories import quiz_form_data
 
     content_seed(courses=load_courses())
     pupil = User.objects.create_user(username="bench-pupil", password="bench-secret-1")
@@ -53,10 +54,11 @@ def main():
             answers = {}
             for question_id, question in quiz_questions(quiz):
                 if question["kind"] == "true_false":
-                    answers[f"q-{question_id}"] = ["true"]
+                    answers[question_id] = ["true"]
                 else:
-                    answers[f"q-{question_id}"] = [question["choices"].bound_blocks[0].id]
-            quiz_attempt_check_and_record(user=pupil, lesson=lesson, quiz_id=quiz_id, data=answers)
+                    answers[question_id] = [question["choices"].bound_blocks[0].id]
+            data = quiz_form_data(page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers)
+            quiz_attempt_check_and_record(user=pupil, lesson=lesson, quiz_id=quiz_id, data=data)
 
     anonymous, logged_in = Client(), Client()
     logged_in.force_login(pupil)

@@ -16,7 +16,10 @@ from .conftest import AXE_PATH, DESKTOP, MOBILE, PUPIL_PASSWORD, PUPIL_USERNAME
 pytestmark = pytest.mark.browser
 
 SUBMIT = "Valider mes réponses"
-VERDICTS = re.compile(r"Bonne réponse\s!|Ce n'est pas la bonne réponse\.")
+VERDICTS = re.compile(
+    r"Bonne réponse\s!|Ce n'est pas la bonne réponse\."
+    r"|Réponse en partie juste\s: [\d,]+ point sur 1\."
+)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -100,7 +103,7 @@ def test_journey_from_home_to_quiz_feedback_in_place(page, seeded, pupil):
 
     score = quiz.locator("[data-quiz-score]")
     expect(score).to_be_visible()
-    expect(score).to_have_text(re.compile(rf"^Ton score\s: \d+ sur {count} \(enregistré\)\.$"))
+    expect(score).to_have_text(re.compile(rf"^Ton score\s: [\d,]+ sur {count} \(enregistré\)\.$"))
     expect(score).to_be_focused()
     expect(quiz.locator("[data-quiz-error]")).to_be_hidden()
     feedback = quiz.locator("[data-feedback]")
@@ -138,7 +141,7 @@ def test_quiz_without_javascript_renders_the_feedback_page(new_page, seeded, pup
         f"Résultats du quiz : {seeded['lesson_title']}"
     )
     expect(page.locator("[data-quiz-score]")).to_have_text(
-        re.compile(rf"^Ton score\s: \d+ sur {count}$")
+        re.compile(rf"^Ton score\s: [\d,]+ sur {count}$")
     )
     expect(page.locator("main")).to_contain_text("Ta réponse est enregistrée. Tentatives : 1")
     expect(page.locator(".hc-feedback-list > li")).to_have_count(count)
@@ -194,7 +197,7 @@ def test_quiz_answered_and_submitted_with_the_keyboard_only(page, seeded, pupil)
     page.keyboard.press("Enter")
 
     score = quiz.locator("[data-quiz-score]")
-    expect(score).to_have_text(re.compile(rf"^Ton score\s: \d+ sur {len(answered)} "))
+    expect(score).to_have_text(re.compile(rf"^Ton score\s: [\d,]+ sur {len(answered)} "))
     expect(score).to_be_focused()
     assert attempt_of(pupil, seeded).max_score == len(answered)
 

@@ -63,7 +63,7 @@ def test_public_pages_have_a_title_of_their_own(world):
         reverse("school:pupil_join"),
         reverse("legal"),
         reverse("accessibility"),
-        reverse("glossary"),
+        reverse("content:glossary"),
     ]
     client = Client()
     problems = []

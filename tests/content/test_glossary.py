@@ -13,7 +13,7 @@ def test_glossary_page_lists_terms_in_french_order_with_anchors(db, client):
     GlossaryTerm.objects.create(term="Référendum", slug="referendum", definition="Vote direct.")
     GlossaryTerm.objects.create(term="Élection", slug="election", definition="Choix d'élus.")
     GlossaryTerm.objects.create(term="Décret", slug="decret", definition="Acte <b>écrit</b>.")
-    response = client.get(reverse("glossary"))
+    response = client.get(reverse("content:glossary"))
     assert response.status_code == 200
     html = response.content.decode()
     assert html.index('id="decret"') < html.index('id="election"') < html.index('id="referendum"')
@@ -41,4 +41,4 @@ def test_editors_edit_the_glossary_and_pupils_cannot(db):
 def test_lesson_links_point_at_the_glossary_page():
     from content.loader import GLOSSARY_PATH
 
-    assert reverse("glossary") == GLOSSARY_PATH
+    assert reverse("content:glossary") == GLOSSARY_PATH

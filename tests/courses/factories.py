@@ -167,3 +167,79 @@ def h5p_package_upload(*, path, title: str | None = None, user=None):
         package = H5PPackage(title=title or path.stem, uploaded_by=user)
         package.file.save(path.name, File(handle), save=True)
     return h5p_package_process(package_id=package.pk)
+
+
+def quiz_form_data(*, page, quiz_id: str, quiz, answers: dict, seed: str = "seed-1") -> dict:
+    """The quiz form a reader shown the order of `seed` would post for these answers (by choice
+    id, or "true"/"false"): the signed seed and each choice's position in that order. Values
+    that are not a choice of the question (forged ones) are sent as they are."""
+    from courses.grading import quiz_choice_order, quiz_questions
+    from courses.ordering import ORDER_FIELD, quiz_order_token
+
+    questions = dict(quiz_questions(quiz))
+    data = {ORDER_FIELD: quiz_order_token(page_id=page.pk, quiz_id=quiz_id, seed=seed)}
+    for question_id, values in answers.items():
+        question = questions.get(question_id)
+        order = (
+            [choice_id for choice_id, _text, _ok in quiz_choice_order(question_id, question, seed)]
+            if question is not None
+            else []
+        )
+        data[f"q-{question_id}"] = [
+            str(order.index(value)) if value in order else value for value in values
+        ]
+    return data
+
+
+def final_test_create(*, course, pass_mark: int = 60, quiz: dict | None = None):
+    """The course's final test page, published, with one quiz (factories.quiz_block by default)."""
+    from courses.models import FinalTestPage
+
+    page = FinalTestPage(
+        title="Test final",
+        slug="test-final",
+        pass_mark=pass_mark,
+        quiz=[quiz or quiz_block(questions=3, title="Test final")],
+    )
+    course.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+READY_MADE_CONSULTATION = {
+    "kind": "consultation",
+    "title": "Faut-il abaisser le droit de vote à 16 ans ?",
+    "context": "Le droit de vote est fixé à 18 ans depuis 1974.",
+    "method": "yes_no",
+    "options": [],
+    "sources": [
+        {
+            "panel": "medias",
+            "title": "Le vote à 16 ans en débat",
+            "url": "https://www.vie-publique.fr/",
+            "summary": "Un état des lieux.",
+        },
+        {"panel": "pour", "title": "Arguments pour", "url": "", "summary": "Plus tôt engagés."},
+        {"panel": "contre", "title": "Arguments contre", "url": "", "summary": "Trop tôt."},
+    ],
+}
+READY_MADE_DEBATE = {
+    "kind": "debate",
+    "thesis": "Le référendum devrait être plus souvent utilisé.",
+    "context": "",
+}
+
+
+def teacher_guide_create(*, lesson, ready_made: dict | None = None):
+    from courses.models import LessonTeacherGuide
+
+    return LessonTeacherGuide.objects.create(
+        lesson=lesson,
+        levels=["2nde"],
+        programme="EMC 2nde — axe 1",
+        duration_minutes=55,
+        objectives=["Comprendre le vote"],
+        timing=[{"minutes": 10, "activity": "Lecture"}],
+        body="<h2>Exercices corrigés</h2><p>1. Question. <b>Corrigé :</b> réponse secrète.</p>",
+        ready_made=READY_MADE_CONSULTATION if ready_made is None else ready_made,
+    )

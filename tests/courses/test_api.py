@@ -31,9 +31,10 @@ def test_api_lesson_detail_never_reveals_quiz_answers(client, course):
     data = client.get(f"/api/v2/pages/{lesson.pk}/").json()
     quiz = next(block for block in data["body"] if block["type"] == "quiz")
     question = quiz["value"]["questions"][0]
-    assert set(question) == {"id", "kind", "prompt", "choices"}
+    assert set(question) == {"id", "kind", "case", "prompt", "choices"}
     assert all(set(choice) == {"id", "text"} for choice in question["choices"])
     assert "correct" not in str(data["body"]) and "explanation" not in str(data["body"])
+    assert "feedback" not in str(data["body"])
 
 
 def test_api_is_read_only(client, course, admin_user):

@@ -104,5 +104,6 @@ def test_class_dashboard_query_count_is_small(client, small_class):
     client.force_login(teacher)
     url = f"/suivi/classes/{classroom.pk}/"
     _count(client, url)
-    # session, user, class, permission, assignments, lessons, pupils, attempts, progress
-    assert _count(client, url) <= 9
+    # session, user, class, permission, assignments, lessons, pupils, attempts, progress,
+    # final test completions
+    assert _count(client, url) <= 10

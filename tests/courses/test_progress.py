@@ -11,7 +11,7 @@ from courses.models import LessonProgress
 from courses.selectors import LessonStatus, class_progress_summary
 from courses.services import assignment_create
 
-from .factories import course_create, lesson_create, quiz_block
+from .factories import course_create, lesson_create, quiz_block, quiz_form_data
 from .progress_factories import (
     answers_with_score,
     classroom_with_pupils,
@@ -35,7 +35,7 @@ def setting(site_tree):
 def _post_quiz(client, lesson, index: int, score: int):
     quiz_id, quiz = list(lesson.quiz_blocks().items())[index]
     answers = answers_with_score(quiz, score)
-    data = {f"q-{question_id}": values for question_id, values in answers.items()}
+    data = quiz_form_data(page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers)
     response = client.post(lesson.url + f"quiz/{quiz_id}/", data)
     assert response.status_code == 200
 

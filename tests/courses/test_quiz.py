@@ -1,5 +1,6 @@
 import html
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -17,7 +18,7 @@ from courses.models import QuizAttempt
 from courses.selectors import quiz_attempt_summaries
 from school.models import User
 
-from .factories import course_create, lesson_create, quiz_block
+from .factories import course_create, lesson_create, quiz_block, quiz_form_data
 
 
 @pytest.fixture
@@ -47,8 +48,9 @@ def right_answers(quiz) -> dict[str, list[str]]:
     return {q0.id: [c0[0]], q1.id: [c1[0], c1[1]], q2.id: ["true"]}
 
 
-def form_data(answers):
-    return {f"q-{question_id}": values for question_id, values in answers.items()}
+def form_data(lesson, answers):
+    quiz_id, quiz = _quiz(lesson)
+    return quiz_form_data(page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers)
 
 
 def test_quiz_grade_counts_exact_answers_only(lesson):
@@ -58,7 +60,8 @@ def test_quiz_grade_counts_exact_answers_only(lesson):
     q0, q1, q2 = _questions(quiz)
     partial = dict(answers, **{q1.id: answers[q1.id][:1]})  # one of two right choices
     wrong_tf = dict(answers, **{q2.id: ["false"]})
-    assert quiz_grade(quiz, partial).score == 2
+    result = quiz_grade(quiz, partial)
+    assert result.score == Decimal("2.5") and not result.questions[1].correct
     result = quiz_grade(quiz, wrong_tf)
     assert (result.score, result.max_score) == (2, 3)
     assert [q.correct for q in result.questions] == [True, True, False]
@@ -86,7 +89,7 @@ def test_quiz_grade_rejects_bad_input(lesson, tamper, code):
 def test_quiz_post_without_javascript_renders_feedback_and_stores_attempt(client, lesson, pupil):
     client.force_login(pupil)
     quiz_id, quiz = _quiz(lesson)
-    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(right_answers(quiz)))
+    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(lesson, right_answers(quiz)))
     assert response.status_code == 200
     page = response.content.decode()
     assert french_text("Ton score : 3 sur 3") in page and "Explication 1" in page
@@ -100,7 +103,7 @@ def test_quiz_post_as_json_returns_feedback_in_place(client, lesson, pupil):
     quiz_id, quiz = _quiz(lesson)
     response = client.post(
         lesson.url + f"quiz/{quiz_id}/",
-        form_data(right_answers(quiz)),
+        form_data(lesson, right_answers(quiz)),
         headers={"accept": "application/json"},
     )
     data = response.json()
@@ -116,7 +119,7 @@ def test_every_attempt_is_kept_with_best_and_last_scores(client, lesson, pupil):
     q2 = _questions(quiz)[2].id
     url = lesson.url + f"quiz/{quiz_id}/"
     for answers in (dict(right, **{q2: ["false"]}), right, dict(right, **{q2: ["false"]})):
-        client.post(url, form_data(answers))
+        client.post(url, form_data(lesson, answers))
     assert list(QuizAttempt.objects.order_by("pk").values_list("score", flat=True)) == [2, 3, 2]
     summary = quiz_attempt_summaries(user=pupil, lesson=lesson)[quiz_id]
     assert (summary.attempts, summary.best_label, summary.last_label) == (3, "3/3", "2/3")
@@ -128,7 +131,7 @@ def test_every_attempt_is_kept_with_best_and_last_scores(client, lesson, pupil):
 
 def test_quiz_post_by_anonymous_user_gives_feedback_but_stores_nothing(client, lesson):
     quiz_id, quiz = _quiz(lesson)
-    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(right_answers(quiz)))
+    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(lesson, right_answers(quiz)))
     assert response.status_code == 200
     assert "ce résultat n'est pas enregistré" in html.unescape(response.content.decode())
     assert not QuizAttempt.objects.exists()
@@ -138,8 +141,8 @@ def test_quiz_post_by_anonymous_user_gives_feedback_but_stores_nothing(client, l
     ("tamper", "message"),
     [
         (lambda d: {**d, "q-unknown": "x"}, "question qui n'existe pas"),
-        (lambda d: dict(list(d.items())[1:]), "Réponds à toutes les questions"),
-        (lambda d: {k: ["forged"] for k in d}, "réponse qui n'existe pas"),
+        (lambda d: dict(list(d.items())[:1] + list(d.items())[2:]), "Réponds à toutes les"),
+        (lambda d: {k: v if k == "ordre" else ["forged"] for k, v in d.items()}, "n'existe pas"),
     ],
 )
 def test_quiz_post_with_bad_input_is_refused_and_stores_nothing(
@@ -147,12 +150,14 @@ def test_quiz_post_with_bad_input_is_refused_and_stores_nothing(
 ):
     client.force_login(pupil)
     quiz_id, quiz = _quiz(lesson)
-    response = client.post(lesson.url + f"quiz/{quiz_id}/", tamper(form_data(right_answers(quiz))))
+    response = client.post(
+        lesson.url + f"quiz/{quiz_id}/", tamper(form_data(lesson, right_answers(quiz)))
+    )
     assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
     json_response = client.post(
         lesson.url + f"quiz/{quiz_id}/",
-        tamper(form_data(right_answers(quiz))),
+        tamper(form_data(lesson, right_answers(quiz))),
         headers={"accept": "application/json"},
     )
     assert json_response.status_code == 400 and message in json_response.json()["message"]
@@ -183,7 +188,7 @@ def test_quiz_post_requires_csrf_token(lesson, pupil):
     client = Client(enforce_csrf_checks=True)
     client.force_login(pupil)
     quiz_id, quiz = _quiz(lesson)
-    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(right_answers(quiz)))
+    response = client.post(lesson.url + f"quiz/{quiz_id}/", form_data(lesson, right_answers(quiz)))
     assert response.status_code == 403
     assert not QuizAttempt.objects.exists()
 

@@ -15,7 +15,14 @@ from courses.services import assignment_create
 from school.services import api_token_create
 from tests.api_pages import api_results
 
-from .factories import course_create, h5p_block, h5p_package_ready, lesson_create, quiz_block
+from .factories import (
+    course_create,
+    h5p_block,
+    h5p_package_ready,
+    lesson_create,
+    quiz_block,
+    quiz_form_data,
+)
 from .progress_factories import (
     answers_with_score,
     classroom_with_pupils,
@@ -51,7 +58,9 @@ def scored(site_tree, client):
     client.force_login(pupil.user)
     client.get(lesson.url)
     quiz_id, quiz = next(iter(lesson.quiz_blocks().items()))
-    data = {f"q-{q}": v for q, v in answers_with_score(quiz, 1).items()}
+    data = quiz_form_data(
+        page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers_with_score(quiz, 1)
+    )
     assert client.post(lesson.url + f"quiz/{quiz_id}/", data).status_code == 200
 
     def send(activity, raw, maximum):

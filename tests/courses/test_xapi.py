@@ -22,7 +22,14 @@ from courses.xapi import (
 from school import errors
 from tests.api_pages import api_results
 
-from .factories import course_create, h5p_block, h5p_package_ready, lesson_create, quiz_block
+from .factories import (
+    course_create,
+    h5p_block,
+    h5p_package_ready,
+    lesson_create,
+    quiz_block,
+    quiz_form_data,
+)
 from .progress_factories import (
     answers_with_score,
     classroom_with_pupils,
@@ -264,8 +271,10 @@ def test_lesson_completes_when_quiz_and_h5p_are_both_done(client, world):
     client.force_login(pupil.user)
     client.get(lesson.url)
     quiz_id, quiz = next(iter(lesson.quiz_blocks().items()))
-    data = {f"q-{q}": v for q, v in answers_with_score(quiz, 2).items()}
-    client.post(lesson.url + f"quiz/{quiz_id}/", data)
+    data = quiz_form_data(
+        page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers_with_score(quiz, 2)
+    )
+    assert client.post(lesson.url + f"quiz/{quiz_id}/", data).status_code == 200
     assert _cell(world).status == "started"  # the H5P activity is an exercise too
     post(client, statement(world, raw=1, maximum=2))
     cell = _cell(world)

@@ -62,7 +62,7 @@ def test_scheduled_lesson_is_published_by_a_real_worker(course, celery_queue):
 def test_concurrent_quiz_submissions_are_all_stored(course):
     lesson = lesson_create(course=course, body=[quiz_block(questions=3)])
     quiz_id, quiz = next(iter(lesson.quiz_blocks().items()))
-    data = form_data(right_answers(quiz))
+    data = form_data(lesson, right_answers(quiz))
     pupils = [
         User.objects.create_user(username=f"pupil-{n}", password="x-secret-1") for n in range(8)
     ]

@@ -122,7 +122,7 @@ def quiz_attempt_make(*, user, lesson: LessonPage, right: bool = True):
         true_false = list(answers)[2]
         answers[true_false] = ["false"]
     return quiz_attempt_check_and_record(
-        user=user, lesson=lesson, quiz_id=quiz_id, data=form_data(answers)
+        user=user, lesson=lesson, quiz_id=quiz_id, data=form_data(lesson, answers)
     )
 
 

@@ -12,9 +12,10 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from knox.models import AuthToken
 
-from courses.models import LessonProgress, QuizAttempt
+from courses.models import CourseCompletion, LessonProgress, QuizAttempt
 from courses.services import lesson_progress_touch
 from school.models import PupilProfile, User
 from school.services import classroom_join_code_regenerate, pupils_erase
@@ -156,10 +157,15 @@ def pupils(request, site_tree):
         client.force_login(user)
         sessions[user.pk] = client.session.session_key
     login_request = RequestFactory().post("/connexion/")
+    now = timezone.now()
     for user in (pupil, other):
         lesson_progress_touch(user=user, lesson=lesson)
         quiz_attempt_make(user=user, lesson=lesson, right=False)
         quiz_attempt_make(user=user, lesson=lesson)
+        # The course completed by passing its final test.
+        CourseCompletion.objects.create(
+            user=user, course=course, score=2, max_score=3, completed_at=now, best_at=now
+        )
         AuthToken.objects.create(user=user)
         if getattr(request, "param", "username") == "username":
             authenticate(login_request, username=user.username, password="wrong")
@@ -184,6 +190,7 @@ def test_erasure_scan_covers_every_table(db):
         assert reason.startswith("proxy:") and reason.split()[3] in tables, (label, reason)
     scanned = _tables_containing(["-"])[1]
     assert len(tables) > 20
+    assert "courses_coursecompletion" in tables  # keys, scores and dates: no text to scan
     for table in ("courses_quizattempt", "school_pupilprofile", "axes_accessattempt"):
         assert table in tables and table in scanned
     assert "courses_lessonprogress" in tables  # keys and dates only: no text to scan
@@ -222,6 +229,7 @@ def test_erased_pupil_leaves_no_trace_in_any_table(pupils):
     other_counts = {
         "attempts": QuizAttempt.objects.filter(user=other).count(),
         "progress": LessonProgress.objects.filter(user=other).count(),
+        "completions": CourseCompletion.objects.filter(user=other).count(),
         "token": AuthToken.objects.filter(user=other).count(),
     }
     # The fixture records the other pupil's failed login last.
@@ -242,9 +250,10 @@ def test_erased_pupil_leaves_no_trace_in_any_table(pupils):
     assert other_counts == {
         "attempts": QuizAttempt.objects.filter(user=other).count(),
         "progress": LessonProgress.objects.filter(user=other).count(),
+        "completions": CourseCompletion.objects.filter(user=other).count(),
         "token": AuthToken.objects.filter(user=other).count(),
     }
-    assert other_counts["attempts"] == 2
+    assert other_counts["attempts"] == 2 and other_counts["completions"] == 1
     assert AccessAttempt.objects.filter(pk=other_failed_login).exists()
     assert Session.objects.filter(pk=sessions[other.pk]).exists()
     assert User.objects.get(pk=other.pk).pupil.pseudonym

@@ -27,7 +27,9 @@ PUPIL_PAGES = {
     # session, user
     "privacy": 2,
     # session, user, profile with class and school, then what each app holds about the pupil
-    "privacy_export": 13,
+    # (courses: attempts, progress, completed courses, xAPI statements, H5P states;
+    # classroom_votes: the results the pupil has opened)
+    "privacy_export": 14,
     # session, user, the class's consultations with the pupil's participation
     "consultations": 3,
     # session, user, the class's debates with their counts

@@ -20,6 +20,16 @@
       explanation.className = "hc-explanation";
       explanation.textContent = question.explanation;
       box.appendChild(verdict);
+      (question.feedback || []).forEach(function (item) {
+        // Why each wrong choice the pupil picked is wrong.
+        var note = document.createElement("p");
+        note.className = "fr-text--sm hc-choice-feedback";
+        var strong = document.createElement("strong");
+        strong.textContent = "« " + item.text + " » : ";
+        note.appendChild(strong);
+        note.appendChild(document.createTextNode(item.feedback));
+        box.appendChild(note);
+      });
       box.appendChild(explanation);
       fieldset.querySelectorAll("input").forEach(function (input) {
         var label = fieldset.querySelector('label[for="' + input.id + '"]');
