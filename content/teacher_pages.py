@@ -222,7 +222,7 @@ def _string_list(value, *, field: str, path: Path) -> list[str]:
 
 
 def load_teacher_guide(path: Path, *, course: CourseData) -> TeacherGuideData:
-    meta, body = _read_front_matter(path)
+    meta, body, _first_line = _read_front_matter(path)
     lesson_slug = meta.get("lesson")
     if lesson_slug != path.stem:
         raise SeedFormatError(
