@@ -555,6 +555,16 @@ def load_glossary(data_dir: Path = DATA_DIR) -> list[GlossaryEntry]:
     return entries
 
 
+def _objectives(values, path: Path) -> list[str]:
+    """Plain sentences: a YAML item holding « : » without quotes would be a mapping."""
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise SeedFormatError(
+            f"{path}: « learning_objectives » est une liste de phrases (entre guillemets si "
+            "elles contiennent « : »)."
+        )
+    return [value.strip() for value in values]
+
+
 def load_course(directory: Path, *, glossary: set[str] | None = None) -> CourseData:
     path = directory / "course.yaml"
     try:
@@ -566,7 +576,7 @@ def load_course(directory: Path, *, glossary: set[str] | None = None) -> CourseD
             level_min=meta["level_min"],
             level_max=meta["level_max"],
             estimated_minutes=int(meta["estimated_minutes"]),
-            learning_objectives=[str(item) for item in meta.get("learning_objectives", [])],
+            learning_objectives=_objectives(meta.get("learning_objectives", []), path),
             source=path,
             position=int(meta.get("position", 100)),
         )

@@ -286,3 +286,24 @@ def test_once_v2_is_required_the_loader_refuses_an_incomplete_lesson(tmp_path, m
     _lesson_rewrite(tmp_path, "verified: 2026-12-01\n", "")
     with pytest.raises(SeedFormatError, match="01-le-parlement-en-action.md: champ « verified »"):
         load_courses(tmp_path)
+
+
+def test_an_objective_with_an_unquoted_colon_is_refused(tmp_path):
+    """YAML reads « - Expliquer X : Y » as a mapping: the loader says so instead of storing
+    « {'Expliquer X': 'Y'} » as the objective."""
+    course = v2_course_write(tmp_path)
+    with (course / "course.yaml").open("a", encoding="utf-8") as file:
+        file.write("learning_objectives:\n  - Expliquer la loi : son vote et sa promulgation.\n")
+    with pytest.raises(SeedFormatError, match="learning_objectives"):
+        load_courses(tmp_path)
+    (course / "course.yaml").write_text(
+        (course / "course.yaml")
+        .read_text()
+        .replace(
+            "- Expliquer la loi : son vote et sa promulgation.",
+            '- "Expliquer la loi : son vote et sa promulgation."',
+        ),
+        encoding="utf-8",
+    )
+    (loaded,) = load_courses(tmp_path)
+    assert loaded.learning_objectives == ["Expliquer la loi : son vote et sa promulgation."]
