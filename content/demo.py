@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 
 from content.demo_classwork import classwork_ensure
 from content.demo_national import national_demo_ensure
-from courses.grading import FIELD_PREFIX, question_choices, quiz_questions
+from courses.grading import question_choices, quiz_grade, quiz_questions
 from courses.models import Assignment, CoursePage, LessonPage, LessonProgress, QuizAttempt
 from courses.services import (
     assignment_create,
     lesson_progress_touch,
-    quiz_attempt_check_and_record,
+    quiz_attempt_record,
 )
 from school.models import Classroom, Departement, PupilProfile, School, User
 from school.services import classroom_create, pupil_rename, pupils_bulk_create
@@ -207,17 +207,24 @@ def _pupils_ensure(classroom: Classroom, created: list[str]) -> list[PupilProfil
     return [known, *others]
 
 
-def _quiz_form(quiz, rng: random.Random, skill: float) -> dict[str, list[str]]:
-    """A submission as the lesson's form would send it: each answer right with probability
-    `skill`, otherwise one wrong choice."""
-    data = {}
+def _quiz_answers(quiz, rng: random.Random, skill: float) -> dict[str, list[str]]:
+    """What a pupil answers, by choice id: each answer right with probability `skill`,
+    otherwise one wrong choice."""
+    answers = {}
     for question_id, question in quiz_questions(quiz):
         choices = question_choices(question)
         correct = [choice_id for choice_id, _text, is_correct in choices if is_correct]
         wrong = [choice_id for choice_id, _text, is_correct in choices if not is_correct]
         right = rng.random() < skill or not wrong
-        data[f"{FIELD_PREFIX}{question_id}"] = correct if right else [rng.choice(wrong)]
-    return data
+        answers[question_id] = correct if right else [rng.choice(wrong)]
+    return answers
+
+
+def _quiz_attempt(user, lesson, quiz_id, quiz, rng, skill) -> None:
+    """Graded and stored as the lesson's form would have it (the demo answers by choice, not
+    by the positions of a shuffled form)."""
+    result = quiz_grade(quiz, _quiz_answers(quiz, rng, skill))
+    quiz_attempt_record(user=user, lesson=lesson, quiz_id=quiz_id, result=result)
 
 
 def _activity_simulate(user: User, lessons: list[LessonPage], plan, *, seed: int) -> bool:
@@ -242,16 +249,9 @@ def _activity_simulate(user: User, lessons: list[LessonPage], plan, *, seed: int
         finished = position < completed
         if finished:
             for quiz_id, quiz in lesson.quiz_blocks().items():
-                quiz_attempt_check_and_record(
-                    user=user, lesson=lesson, quiz_id=quiz_id, data=_quiz_form(quiz, rng, skill)
-                )
+                _quiz_attempt(user, lesson, quiz_id, quiz, rng, skill)
                 if rng.random() < 0.3:  # a second try, a little better
-                    quiz_attempt_check_and_record(
-                        user=user,
-                        lesson=lesson,
-                        quiz_id=quiz_id,
-                        data=_quiz_form(quiz, rng, min(1.0, skill + 0.2)),
-                    )
+                    _quiz_attempt(user, lesson, quiz_id, quiz, rng, min(1.0, skill + 0.2))
         _dates_backdate(user, lesson, moment, finished, rng)
     return True
 

@@ -70,6 +70,8 @@ class HomePage(Page):
         context["courses"] = CoursePage.published_within(self)
         index = CourseIndexPage.objects.child_of(self).live().first()
         context["course_index_url"] = index.url if index else ""
+        # Whom « Aller à mon espace » speaks to: a pupil (tu) or an adult (vous).
+        context["reader_is_pupil"] = bool(getattr(request.user, "is_pupil", False))
         return context
 
 

@@ -181,7 +181,7 @@ def test_teacher_logs_in_and_sees_what_waits_in_their_class(new_page, world, vie
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon espace")
     section = page.get_by_role("region", name="1re G2")
-    expect(section).to_contain_text("4 votants sur 5 élèves")
+    expect(section).to_contain_text(re.compile(r"participation\s: 4 sur 5"))
     expect(section).to_contain_text("1 message en attente")
     axe.check(page, "mon espace de l'enseignant")
     page.set_viewport_size(viewport)

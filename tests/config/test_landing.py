@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from classroom_votes.consultations import services as consultation_services
 from classroom_votes.models import ConsultationStatus, ResultsSeen
+from config.typography import french_text
 from courses.models import Assignment
 from school.privacy import pupil_data_export
 from tests.classroom_votes.debate_factories import debate_create, post, published
@@ -103,9 +104,9 @@ def _page(client, user, url) -> str:
 def test_pupil_home_shows_their_class_votes_debates_and_results_only(client, world):
     html = _page(client, world.pupil, PUPIL_HOME)
     for shown in ("Vote A ouvert ?", "Débat A", "Résultats A ?", "À toi de voter", "Nouveau"):
-        assert shown in html
+        assert french_text(shown) in html
     for hidden in ("Vote B ouvert ?", "Débat B", "Résultats B ?", "Brouillon A ?"):
-        assert hidden not in html
+        assert french_text(hidden) not in html
 
 
 def test_pupil_home_says_they_voted_and_nothing_of_what(client, world):
@@ -215,10 +216,11 @@ def test_teacher_home_counts_what_waits_in_their_classes(client, world):
     html = _page(client, world.teacher, TEACHER_HOME)
     section = html.split(f'data-landing-class="{world.classroom.pk}"')[1].split("</section>")[0]
     assert "1 élève attend d'être accepté" in section
-    assert "Vote A ouvert ?" in section and "1 votant sur" in section
+    assert french_text("Vote A ouvert ?") in section
+    assert french_text("participation : 1 sur") in section
     assert "Débat A" in section and "1 message en attente" in section
     for hidden in ("1re B", "Vote B ouvert ?", "Débat B"):
-        assert hidden not in html
+        assert french_text(hidden) not in html
 
 
 def test_teacher_home_shows_overdue_assignments(client, world, site_tree):
@@ -247,7 +249,7 @@ def test_colleague_of_one_class_sees_its_votes_but_moderates_only_their_debates(
     post(author=world.pupil, debate=shared)
     post(author=world.pupil, debate=world.debate)
     html = _page(client, colleague, TEACHER_HOME)
-    assert "Vote A ouvert ?" in html
+    assert french_text("Vote A ouvert ?") in html
     assert "Débat partagé" not in html
     assert "Débat A" in html  # they teach every class of this one
     client.force_login(world.teacher)

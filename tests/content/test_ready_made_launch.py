@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from classroom_votes.models import Consultation, ConsultationStatus, Debate
+from config.typography import french_text
 from tests.courses.factories import (
     READY_MADE_DEBATE,
     course_create,
@@ -49,7 +50,7 @@ def test_consultation_is_launched_in_two_requests_as_a_draft(client, world):
     confirm = client.get(url)
     text = confirm.content.decode()
     assert confirm.status_code == 200
-    assert guide.ready_made["title"] in text and "Le vote à 16 ans en débat" in text
+    assert french_text(guide.ready_made["title"]) in text and "Le vote à 16 ans en débat" in text
     assert "Pour, contre ou vote blanc" in text and "2nde A" in text
     # The only field is the class (preselected: the teacher has one).
     assert 'name="classroom"' in text and "checked" in text and 'name="title"' not in text
@@ -76,7 +77,7 @@ def test_debate_is_launched_open(client, world):
     guide.save()
     client.force_login(teacher)
     url = reverse("content:ready_made_launch", args=[lesson.pk])
-    assert READY_MADE_DEBATE["thesis"] in client.get(url).content.decode()
+    assert french_text(READY_MADE_DEBATE["thesis"]) in client.get(url).content.decode()
     response = client.post(url, {"classroom": classroom.pk})
     debate = Debate.objects.get()
     assert response["Location"] == reverse("classroom_votes:debate_detail", args=[debate.pk])

@@ -170,5 +170,5 @@ def test_malformed_seed_file_gives_a_clear_error(tmp_path):
         "---\nslug: x\ntitle: X\nsummary: s\nestimated_minutes: 3\n---\n```quiz\nquestions:\n"
         "  - kind: single\n    prompt: p\n```\n"
     )
-    with pytest.raises(SeedFormatError, match="01-x.md: question 1 : « explanation »"):
+    with pytest.raises(SeedFormatError, match=r"01-x.md, ligne \d+: question 1 : « explanation »"):
         load_course(tmp_path)

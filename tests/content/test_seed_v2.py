@@ -8,6 +8,7 @@ import re
 import pytest
 from wagtail.images import get_image_model
 
+from config.typography import french_text
 from content import loader
 from content.loader import SeedFormatError, load_courses, load_glossary
 from content.models import GlossaryTerm
@@ -178,7 +179,7 @@ def test_seeding_a_v2_course_uploads_the_diagram_once_and_renders_it(db, client,
     assert re.search(r'<img[^>]+src="/media/images/parlement[^"]*\.svg"', html)
     assert 'alt="Schéma des deux assemblées du Parlement"' in html
     assert "<details" in html and "Description détaillée du schéma" in html
-    assert "Crédit : Hémicycle, CC BY-SA 4.0" in html
+    assert french_text("Crédit : Hémicycle, CC BY-SA 4.0") in html
     assert "Article 24, alinéa 2" in html
     assert 'href="/glossaire/#navette-parlementaire"' in html
     assert "Sources officielles de cette leçon" in html

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from config.typography import french_text
 from courses.grading import (
     QUIZ_ORDER_INVALID,
     QUIZ_UNKNOWN_CHOICE,
@@ -273,8 +274,8 @@ def test_partial_credit_is_stored_exactly_and_shown(client, lesson, pupil):
     )
     response = client.post(lesson.url + f"quiz/{quiz_id}/", data)
     page = html.unescape(response.content.decode())
-    assert "Ton score : 2,666 sur 3" in page
-    assert "Réponse en partie juste : 0,666 point sur 1." in page
+    assert french_text("Ton score : 2,666 sur 3") in page
+    assert french_text("Réponse en partie juste : 0,666 point sur 1.") in page
     attempt = QuizAttempt.objects.get()
     assert (attempt.score, attempt.max_score) == (Decimal("2.666"), 3)
     json_response = client.post(
@@ -294,8 +295,8 @@ def test_feedback_is_shown_for_each_wrong_choice_picked_and_only_those(client, l
     answers = {q0: [c0[2]], q1: [c1[0], c1[3]], q2: ["false"]}
     data = quiz_form_data(page=lesson, quiz_id=quiz_id, quiz=quiz, answers=answers)
     page = html.unescape(client.post(lesson.url + f"quiz/{quiz_id}/", data).content.decode())
-    assert "C est faux" in page and "W1 : non, article 49" in page
-    assert "C'est vrai : article 3" in page  # the true/false answer's
+    assert "C est faux" in page and french_text("W1 : non, article 49") in page
+    assert french_text("C'est vrai : article 3") in page  # the true/false answer's
     for not_picked in ("B est faux", "D est faux", "W2 : non"):
         assert not_picked not in page
     assert page.count("data-choice-feedback") == 3
