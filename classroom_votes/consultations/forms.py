@@ -1,8 +1,8 @@
 """Forms of the consultation pages and of the national questions' admin."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from school.models import Classroom
@@ -154,15 +154,43 @@ class VoteForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.consultation.method == tallies.VotingMethod.RANKED and not self.errors:
-            positions = [cleaned[f"rank_{key}"] for key in self.option_keys]
-            given = [int(p) for p in positions if p]
-            if len(set(given)) != len(given):
-                raise ValidationError(
-                    _("Deux options ont le même rang : chaque rang ne sert qu'une fois.")
-                )
-            if given and sorted(given) != list(range(1, len(given) + 1)):
-                raise ValidationError(_("Classe les options à partir de 1, sans sauter de rang."))
+            self._ranks_check(cleaned)
         return cleaned
+
+    def _ranks_check(self, cleaned) -> None:
+        """Each rank once, from 1 without a gap: a shared rank is an error on each option that
+        holds it, a missing rank one error naming it, so that the pupil knows what to fix."""
+        labels = self.consultation.option_labels()
+        holders: dict[int, list[str]] = {}
+        for key in self.option_keys:
+            if cleaned.get(f"rank_{key}"):
+                holders.setdefault(int(cleaned[f"rank_{key}"]), []).append(key)
+        for rank, keys in sorted(holders.items()):
+            if len(keys) > 1:
+                names = ", ".join(f"« {labels[key]} »" for key in keys)
+                for key in keys:
+                    self.add_error(
+                        f"rank_{key}",
+                        _(
+                            "Le rang %(rank)s est donné à %(names)s : chaque rang ne sert "
+                            "qu'une fois."
+                        )
+                        % {"rank": rank, "names": names},
+                    )
+        if holders:
+            missing = [n for n in range(1, max(holders) + 1) if n not in holders]
+            if missing:
+                self.add_error(
+                    None,
+                    ngettext(
+                        "Il manque le rang %(ranks)s : classe les options à partir de 1, sans "
+                        "sauter de rang.",
+                        "Il manque les rangs %(ranks)s : classe les options à partir de 1, sans "
+                        "sauter de rang.",
+                        len(missing),
+                    )
+                    % {"ranks": ", ".join(str(n) for n in missing)},
+                )
 
     def summary(self) -> list[tuple[str, str]]:
         """(what, answer) lines for the confirmation step, in the pupil's words."""
