@@ -1103,6 +1103,10 @@ def consultation_second_round_create(*, actor, consultation: Consultation) -> Co
                 sources=sources,
                 min_ballots=consultation.min_ballots,
                 results_visibility=consultation.results_visibility,
+                panel_titles={
+                    panel: getattr(consultation, f"panel_title_{panel}")
+                    for panel in SourcePanel.values
+                },
             )
             second.first_round = consultation
             second.save(update_fields=["first_round"])

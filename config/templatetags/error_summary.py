@@ -39,3 +39,11 @@ def error_summary_items(form, formsets=()) -> list[dict]:
         for number, subform in enumerate(formset.forms, start=1):
             items += _field_items(subform, prefix=f"{name} {number} — ")
     return items
+
+
+@register.filter
+def described_by(field) -> str:
+    """What a field in error is described by: its hint, if any, then its error messages (the
+    ids includes/field.html gives them)."""
+    messages = f"{field.auto_id}-messages"
+    return f"{field.auto_id}_helptext {messages}" if field.help_text else messages

@@ -61,3 +61,13 @@ def test_login_error_opens_on_the_summary():
     assert "Le formulaire contient 1 erreur" in summary
     assert 'aria-describedby="connexion-erreur"' in html
     _posts_to_summary(html)
+
+
+def test_field_in_error_is_invalid_and_described_by_its_hint_and_message():
+    html = Client().post(reverse("school:teacher_signup"), {"email": "pas-une-adresse"}).content
+    html = html.decode()
+    field = re.search(r'<input [^>]*name="email"[^>]*>', html)
+    assert field, html
+    assert 'aria-invalid="true"' in field.group(0)
+    assert 'aria-describedby="id_email' in field.group(0)
+    assert "id_email-messages" in field.group(0)

@@ -101,3 +101,11 @@ def test_summary_escapes_option_labels(classroom, pupil):
     page = page_client_for(pupil).post(page_url("consultation_vote", consultation), {})
     summary = _summary(page.text)
     assert "&lt;b&gt;Alice&lt;/b&gt;" in summary and "<b>Alice" not in summary
+
+
+def test_ranked_ballot_checks_its_ranks_in_the_browser_too(classroom, pupil):
+    consultation = consultation_create(classrooms=[classroom], method=VotingMethod.RANKED)
+    page = page_client_for(pupil).get(page_url("consultation_detail", consultation))
+    assert "data-ranking" in page.text
+    assert "Il manque le rang %(rank)s" in page.text
+    assert "js/vote-classement.js" in page.text
