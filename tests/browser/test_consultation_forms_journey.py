@@ -46,7 +46,7 @@ def _focused_id(page) -> str:
 
 
 @pytest.fixture
-def teacher(transactional_db):
+def teacher(transactional_db, territories):
     from tests.school.factories import classroom_create, teacher_create
 
     user = teacher_create()
@@ -169,7 +169,7 @@ def test_without_javascript_the_form_goes_in_steps_and_lands_on_its_errors(
 
 
 @pytest.fixture
-def ballot_world(transactional_db):
+def ballot_world(transactional_db, territories):
     from classroom_votes.consultations import services
     from tests.school.factories import classroom_create, pupil_create, teacher_create
 
