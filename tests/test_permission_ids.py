@@ -466,6 +466,8 @@ NOT_CLASS_IDS = {
     "classroom_votes.debates.views:POST.action": "mark or unmark the argument of the URL",
     "classroom_votes.consultations.views:POST.edit": "the ballot form's own buttons",
     "classroom_votes.consultations.views:POST.confirm": "the ballot form's own buttons",
+    "classroom_votes.consultations.views:POST.ajouter_source": "the creation form's own button",
+    "classroom_votes.consultations.views:GET.changer": "a voting method to preselect, or none",
     "classroom_votes.national.views:GET.option": "an option key of the public question",
     # Public open data: the query string (?page=, ?page_size=) only names which page of the
     # elections' list a cache keeps under its ETag (tests/classroom_votes/elections/test_api.py).

@@ -3,14 +3,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from school.models import Classroom
 
 from .. import tallies
 from ..models import FIXED_ANSWERS, Consultation, ResultsVisibility, SourcePanel
-from ..models.consultations import MIN_BALLOTS_FLOOR, MIN_BALLOTS_MAX
+from ..models.consultations import (
+    MIN_BALLOTS_FLOOR,
+    MIN_BALLOTS_MAX,
+    PANEL_TITLE_DEFAULTS,
+    PANEL_TITLE_MAX_LENGTH,
+)
 from ..models.national import option_key_from_label
+from .services import SOURCES_MAX
 
 NATIONAL_OPTIONS_MIN = 2
 
@@ -154,15 +161,43 @@ class VoteForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.consultation.method == tallies.VotingMethod.RANKED and not self.errors:
-            positions = [cleaned[f"rank_{key}"] for key in self.option_keys]
-            given = [int(p) for p in positions if p]
-            if len(set(given)) != len(given):
-                raise ValidationError(
-                    _("Deux options ont le même rang : chaque rang ne sert qu'une fois.")
-                )
-            if given and sorted(given) != list(range(1, len(given) + 1)):
-                raise ValidationError(_("Classe les options à partir de 1, sans sauter de rang."))
+            self._ranks_check(cleaned)
         return cleaned
+
+    def _ranks_check(self, cleaned) -> None:
+        """Each rank once, from 1 without a gap: a shared rank is an error on each option that
+        holds it, a missing rank one error naming it, so that the pupil knows what to fix."""
+        labels = self.consultation.option_labels()
+        holders: dict[int, list[str]] = {}
+        for key in self.option_keys:
+            if cleaned.get(f"rank_{key}"):
+                holders.setdefault(int(cleaned[f"rank_{key}"]), []).append(key)
+        for rank, keys in sorted(holders.items()):
+            if len(keys) > 1:
+                names = ", ".join(f"« {labels[key]} »" for key in keys)
+                for key in keys:
+                    self.add_error(
+                        f"rank_{key}",
+                        _(
+                            "Le rang %(rank)s est donné à %(names)s : chaque rang ne sert "
+                            "qu'une fois."
+                        )
+                        % {"rank": rank, "names": names},
+                    )
+        if holders:
+            missing = [n for n in range(1, max(holders) + 1) if n not in holders]
+            if missing:
+                self.add_error(
+                    None,
+                    ngettext(
+                        "Il manque le rang %(ranks)s : classe les options à partir de 1, sans "
+                        "sauter de rang.",
+                        "Il manque les rangs %(ranks)s : classe les options à partir de 1, sans "
+                        "sauter de rang.",
+                        len(missing),
+                    )
+                    % {"ranks": ", ".join(str(n) for n in missing)},
+                )
 
     def summary(self) -> list[tuple[str, str]]:
         """(what, answer) lines for the confirmation step, in the pupil's words."""
@@ -192,10 +227,58 @@ class ClassroomsField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.school_year_label})"
 
 
-class ConsultationCreateForm(forms.Form):
-    """A teacher's own question. Options are typed one per line; the three panels come as a
-    small formset (`sources`) with two rows per panel, so that no JavaScript is needed."""
+# What each method asks of the pupil, in one line, for the first step of the creation.
+METHOD_EXPLANATIONS = {
+    tallies.VotingMethod.YES_NO: _(
+        "Une question fermée : chaque élève vote pour, contre ou blanc."
+    ),
+    tallies.VotingMethod.SCALE5: _(
+        "Chaque élève donne son avis sur cinq niveaux, de « Waouh » à « Beurk »."
+    ),
+    tallies.VotingMethod.SINGLE: _(
+        "Chaque élève choisit une option ou un candidat ; un second tour est possible."
+    ),
+    tallies.VotingMethod.APPROVAL: _(
+        "Chaque élève coche toutes les options qu'il approuve ; la plus approuvée l'emporte."
+    ),
+    tallies.VotingMethod.MAJORITY_JUDGMENT: _(
+        "Chaque élève donne une mention à chaque option, d'« Excellent » à « À rejeter »."
+    ),
+    tallies.VotingMethod.RANKED: _(
+        "Chaque élève classe les options ; les moins soutenues sont éliminées tour à tour."
+    ),
+}
 
+
+class MethodChoiceForm(forms.Form):
+    """The first step of the creation: the voting method, which decides the fields of the
+    second. Both steps carry it (a query parameter, then a hidden field) and each checks it."""
+
+    method = forms.ChoiceField(
+        label=_("Mode de scrutin"),
+        choices=tallies.VotingMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choisissez un mode de scrutin."),
+            "invalid_choice": _("Ce mode de scrutin n'existe pas."),
+        },
+    )
+
+    def methods(self) -> list[dict]:
+        """The radio buttons with their one-line explanation."""
+        return [
+            {"choice": choice, "explanation": METHOD_EXPLANATIONS[choice.data["value"]]}
+            for choice in self["method"]
+        ]
+
+
+class ConsultationCreateForm(forms.Form):
+    """The second step: a teacher's own question for one method (`method`), with only the
+    fields that method needs: options typed one per line unless its answers are fixed, the
+    second round for the single choice only. The panels' titles start from their defaults; the
+    sources come as a formset (`sources`) that grows one block at a time."""
+
+    method = forms.ChoiceField(choices=tallies.VotingMethod.choices, widget=forms.HiddenInput)
     classrooms = ClassroomsField(label=_("Classes"), queryset=None)
     title = forms.CharField(label=_("Question"), max_length=300)
     context = forms.CharField(
@@ -205,21 +288,32 @@ class ConsultationCreateForm(forms.Form):
         max_length=5000,
         required=False,
     )
-    method = forms.ChoiceField(
-        label=_("Mode de scrutin"), choices=tallies.VotingMethod.choices, widget=forms.RadioSelect
-    )
     options = forms.CharField(
         label=_("Options ou candidats"),
-        help_text=_(
-            "Une par ligne. Inutile pour « Pour, contre ou vote blanc » et pour l'échelle à "
-            "cinq niveaux : leurs réponses sont fixées."
-        ),
+        help_text=_("Une par ligne, deux au moins."),
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
     second_round = forms.BooleanField(
         label=_("Second tour entre les deux premiers si personne n'a la majorité absolue"),
-        help_text=_("Choix unique seulement."),
+        required=False,
+    )
+    panel_title_medias = forms.CharField(
+        label=_("Titre du panneau des articles de presse"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        initial=PANEL_TITLE_DEFAULTS[SourcePanel.MEDIAS],
+        required=False,
+    )
+    panel_title_pour = forms.CharField(
+        label=_("Titre du panneau des arguments pour"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        initial=PANEL_TITLE_DEFAULTS[SourcePanel.POUR],
+        required=False,
+    )
+    panel_title_contre = forms.CharField(
+        label=_("Titre du panneau des arguments contre"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        initial=PANEL_TITLE_DEFAULTS[SourcePanel.CONTRE],
         required=False,
     )
     min_ballots = forms.IntegerField(
@@ -246,29 +340,57 @@ class ConsultationCreateForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, classrooms, **kwargs):
+    def __init__(self, *args, classrooms, method: str, sources_initial=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.method = method
+        self.fields["method"].initial = method
         self.fields["classrooms"].queryset = classrooms
         if len(classrooms) == 1:
             self.fields["classrooms"].initial = [classrooms[0].pk]
-        self.sources = SourceFormSet(self.data if self.is_bound else None, prefix="sources")
+        if method in FIXED_ANSWERS:
+            del self.fields["options"]
+        if method != tallies.VotingMethod.SINGLE:
+            del self.fields["second_round"]
+        self.sources = SourceFormSet(
+            self.data if self.is_bound else None, prefix="sources", initial=sources_initial
+        )
 
     def is_valid(self):
         return super().is_valid() & self.sources.is_valid()
 
+    def panel_title_fields(self):
+        return [self[f"panel_title_{panel}"] for panel in SourcePanel.values]
+
+    def can_add_source(self) -> bool:
+        return self.sources.total_form_count() < SOURCES_MAX
+
+    def with_one_more_source(self) -> "ConsultationCreateForm":
+        """The same form, unbound (so that no error shows yet), with what was typed and one
+        more empty source block: « Ajouter une source » without JavaScript."""
+        initial = {name: self[name].value() for name in self.fields}
+        rows = [{name: form[name].value() for name in form.fields} for form in self.sources.forms]
+        return ConsultationCreateForm(
+            classrooms=self.fields["classrooms"].queryset,
+            method=self.method,
+            initial=initial,
+            sources_initial=rows[: SOURCES_MAX - 1],
+        )
+
     def clean(self):
         cleaned = super().clean()
-        lines = [line.strip() for line in cleaned.get("options", "").splitlines()]
-        labels = [line for line in lines if line]
         method = cleaned.get("method")
-        if method in FIXED_ANSWERS:
-            labels = []
-        elif method and len(labels) < 2:
-            self.add_error("options", _("Donnez au moins deux options, une par ligne."))
-        if len({label.casefold() for label in labels}) != len(labels):
-            self.add_error("options", _("Deux options portent le même intitulé."))
-        if cleaned.get("second_round") and method != tallies.VotingMethod.SINGLE:
-            self.add_error("second_round", _("Le second tour n'existe que pour le choix unique."))
+        if method is not None and method != self.method:
+            raise ValidationError(_("Le mode de scrutin a changé en cours de route : recommencez."))
+        labels = []
+        if "options" in self.fields:
+            lines = [line.strip() for line in cleaned.get("options", "").splitlines()]
+            labels = [line for line in lines if line]
+            if len(labels) < 2:
+                self.add_error("options", _("Donnez au moins deux options, une par ligne."))
+            if len({label.casefold() for label in labels}) != len(labels):
+                self.add_error("options", _("Deux options portent le même intitulé."))
+        if "second_round" not in self.fields and self.data.get(self.add_prefix("second_round")):
+            self.add_error(None, _("Le second tour n'existe que pour le choix unique."))
         cleaned["option_labels"] = labels
         return cleaned
 
@@ -284,17 +406,18 @@ class ConsultationCreateForm(forms.Form):
             "classrooms": list(data["classrooms"]),
             "title": data["title"],
             "context": data["context"],
-            "method": data["method"],
+            "method": self.method,
             "options": options,
             "sources": [
                 {key: form.cleaned_data[key] for key in ("panel", "title", "url", "summary")}
                 for form in self.sources.forms
                 if form.has_changed() and form.cleaned_data.get("title")
             ],
-            "second_round": data["second_round"],
+            "second_round": data.get("second_round", False),
             "min_ballots": data["min_ballots"],
             "results_visibility": data["results_visibility"],
             "closes_at": data["closes_at"],
+            "panel_titles": {panel: data[f"panel_title_{panel}"] for panel in SourcePanel.values},
         }
 
 
@@ -327,22 +450,38 @@ class SourceForm(forms.Form):
         return cleaned
 
 
-SOURCE_ROWS_PER_PANEL = 2
-
-
 class _SourceBaseFormSet(forms.BaseFormSet):
+    """Sources added one at a time, never edited in place: no block is an « initial » one. The
+    blocks carried over by « Ajouter une source » come as `initial`; a new block suggests the
+    next panel in turn. At most SOURCES_MAX blocks, whatever the management form claims."""
+
+    item_name = _("Source")
+
+    def initial_form_count(self):
+        return 0
+
+    def total_form_count(self):
+        if self.is_bound:
+            return super().total_form_count()
+        return min(len(self.initial or ()) + self.extra, self.absolute_max)
+
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
-        panels = SourcePanel.values
-        kwargs["initial"] = {"panel": panels[(index or 0) // SOURCE_ROWS_PER_PANEL % len(panels)]}
+        rows = self.initial or ()
+        if index is not None and index < len(rows):
+            kwargs["initial"] = rows[index]
+        else:
+            panels = SourcePanel.values
+            kwargs["initial"] = {"panel": panels[(index or 0) % len(panels)]}
         return kwargs
 
 
 SourceFormSet = forms.formset_factory(
     SourceForm,
     formset=_SourceBaseFormSet,
-    extra=SOURCE_ROWS_PER_PANEL * len(SourcePanel.values),
-    max_num=30,
+    extra=1,
+    max_num=SOURCES_MAX,
+    absolute_max=SOURCES_MAX,
     validate_max=True,
 )
 

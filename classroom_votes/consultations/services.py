@@ -78,6 +78,8 @@ from ..models.consultations import (
     MIN_BALLOTS_MAX,
     OPTION_DESCRIPTION_MAX_LENGTH,
     OPTION_LABEL_MAX_LENGTH,
+    PANEL_TITLE_DEFAULTS,
+    PANEL_TITLE_MAX_LENGTH,
     SOURCE_SUMMARY_MAX_LENGTH,
     SOURCE_TITLE_MAX_LENGTH,
     SOURCE_URL_MAX_LENGTH,
@@ -112,12 +114,14 @@ SOURCE_INVALID = "source_invalid"
 SOURCE_URL_REQUIRED = "source_url_required"
 SOURCE_URL_INVALID = "source_url_invalid"
 SOURCES_TOO_MANY = "sources_too_many"
+PANEL_TITLE_INVALID = "panel_title_invalid"
 NATIONAL_QUESTION_NOT_RUNNABLE = "national_question_not_runnable"
 BALLOT_ALREADY_CAST = "ballot_already_cast"
 
 SOURCES_MAX = 30
 
 ERROR_MESSAGES = {
+    PANEL_TITLE_INVALID: _("Le titre d'un panneau fait 80 caractères au plus."),
     CONSULTATION_NOT_FOUND: _("Cette consultation n'existe pas."),
     CONSULTATION_NOT_OPEN: _("Le vote n'est pas encore ouvert."),
     CONSULTATION_CLOSED: _("Le vote est clos."),
@@ -228,6 +232,24 @@ def _options_clean(*, method: str, options: Sequence[Mapping]) -> list[dict]:
     return cleaned
 
 
+def _panel_titles_clean(panel_titles: Mapping | None) -> dict[str, str]:
+    """The model's fields for the panels' titles: each stripped, a blank one replaced by its
+    default, no other key accepted."""
+    if panel_titles is None:
+        panel_titles = {}
+    if not isinstance(panel_titles, Mapping) or not set(panel_titles) <= set(SourcePanel.values):
+        raise ConsultationError(PANEL_TITLE_INVALID)
+    cleaned = {}
+    for panel, default in PANEL_TITLE_DEFAULTS.items():
+        title = _text_clean(
+            panel_titles.get(panel, ""), max_length=PANEL_TITLE_MAX_LENGTH, required=False
+        )
+        if title is None:
+            raise ConsultationError(PANEL_TITLE_INVALID)
+        cleaned[f"panel_title_{panel}"] = title or default
+    return cleaned
+
+
 def _sources_clean(*, sources: Sequence[Mapping]) -> list[dict]:
     if isinstance(sources, str | Mapping) or not isinstance(sources, Sequence):
         raise ConsultationError(SOURCE_INVALID)
@@ -300,10 +322,12 @@ def consultation_create(
     results_visibility: str = ResultsVisibility.AFTER_CLOSE,
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
+    panel_titles: Mapping[str, str] | None = None,
 ) -> Consultation:
     """A draft consultation in the owner's classes, with its options, sources and zeroed
     counters. `options`: [{"key", "label", "description"?}], none for yes_no and scale5 (their
-    answers are fixed). `sources`: [{"panel", "title", "url"?, "summary"?}]. The schedule task
+    answers are fixed). `sources`: [{"panel", "title", "url"?, "summary"?}]. `panel_titles`:
+    {panel: title}, a missing or blank one being the panel's default. The schedule task
     opens it at `opens_at`; without one, the teacher opens it (consultation_open)."""
     if not can_create_consultation(owner):
         raise ConsultationError(CONSULTATION_NOT_ALLOWED)
@@ -322,6 +346,7 @@ def consultation_create(
         raise ConsultationError(CONSULTATION_SECOND_ROUND_SINGLE_ONLY)
     options = _options_clean(method=method, options=options)
     sources = _sources_clean(sources=sources)
+    titles = _panel_titles_clean(panel_titles)
     if (
         type(min_ballots) is not int  # True is an int, and so would be accepted
         or not MIN_BALLOTS_FLOOR <= min_ballots <= MIN_BALLOTS_MAX
@@ -346,6 +371,7 @@ def consultation_create(
             results_visibility=results_visibility,
             opens_at=opens_at,
             closes_at=closes_at,
+            **titles,
         )
         ConsultationClassroom.objects.bulk_create(
             ConsultationClassroom(consultation=consultation, classroom_id=classroom_id)
@@ -1078,6 +1104,10 @@ def consultation_second_round_create(*, actor, consultation: Consultation) -> Co
                 sources=sources,
                 min_ballots=consultation.min_ballots,
                 results_visibility=consultation.results_visibility,
+                panel_titles={
+                    panel: getattr(consultation, f"panel_title_{panel}")
+                    for panel in SourcePanel.values
+                },
             )
             second.first_round = consultation
             second.save(update_fields=["first_round"])

@@ -38,7 +38,7 @@ from ..national.display import comparison_view
 from ..national.selectors import national_comparison
 from ..pages import confirm_then_act
 from . import services
-from .forms import ConsultationCreateForm, NationalLaunchForm, VoteForm
+from .forms import ConsultationCreateForm, MethodChoiceForm, NationalLaunchForm, VoteForm
 from .permissions import (
     can_create_second_round,
     can_manage_consultation,
@@ -112,27 +112,59 @@ def consultation_list(request):
 
 @teacher_required
 def consultation_create(request):
+    """Two steps, each working without JavaScript. First the method (a GET form, so that
+    `?method=` leads straight to the second step); then only that method's fields, posted with
+    the method in a hidden field, checked again. « Ajouter une source » posts the form back with
+    one more empty source block and no error shown yet; with JavaScript it adds the block in
+    place (static/js/consultation-sources.js)."""
     classrooms = classrooms_managed_by(request.user).filter(archived_at__isnull=True)
-    data = request.POST if request.method == "POST" else None
-    form = ConsultationCreateForm(data, classrooms=classrooms)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = services.consultation_create(owner=request.user, **form.service_kwargs())
-        except services.ConsultationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(
-                request,
-                _(
-                    "La consultation est créée. Relisez-la, puis ouvrez le vote quand la "
-                    "classe est prête."
-                ),
-            )
-            return redirect("classroom_votes:consultation_detail", pk=consultation.pk)
+    has_classrooms = classrooms.exists()
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = source.get("method")
+    bound = chosen is not None or request.method == "POST"
+    step = MethodChoiceForm({"method": chosen or ""} if bound else None)
+    if not has_classrooms or not step.is_valid():
+        if not step.is_bound:
+            step = MethodChoiceForm(initial={"method": request.GET.get("changer")})
+        return TemplateResponse(
+            request,
+            "classroom_votes/consultations/consultation_create.html",
+            {"step": 1, "form": step, "has_classrooms": has_classrooms},
+            status=400 if step.is_bound and step.errors else 200,
+        )
+    method = step.cleaned_data["method"]
+    if request.method != "POST":
+        form = ConsultationCreateForm(classrooms=classrooms, method=method)
+    else:
+        form = ConsultationCreateForm(request.POST, classrooms=classrooms, method=method)
+        if "ajouter_source" in request.POST:
+            form = form.with_one_more_source()
+        elif form.is_valid():
+            try:
+                consultation = services.consultation_create(
+                    owner=request.user, **form.service_kwargs()
+                )
+            except services.ConsultationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "La consultation est créée. Relisez-la, puis ouvrez le vote quand la "
+                        "classe est prête."
+                    ),
+                )
+                return redirect("classroom_votes:consultation_detail", pk=consultation.pk)
     return TemplateResponse(
         request,
         "classroom_votes/consultations/consultation_create.html",
-        {"form": form, "has_classrooms": classrooms.exists()},
+        {
+            "step": 2,
+            "form": form,
+            "method_label": tallies.VotingMethod(method).label,
+            "has_classrooms": has_classrooms,
+            "sources_max": services.SOURCES_MAX,
+        },
     )
 
 

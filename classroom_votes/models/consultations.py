@@ -24,6 +24,7 @@ OPTION_DESCRIPTION_MAX_LENGTH = 1000
 SOURCE_TITLE_MAX_LENGTH = 200
 SOURCE_URL_MAX_LENGTH = 500
 SOURCE_SUMMARY_MAX_LENGTH = 2000
+PANEL_TITLE_MAX_LENGTH = 80
 
 # Their answers are fixed by tallies, labels included: they get no ConsultationOption rows.
 FIXED_ANSWERS = {
@@ -57,6 +58,15 @@ class SourcePanel(models.TextChoices):
     CONTRE = "contre", _("Ils sont contre")
 
 
+# What a consultation's panels are called unless its teacher renames them (never empty: a blank
+# title falls back to these). Plain strings, as stored; the same words as SourcePanel's labels.
+PANEL_TITLE_DEFAULTS = {
+    SourcePanel.MEDIAS: "Les médias en parlent",
+    SourcePanel.POUR: "Ils sont pour",
+    SourcePanel.CONTRE: "Ils sont contre",
+}
+
+
 def method_option_keys(method: str, options) -> tuple[str, ...]:
     """The option keys of a consultation or national question, in display order: the fixed
     answers of yes/no and the scale, or the keys of `options` (rows with key and label)."""
@@ -81,12 +91,18 @@ def method_option_labels(method: str, options, *, blank: bool = True) -> dict[st
 
 def sources_by_panel(question) -> list[dict]:
     """The three panels of a consultation or national question, in their fixed order, each
-    with its sources (possibly none): [{"key", "label", "sources"}]."""
+    with its title (a consultation's own, else the default) and its sources (possibly none):
+    [{"key", "label", "sources"}]."""
     by_panel: dict[str, list] = {value: [] for value in SourcePanel.values}
     for source in question.sources.all():
         by_panel[source.panel].append(source)
     return [
-        {"key": key, "label": label, "sources": by_panel[key]} for key, label in SourcePanel.choices
+        {
+            "key": key,
+            "label": getattr(question, f"panel_title_{key}", "") or label,
+            "sources": by_panel[key],
+        }
+        for key, label in SourcePanel.choices
     ]
 
 
@@ -161,6 +177,21 @@ class Consultation(models.Model):
         editable=False,
         related_name="second_round_consultation",
     )
+    panel_title_medias = models.CharField(
+        _("titre du panneau des médias"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        default=PANEL_TITLE_DEFAULTS[SourcePanel.MEDIAS],
+    )
+    panel_title_pour = models.CharField(
+        _("titre du panneau pour"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        default=PANEL_TITLE_DEFAULTS[SourcePanel.POUR],
+    )
+    panel_title_contre = models.CharField(
+        _("titre du panneau contre"),
+        max_length=PANEL_TITLE_MAX_LENGTH,
+        default=PANEL_TITLE_DEFAULTS[SourcePanel.CONTRE],
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -213,6 +244,13 @@ class Consultation(models.Model):
                     closed_at__isnull=False,
                 ),
                 name="consultation_status_timestamps",
+            ),
+            # A blank title falls back to the default (services): a panel is never untitled.
+            models.CheckConstraint(
+                condition=~models.Q(panel_title_medias="")
+                & ~models.Q(panel_title_pour="")
+                & ~models.Q(panel_title_contre=""),
+                name="consultation_panel_titles_not_empty",
             ),
         ]
 

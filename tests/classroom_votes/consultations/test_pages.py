@@ -131,7 +131,7 @@ def test_vote_confirmation_summary_names_the_choice_only_to_the_voter(classroom,
         (
             VotingMethod.RANKED,
             {"rank_alice": "1", "rank_bruno": "1", "rank_chloe": ""},
-            "même rang",
+            "Le rang 1 est donné à",
         ),
         (
             VotingMethod.RANKED,

@@ -492,3 +492,14 @@ def test_pv_of_a_second_round_records_both_rounds(world):
         in first_pv.text
     )
     assert "Premier tour</h2>" not in first_pv.text
+
+
+def test_second_round_keeps_the_first_rounds_panel_titles(world):
+    Consultation.objects.filter(pk=world.first.pk).update(panel_title_pour="Leurs soutiens")
+    world.first.refresh_from_db()
+    second = services.consultation_second_round_create(
+        actor=world.teacher, consultation=world.first
+    )
+    second.refresh_from_db()
+    assert second.panel_title_pour == "Leurs soutiens"
+    assert second.panel_title_medias == "Les médias en parlent"
