@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classroom_votes', '0010_weighted_reports'),
+        ('classroom_votes', '0011_panel_titles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
