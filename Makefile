@@ -67,7 +67,8 @@ format: install ## Format with ruff
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install messages ## Print lesson page and dashboard timings, xAPI statements/s, ballots/s, national roll-up, secret reset with 50,000 sessions (DATABASE_URL: PostgreSQL; served as deployed, by granian)
+bench: install messages ## Print the hot paths beside their bare floors, lesson page and dashboard timings, xAPI statements/s, ballots/s, national roll-up, secret reset with 50,000 sessions (DATABASE_URL: PostgreSQL; served as deployed, by granian)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.ratios
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.lesson_page
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.dashboard
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m tests.bench.xapi
