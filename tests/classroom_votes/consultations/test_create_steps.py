@@ -10,6 +10,7 @@ from classroom_votes.consultations import services
 from classroom_votes.models import Consultation
 from classroom_votes.models.consultations import PANEL_TITLE_DEFAULTS
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..factories import SOURCES, consultation_create
@@ -60,7 +61,7 @@ def test_first_step_asks_for_the_method_only(client):
     assert "Étape 1 sur 2" in page.text
     for value in VotingMethod.values:
         assert f'value="{value}"' in page.text
-    assert "de « Waouh » à « Beurk »" in page.text
+    assert french_text("de « Waouh » à « Beurk »") in page.text
     assert 'name="title"' not in page.text
     assert '<form method="get" action="/consultations/nouvelle/#resume-erreurs"' in page.text
 

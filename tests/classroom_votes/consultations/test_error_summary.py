@@ -6,6 +6,7 @@ import re
 import pytest
 
 from classroom_votes.tallies import VotingMethod
+from config.typography import french_text
 from tests.school.factories import classroom_create, pupil_create, teacher_create
 
 from ..factories import consultation_create, rows_count
@@ -58,8 +59,10 @@ def test_incomplete_majority_judgment_ballot_lands_on_a_summary_of_ungraded_opti
         summary = _summary(page.text)
         assert 'tabindex="-1"' in summary and "autofocus" in summary
         assert "Le formulaire contient 2 erreurs" in summary
-        assert 'href="#id_grade_bruno">Bruno Petit : Donne une mention' in summary
-        assert 'href="#id_grade_chloe">Chloé Durand : Donne une mention' in summary
+        assert 'href="#id_grade_bruno">' + french_text("Bruno Petit : Donne une mention") in summary
+        assert (
+            'href="#id_grade_chloe">' + french_text("Chloé Durand : Donne une mention") in summary
+        )
         assert "Alice Martin" not in summary
         # The summary comes before the panels and the ballot, right under the title's crumbs.
         assert page.text.index('id="resume-erreurs"') < page.text.index('id="panels-title"')
@@ -78,7 +81,7 @@ def test_ranked_ballot_summary_names_the_shared_and_the_missing_ranks(classroom,
     summary = _summary(shared.text)
     assert "Le formulaire contient 2 erreurs" in summary
     assert 'href="#id_rank_alice"' in summary and 'href="#id_rank_bruno"' in summary
-    assert "Le rang 2 est donné à « Alice Martin », « Bruno Petit »" in summary
+    assert french_text("Le rang 2 est donné à « Alice Martin », « Bruno Petit »") in summary
     gap = client.post(
         page_url("consultation_vote", consultation),
         {"rank_alice": "3", "rank_bruno": "", "rank_chloe": ""},
