@@ -31,6 +31,7 @@ def test_lesson_page_query_count_is_constant(client, site_tree, logged_in):
     _queries_for(client, large)
     small_count = _queries_for(client, small)
     assert small_count == _queries_for(client, large)
-    # site, tree walk, view restrictions, siblings, course; logged in: session, user, attempts
-    # and the pupil's progress (lock, time, completion check)
-    assert small_count <= (21 if logged_in else 13)
+    # site, home page, the lesson's path in one query, the specific lesson, its view
+    # restrictions (once), siblings, breadcrumb; logged in: session, user, the pupil's progress
+    # (read, touch) and quiz summaries
+    assert small_count == (13 if logged_in else 7)
