@@ -305,3 +305,38 @@ def test_a_vote_writes_in_one_statement_outside_any_transaction():
     assert executed == [("SELECT", False), ("SELECT", False), ("WITH", False)]
     assert selectors.consultation_invariant(consultation=consultation) == (1, 1, 1)
     assert _counters_by_class(consultation) == _urne_counters(consultation)
+
+
+def test_a_vote_over_http_costs_three_statements_outside_any_transaction():
+    """A request as in production (session from the cache, no request transaction): the user,
+    the check (which finds the pupil's class itself), the write; no BEGIN, no savepoint, no
+    profile or consultation lookup in the view."""
+    from rest_framework.test import APIClient
+
+    consultation, voters = _world(VotingMethod.YES_NO)
+    executed = []
+
+    def record(execute, sql, params, many, context):
+        executed.append((sql, connection.in_atomic_block))
+        return execute(sql, params, many, context)
+
+    with override_settings(
+        HEMICYCLE_BALLOT_MIX_INLINE=False,
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
+    ):
+        client = APIClient()
+        client.force_login(voters[0])
+        with connection.execute_wrapper(record):
+            response = client.post(
+                f"/api/consultations/{consultation.pk}/ballot/",
+                {"content": {"choice": "contre"}},
+                format="json",
+            )
+    assert response.status_code == 201
+    assert [(sql.split(None, 1)[0], atomic) for sql, atomic in executed] == [
+        ("SELECT", False),
+        ("SELECT", False),
+        ("WITH", False),
+    ]
+    assert '"school_user"' in executed[0][0] and "school_pupilprofile" in executed[1][0]
+    assert selectors.consultation_invariant(consultation=consultation) == (1, 1, 1)

@@ -560,3 +560,54 @@ def test_refused_cast_over_http_answers_as_before(case, body, status, code, teac
     response = client.post(f"/api/consultations/{consultation.pk}/ballot/", body, format="json")
     assert (response.status_code, response.json()["code"]) == (status, code)
     assert rows_count() == before
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'{"content": "pour"}', "application/json"),
+        (b'{"content": null}', "application/json"),
+        (b'{"content": ["pour"]}', "application/json"),
+        (b'{"contenu": {"choice": "pour"}}', "application/json"),
+        (b'[{"content": {"choice": "pour"}}]', "application/json"),
+        (b'"content"', "application/json"),
+        (b'{"content": {"choice": "pour"}', "application/json"),
+        (b"content=pour", "application/x-www-form-urlencoded"),
+        (b'{"content": {"choice": "pour"}}', "text/plain"),
+    ],
+)
+def test_cast_over_http_body_not_a_ballot_is_malformed(body, content_type, classroom, pupil):
+    """The view reads a JSON object's `content` object directly; every other body is judged by
+    the input serializer as before, and answers 400 ballot_malformed without quoting it."""
+    consultation = consultation_create(classrooms=[classroom])
+    client = APIClient()
+    client.force_login(pupil)
+    response = client.post(
+        f"/api/consultations/{consultation.pk}/ballot/", body, content_type=content_type
+    )
+    assert (response.status_code, response.json()["code"]) == (400, BALLOT_MALFORMED)
+    assert b"pour" not in response.content
+    assert rows_count() == (0, 0, 0)
+
+
+def test_cast_over_http_receipt_is_the_documented_one(classroom, pupil):
+    """The receipt, built without a serializer, is what ReceiptSerializer (the schema's) gives:
+    the consultation and the day, nothing else; never stored by a browser."""
+    from classroom_votes.consultations.api.serializers import ReceiptSerializer
+
+    consultation = consultation_create(classrooms=[classroom])
+    client = APIClient()
+    client.force_login(pupil)
+    response = client.post(
+        f"/api/consultations/{consultation.pk}/ballot/",
+        {"content": {"choice": "pour"}},
+        format="json",
+    )
+    assert response.status_code == 201
+    receipt = services.Receipt(consultation_id=consultation.pk, voted_on=timezone.localdate())
+    assert response.json() == dict(ReceiptSerializer(receipt).data)
+    assert response.json() == {
+        "consultation": consultation.pk,
+        "voted_on": timezone.localdate().isoformat(),
+    }
+    assert "no-store" in response["Cache-Control"]
