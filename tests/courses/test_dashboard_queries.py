@@ -110,8 +110,8 @@ def test_class_dashboard_query_count_is_small(client, small_class):
     assert _count(client, url) <= 10
 
 
-# session, user, class, permission, assignments, lessons, pupils, results per exercise,
-# progress, final test completions
+# At most: session, user, class, permission, assignments, lessons, pupils, results per
+# exercise, progress, final test completions (PostgreSQL runs one fewer than SQLite here).
 CLASS_TABLE_QUERIES = 10
 
 
@@ -135,4 +135,5 @@ def test_class_table_query_count_is_pinned_from_one_pupil_to_the_class_size_cap(
             pupils += [c.pupil for c in pupils_bulk_create(classroom=classroom, count=added)]
         _activity(pupils[-max(added, 1) :], lessons)
         counts[size] = _count(client, url)
-    assert counts == dict.fromkeys(counts, CLASS_TABLE_QUERIES)
+    assert counts == dict.fromkeys(counts, counts[1])
+    assert counts[1] <= CLASS_TABLE_QUERIES
