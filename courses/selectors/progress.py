@@ -336,6 +336,7 @@ def class_progress_table(*, classroom: Classroom) -> ClassProgressTable:
     exercises = [(lesson.pk, _exercise_ids(lesson)) for lesson in lessons]
     started = [0] * len(lessons)
     completed = [0] * len(lessons)
+    score_labels: dict[int | None, str] = {}
     rows = []
     for pupil in pupils:
         user_id = pupil.user_id
@@ -355,8 +356,10 @@ def class_progress_table(*, classroom: Classroom) -> ClassProgressTable:
                 for key in ((user_id, lesson_id, quiz_id) for quiz_id in quiz_ids)
                 if key in results
             ]
-            score = percent_label(percent_of(mean_ratio(result.best_ratio for result in done)))
-            cells.append((status, score))
+            percent = percent_of(mean_ratio(result.best_ratio for result in done))
+            if percent not in score_labels:  # translated once per value, not once per cell
+                score_labels[percent] = percent_label(percent)
+            cells.append((status, score_labels[percent]))
         rows.append(
             TableRow(
                 pupil,
