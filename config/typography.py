@@ -22,10 +22,15 @@ _RULES = [
     (re.compile(f"{_ANY_SPACE}*»"), f"{NBSP}»"),
     (re.compile(f"{_SPACE}+/{_SPACE}+"), f"{NBSP}/{NBSP}"),
 ]
+# Every rule needs one of these characters: text without any (most of a page's text, the
+# whitespace between tags) is returned as it is, without running the rules over it.
+_TOUCHED = re.compile("[;:!?«»/]")
 
 
 def french_text(text: str) -> str:
     """Plain text set in French typography."""
+    if not _TOUCHED.search(text):
+        return text
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text

@@ -23,6 +23,7 @@ from .progress import (
     PupilRow,
     QuizProgress,
     class_progress_summary,
+    class_progress_table,
     pupil_progress_detail,
 )
 from .quiz import (
@@ -55,6 +56,7 @@ __all__ = [
     "assignment_list_visible",
     "class_course_completions",
     "class_progress_summary",
+    "class_progress_table",
     "classroom_list_managed",
     "course_completion_get",
     "course_index_url",

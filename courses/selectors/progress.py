@@ -286,6 +286,95 @@ def class_progress_summary(*, classroom: Classroom) -> ClassProgressSummary:
 
 
 @dataclass(frozen=True)
+class TableRow:
+    """A pupil's line of the class table: per lesson, its status and score label only."""
+
+    pupil: PupilProfile
+    cells: tuple[tuple[str, str], ...]  # (LessonStatus, « 87 % » or "")
+    completed: int
+
+
+@dataclass(frozen=True)
+class ClassProgressTable:
+    """What the class page shows, with the cells and columns of ClassProgressSummary (the same
+    rules) but none of its per-exercise objects: a page of 45 pupils × 20 lessons."""
+
+    classroom: Classroom
+    lessons: tuple[LessonColumn, ...]
+    rows: tuple[TableRow, ...]
+
+
+def _exercise_ids(lesson: LessonPage) -> tuple[str, ...]:
+    """The ids of the lesson's exercises, as _quiz_definitions lists them."""
+    return tuple(block["id"] for block in lesson.body.raw_data if block["type"] in ("quiz", "h5p"))
+
+
+def class_progress_table(*, classroom: Classroom) -> ClassProgressTable:
+    """The pupils × lessons table of the class page in six queries whatever its size: the same
+    statuses and scores as class_progress_summary, built in one pass over pupils × lessons
+    from the class's results per exercise (one grouped query) and progress rows."""
+    assigned = assigned_lessons(classroom=classroom)
+    pupils = list(
+        PupilProfile.objects.filter(classroom=classroom)
+        .only("user_id", "classroom_id", "pseudonym")
+        .order_by(Lower("pseudonym"), "pk")
+    )
+    lessons = assigned.lessons
+    user_filter = Q(user__pupil__classroom=classroom)
+    lesson_ids = [lesson.pk for lesson in lessons]
+    results, finished = {}, {}
+    if lesson_ids:
+        results = exercise_results(
+            QuizAttempt.objects.filter(user_filter, lesson_id__in=lesson_ids)
+        )
+        finished = {
+            (user_id, lesson_id): completed_at is not None
+            for user_id, lesson_id, completed_at in LessonProgress.objects.filter(
+                user_filter, lesson_id__in=lesson_ids
+            ).values_list("user_id", "lesson_id", "completed_at")
+        }
+    exercises = [(lesson.pk, _exercise_ids(lesson)) for lesson in lessons]
+    started = [0] * len(lessons)
+    completed = [0] * len(lessons)
+    score_labels: dict[int | None, str] = {}
+    rows = []
+    for pupil in pupils:
+        user_id = pupil.user_id
+        cells = []
+        for index, (lesson_id, quiz_ids) in enumerate(exercises):
+            is_completed = finished.get((user_id, lesson_id))
+            if is_completed is None:
+                status = LessonStatus.TODO
+            else:
+                started[index] += 1
+                status = LessonStatus.STARTED
+                if is_completed:
+                    completed[index] += 1
+                    status = LessonStatus.COMPLETED
+            done = [
+                results[key]
+                for key in ((user_id, lesson_id, quiz_id) for quiz_id in quiz_ids)
+                if key in results
+            ]
+            percent = percent_of(mean_ratio(result.best_ratio for result in done))
+            if percent not in score_labels:  # translated once per value, not once per cell
+                score_labels[percent] = percent_label(percent)
+            cells.append((status, score_labels[percent]))
+        rows.append(
+            TableRow(
+                pupil,
+                tuple(cells),
+                sum(1 for status, _score in cells if status == LessonStatus.COMPLETED),
+            )
+        )
+    columns = tuple(
+        LessonColumn(lesson, pupils=len(rows), started=started[index], completed=completed[index])
+        for index, lesson in enumerate(lessons)
+    )
+    return ClassProgressTable(classroom, columns, tuple(rows))
+
+
+@dataclass(frozen=True)
 class PupilProgressDetail:
     pupil: PupilProfile
     cells: tuple[LessonCell, ...]

@@ -9,6 +9,8 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,10 +23,12 @@ from ..grading import PARTIAL_CREDIT_RULE
 from ..models import Assignment, CoursePage, LessonPage
 from ..progress import COMPLETION_RULE, FINAL_TEST_RULE, SCORE_RULE, TIME_SPENT_RULE
 from ..selectors import (
+    LessonStatus,
     assignable_pages,
     assigned_lessons,
     class_course_completions,
     class_progress_summary,
+    class_progress_table,
     classroom_list_managed,
     lesson_question_stats,
     pupil_dashboard,
@@ -157,21 +161,55 @@ def assignment_remove(request, pk: int, assignment_pk: int):
     return redirect("courses:assignments", pk=classroom.pk)
 
 
+_BADGES = {
+    LessonStatus.TODO: "",
+    LessonStatus.STARTED: " fr-badge--info",
+    LessonStatus.COMPLETED: " fr-badge--success",
+}
+
+
+def _table_rows(table) -> list[tuple]:
+    """(pupil, its cells' HTML, lessons completed) per row. A class has few distinct cells (three
+    statuses, a hundred scores): each is built once, so the table costs a lookup per cell
+    rather than a template loop with its conditions."""
+    labels = {status: str(status.label) for status in LessonStatus}
+    built: dict[tuple[str, str], str] = {}
+
+    def cell_html(key):
+        if key not in built:
+            status, score = key
+            badge = format_html(
+                '<td><span class="fr-badge fr-badge--sm fr-badge--no-icon{}">{}</span>',
+                _BADGES[status],
+                labels[status],
+            )
+            if score:
+                badge += format_html(" · <span data-lesson-score>{}</span>", score)
+            built[key] = badge + "</td>"
+        return built[key]
+
+    return [
+        (row.pupil, mark_safe("".join(map(cell_html, row.cells))), row.completed)  # noqa: S308
+        for row in table.rows
+    ]
+
+
 @login_required
 def class_dashboard(request, pk: int):
     classroom = classroom_managed_or_404(request, pk)
-    summary = class_progress_summary(classroom=classroom)
+    table = class_progress_table(classroom=classroom)
     completions = class_course_completions(classroom=classroom)
     return TemplateResponse(
         request,
         "courses/progress/class_dashboard.html",
         {
             "classroom": classroom,
-            "summary": summary,
+            "table": table,
+            "table_rows": _table_rows(table),
             # Courses completed by passing their final test, pupil by pupil.
             "completion_rows": [
                 (row.pupil, completions[row.pupil.user_id])
-                for row in summary.rows
+                for row in table.rows
                 if row.pupil.user_id in completions
             ],
             **_rules(),

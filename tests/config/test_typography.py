@@ -56,3 +56,18 @@ def test_middleware_sets_html_pages_only(tmp_path):
     (tmp_path / "h5p.html").write_text("<p>Pourquoi ?</p>")
     streamed = _through_middleware(FileResponse((tmp_path / "h5p.html").open("rb")))
     assert b"".join(streamed.streaming_content) == b"<p>Pourquoi ?</p>"
+
+
+def test_a_large_table_is_set_like_the_same_text_piece_by_piece():
+    # A class table's shape: thousands of tags, text mostly whitespace or without punctuation;
+    # the few pieces with French punctuation are set, the rest comes back unchanged.
+    cell = '<td><span class="fr-badge">Terminée</span> · <span data-score>87 %</span></td>\n'
+    row = f'<tr><th scope="row"><a href="/a/?b=1">Élève : Zoé</a></th>{cell * 20}</tr>\n'
+    html = f"<table><caption>Pourquoi ? « Oui »</caption>{row * 45}</table>"
+    expected_row = row.replace("Élève : Zoé", f"Élève{NARROW_NBSP}: Zoé")
+    assert french_html(html) == (
+        f"<table><caption>Pourquoi{NARROW_NBSP}? «{NBSP}Oui{NBSP}»</caption>"
+        f"{expected_row * 45}</table>"
+    )
+    for text in ("\n   ", f"a{NBSP}b\tc", "Terminée · 87 %", ""):
+        assert french_text(text) == text

@@ -5,17 +5,21 @@ import csv
 import io
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from courses.models import Assignment
+from courses.models import Assignment, QuizAttempt
 from courses.selectors import (
+    ExerciseResult,
     LessonStatus,
     class_progress_summary,
+    class_progress_table,
     lesson_question_stats,
     pupil_dashboard,
 )
+from courses.selectors.quiz import exercise_results
 from courses.services import assignment_create, lesson_progress_touch
 from school.models import User
 
@@ -310,3 +314,44 @@ def test_lesson_assigned_alone_and_within_an_assigned_course_is_one_column(known
     ]
     dashboard = pupil_dashboard(user=known["pupils"][0].user)
     assert [len(item.cells) for item in dashboard.assignments] == [2, 1, 1]
+
+
+def test_class_table_gives_the_summarys_cells_and_rates(known):
+    classroom = known["classroom"]
+    summary = class_progress_summary(classroom=classroom)
+    table = class_progress_table(classroom=classroom)
+    assert [row.pupil for row in table.rows] == [row.pupil for row in summary.rows]
+    assert [row.cells for row in table.rows] == [
+        tuple((cell.status, cell.score_label) for cell in row.cells) for row in summary.rows
+    ]
+    assert [row.completed for row in table.rows] == [row.completed for row in summary.rows]
+    assert table.lessons == summary.lessons
+
+
+def test_exercise_results_keep_the_best_ratio_the_latest_of_equals(known):
+    # 2/4 then 3/6 (the same share, later: the best), then 1/4 (the last); 4/4 on another
+    # exercise id of another pupil stays apart.
+    p0, p1, _p2 = known["pupils"]
+    lesson = known["lessons"][0]
+    start = timezone.now()
+    for minutes, (user, quiz_id, score, maximum) in enumerate(
+        [(p0, "q", 2, 4), (p0, "q", 3, 6), (p0, "q", 1, 4), (p1, "q", 4, 4), (p0, "r", 1, 3)]
+    ):
+        attempt = QuizAttempt.objects.create(
+            user=user.user, lesson=lesson, quiz_id=quiz_id, score=score, max_score=maximum
+        )
+        QuizAttempt.objects.filter(pk=attempt.pk).update(
+            created_at=start + timedelta(minutes=minutes)
+        )
+    results = exercise_results(QuizAttempt.objects.filter(lesson=lesson, quiz_id__in=["q", "r"]))
+    assert results == {
+        (p0.user_id, lesson.pk, "q"): ExerciseResult(
+            3, Decimal(3), Decimal(6), Decimal(1), Decimal(4)
+        ),
+        (p1.user_id, lesson.pk, "q"): ExerciseResult(
+            1, Decimal(4), Decimal(4), Decimal(4), Decimal(4)
+        ),
+        (p0.user_id, lesson.pk, "r"): ExerciseResult(
+            1, Decimal(1), Decimal(3), Decimal(1), Decimal(3)
+        ),
+    }

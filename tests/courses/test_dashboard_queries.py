@@ -2,6 +2,7 @@
 assignments and attempts."""
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -107,3 +108,32 @@ def test_class_dashboard_query_count_is_small(client, small_class):
     # session, user, class, permission, assignments, lessons, pupils, attempts, progress,
     # final test completions
     assert _count(client, url) <= 10
+
+
+# At most: session, user, class, permission, assignments, lessons, pupils, results per
+# exercise, progress, final test completions (PostgreSQL runs one fewer than SQLite here).
+CLASS_TABLE_QUERIES = 10
+
+
+def test_class_table_query_count_is_pinned_from_one_pupil_to_the_class_size_cap(client, site_tree):
+    school = school_create()
+    teacher = teacher_create(school=school)
+    classroom, pupils = classroom_with_pupils(teacher=teacher, school=school, pupils=1)
+    course = course_create(parent=site_tree)
+    lessons = [
+        lesson_create(course=course, body=[quiz_block(questions=3), quiz_block(questions=2)])
+        for _ in range(4)
+    ]
+    assignment_create(classroom=classroom, teacher=teacher, course=course)
+    client.force_login(teacher)
+    url = f"/suivi/classes/{classroom.pk}/"
+    _count(client, url)  # warm caches (site root paths, content types)
+    counts = {}
+    for size in (1, 35, settings.HEMICYCLE_CLASS_MAX_PUPILS):
+        added = size - len(pupils)
+        if added:
+            pupils += [c.pupil for c in pupils_bulk_create(classroom=classroom, count=added)]
+        _activity(pupils[-max(added, 1) :], lessons)
+        counts[size] = _count(client, url)
+    assert counts == dict.fromkeys(counts, counts[1])
+    assert counts[1] <= CLASS_TABLE_QUERIES
