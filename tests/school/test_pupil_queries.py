@@ -20,10 +20,10 @@ PUPIL_PAGES = {
     # session, user, profile with class and school, assignments, lessons, attempts, progress,
     # the site (for the lessons' URLs)
     "dashboard": 8,
-    # site, the walk down the page tree and its view restrictions (10), session, user; recording
-    # the visit (savepoint, progress row locked, time, attempts done, release); the quiz
-    # summaries; the lesson's course and neighbours (3)
-    "lesson": 21,
+    # site, home, the pages on the URL's path in one query, the lesson, its view restrictions,
+    # session, user; recording the visit (progress row locked, time, attempts done); the quiz
+    # summaries; the lesson's neighbours and breadcrumb
+    "lesson": 13,
     # session, user
     "privacy": 2,
     # session, user, profile with class and school, then what each app holds about the pupil
