@@ -14,6 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from courses.models import LessonProgress, QuizAttempt
+from courses.scores import score_text
 from school.models import Classroom, School, User
 from school.selectors import school_year_current
 from tests.school.factories import admin_create
@@ -217,7 +218,7 @@ def pupil_does_the_first_lesson(page, seeded, axe):
     with page.expect_response(lambda r: "/quiz/" in r.url and r.request.method == "POST"):
         quiz.get_by_role("button", name=SUBMIT).click()
     score = quiz.locator("[data-quiz-score]")
-    expect(score).to_have_text(re.compile(rf"^Ton score\s: \d+ sur {count} \(enregistré\)\.$"))
+    expect(score).to_have_text(re.compile(rf"^Ton score\s: [\d,]+ sur {count} \(enregistré\)\.$"))
     expect(page).to_have_url(re.compile(re.escape(seeded["lesson_url"]) + "$"))
 
     page.get_by_role("link", name="Mes devoirs").first.click()
@@ -270,7 +271,8 @@ def teacher_reads_the_results(page, seeded, pupil_user, pseudonym, axe):
     assert first[2] == "Terminée"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", first[3]), first
     assert first[4:7] == [str(percent), "1", "1"]
-    assert first[7].endswith(f" : {int(attempt.score)}/{int(attempt.max_score)}")
+    best = f"{score_text(attempt.score)}/{score_text(attempt.max_score)}"
+    assert first[7].endswith(f" : {best}"), first
     assert first[8] == "1"
     assert pupil_user.username not in content
     assert all(r[2] == "À faire" for r in pupil_rows if r is not first)
