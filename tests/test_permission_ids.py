@@ -472,6 +472,9 @@ NOT_CLASS_IDS = {
     # Public open data: the query string (?page=, ?page_size=) only names which page of the
     # elections' list a cache keeps under its ETag (tests/classroom_votes/elections/test_api.py).
     "classroom_votes.elections.api.views:query_params": "the page asked, in the list's ETag",
+    "classroom_votes.consultations.api.views:data": (
+        "the ballot's content for the consultation of the URL, cast by the user"
+    ),
     "courses.views.h5p:POST.data": "the user's own saved state of the activity of the URL",
     "courses.views.h5p:POST.preload": "a flag",
     "courses.views.h5p:POST.invalidate": "a flag",
