@@ -29,8 +29,8 @@ def login(page):
     page.get_by_label("Identifiant").fill(PUPIL_USERNAME)
     page.get_by_label("Mot de passe").fill(PUPIL_PASSWORD)
     page.locator("main").get_by_role("button", name="Se connecter").click()
-    # A pupil lands on their assignments; the header never shows the internal username.
-    expect(page).to_have_url(re.compile(r"/suivi/$"))
+    # A pupil lands on « Mon espace »; the header never shows the internal username.
+    expect(page).to_have_url(re.compile(r"/mon-espace/eleve/$"))
     # On a phone the header's account buttons only show in the menu: hidden, but there.
     logout = page.get_by_role("button", name="Se déconnecter", exact=True, include_hidden=True)
     expect(logout.first).to_be_attached()

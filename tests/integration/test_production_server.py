@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from classroom_votes.consultations.selectors import consultation_invariant
+from config.typography import french_text
 from tests.classroom_votes.factories import consultation_create
 from tests.school.factories import (
     classroom_create,
@@ -94,7 +95,7 @@ def test_a_pupil_reads_and_votes_on_the_site_served_as_deployed(collected_static
         response, page = _request(address, "GET", page_path, headers=browser)
         assert response.status == 200, page[:500]
         assert "max-age=31536000" in response.getheader("Strict-Transport-Security")
-        assert consultation.title in page.decode()
+        assert french_text(consultation.title) in page.decode()
         # The stylesheet by its hashed name, served by whitenoise for a year.
         stylesheet = re.search(rb'href="(/static/css/hemicycle\.[0-9a-f]{12}\.css)"', page)
         assert stylesheet, "the page links the collected, hashed stylesheet"
