@@ -122,7 +122,6 @@ def served(settings_dict, *, workers: int, threads: int, production: bool = Fals
 @contextlib.contextmanager
 def served_server(settings_dict, *, workers: int, threads: int, production: bool = False, env=None):
     """As `served`, yielding the Server (address and process)."""
-    port = free_port()
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -132,6 +131,17 @@ def served_server(settings_dict, *, workers: int, threads: int, production: bool
     if production:
         environment |= production_environment()
     environment |= env or {}
+    with granian_served(
+        "config.wsgi:application", environment, workers=workers, threads=threads
+    ) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def granian_served(application: str, environment: dict, *, workers: int, threads: int):
+    """Serve the WSGI `application` ("module:name") with granian, as deployed (GRANIAN_OPTIONS),
+    in `environment`; yield the Server once it answers, stop it and its workers afterwards."""
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -144,7 +154,7 @@ def served_server(settings_dict, *, workers: int, threads: int, production: bool
             f"--port={port}",
             "--log-level=warning",
             "--no-access-log",
-            "config.wsgi:application",
+            application,
         ],
         cwd=ROOT,
         env=environment,

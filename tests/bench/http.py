@@ -51,8 +51,6 @@ def post_json_concurrently(
     headers are prepared before the clock starts, to keep the clients' share of the cores
     small. `behind_tls_proxy`: the requests arrive as a TLS-terminating proxy passes them on
     (X-Forwarded-Proto, and an https origin for the CSRF check)."""
-    outcome = Outcome(0.0)
-    lock = threading.Lock()
     host = f"{address[0]}:{address[1]}"
     origin = f"{'https' if behind_tls_proxy else 'http'}://{host}"
     proxy = {"X-Forwarded-Proto": "https", "Origin": origin} if behind_tls_proxy else {}
@@ -70,7 +68,17 @@ def post_json_concurrently(
         )
         for session, body in jobs
     ]
-    cursor = iter(prepared)
+    return _requests_concurrently(
+        address, [("POST", path, data, headers) for data, headers in prepared], clients=clients
+    )
+
+
+def _requests_concurrently(address, requests: list, *, clients: int) -> Outcome:
+    """Send each (method, path, body, headers) once, spread over `clients` keep-alive
+    connections in threads; the wall time, the status counts and every request's latency."""
+    outcome = Outcome(0.0)
+    lock = threading.Lock()
+    cursor = iter(requests)
 
     def work():
         connection = http.client.HTTPConnection(*address, timeout=60)
@@ -79,9 +87,9 @@ def post_json_concurrently(
                 job = next(cursor, None)
             if job is None:
                 break
-            data, headers = job
+            method, path, data, headers = job
             start = time.perf_counter()
-            connection.request("POST", path, body=data, headers=headers)
+            connection.request(method, path, body=data, headers=headers)
             response = connection.getresponse()
             response.read()
             elapsed = (time.perf_counter() - start) * 1000
@@ -153,40 +161,13 @@ class CpuMeter:
 def get_concurrently(
     address, paths: list, *, clients: int, cookie: str = "", behind_tls_proxy: bool = False
 ) -> Outcome:
-    """GET each path once, spread over `clients` keep-alive connections in threads, as
-    post_json_concurrently does (`behind_tls_proxy` likewise)."""
-    outcome = Outcome(0.0)
-    lock = threading.Lock()
+    """GET each path once, as post_json_concurrently posts (`behind_tls_proxy` likewise)."""
     headers = {"Host": f"{address[0]}:{address[1]}", **({"Cookie": cookie} if cookie else {})}
     if behind_tls_proxy:
         headers["X-Forwarded-Proto"] = "https"
-    cursor = iter(paths)
-
-    def work():
-        connection = http.client.HTTPConnection(*address, timeout=60)
-        while True:
-            with lock:
-                path = next(cursor, None)
-            if path is None:
-                break
-            start = time.perf_counter()
-            connection.request("GET", path, headers=headers)
-            response = connection.getresponse()
-            response.read()
-            elapsed = (time.perf_counter() - start) * 1000
-            with lock:
-                outcome.statuses[response.status] = outcome.statuses.get(response.status, 0) + 1
-                outcome.latencies_ms.append(elapsed)
-        connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    outcome.seconds = time.perf_counter() - start
-    return outcome
+    return _requests_concurrently(
+        address, [("GET", path, None, headers) for path in paths], clients=clients
+    )
 
 
 def server_memory_mib(server) -> float:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT
-from tests.serving import GRANIAN_OPTIONS, Server, _until_serving, database_url, free_port
+from tests.serving import database_url, granian_served
 
 
 def _admin(settings_dict, sql: str) -> None:
@@ -37,31 +37,10 @@ def floor_served(settings_dict, *, workers: int, threads: int, body: list):
     subprocess.run(  # noqa: S603
         [*python, "tests.bench.floors.seed"], input=json.dumps(body).encode(), **run
     )
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603
-        [
-            *python,
-            "granian",
-            *GRANIAN_OPTIONS,
-            f"--workers={workers}",
-            f"--blocking-threads={threads}",
-            "--host=127.0.0.1",
-            f"--port={port}",
-            "--log-level=warning",
-            "--no-access-log",
-            "tests.bench.floors.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=environment,
-        process_group=0,
-    )
     try:
-        _until_serving("127.0.0.1", port, server)
-        yield Server(("127.0.0.1", port), server)
+        with granian_served(
+            "tests.bench.floors.wsgi:application", environment, workers=workers, threads=threads
+        ) as server:
+            yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
         _admin(settings_dict, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
