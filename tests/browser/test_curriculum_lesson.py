@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, QuizAttempt
-from tests.browser.conftest import DESKTOP, MOBILE, needs_h5p_standalone, page_logged_in
-from tests.browser.test_lesson_journey import axe_blocking_violations, describe
+from tests.browser.conftest import needs_h5p_standalone, page_logged_in
+from tests.browser.test_lesson_journey import axe_at_both_sizes, describe
 from tests.conftest import h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
@@ -80,14 +80,6 @@ def test_pupil_goes_through_a_v2_lesson(new_page, live_server, curriculum_world)
     world = curriculum_world
     found = {}
 
-    def check(label):
-        for name, viewport in (("mobile", MOBILE), ("bureau", DESKTOP)):
-            page.set_viewport_size(viewport)
-            violations = axe_blocking_violations(page)
-            if violations:
-                found[f"{label} ({name})"] = violations
-        page.set_viewport_size(DESKTOP)
-
     page = page_logged_in(new_page, live_server, world["pupil"].user)
     # The site scrolls smoothly: the page would move under the pointer between scrolling a
     # label into view and clicking it (a pupil waits; a test asks for reduced motion).
@@ -108,7 +100,7 @@ def test_pupil_goes_through_a_v2_lesson(new_page, live_server, curriculum_world)
     expect(description.get_by_text("À gauche l'Assemblée nationale")).to_be_hidden()
     description.locator("summary").click()
     expect(description.get_by_text("À gauche l'Assemblée nationale")).to_be_visible()
-    check("leçon")
+    axe_at_both_sizes(page, "leçon", found)
 
     # The H5P activity seeded from the course folder plays and reports its score.
     expect(page.locator(f"#h5p-player-{world['activity']}[data-h5p-ready='true']")).to_be_attached(
@@ -135,7 +127,7 @@ def test_pupil_goes_through_a_v2_lesson(new_page, live_server, curriculum_world)
         expect(choice).to_be_checked()
     quiz.get_by_role("button", name="Valider mes réponses").click()
     expect(quiz.locator("[data-quiz-score]")).to_contain_text("Ton score")
-    check("leçon après le quiz")
+    axe_at_both_sizes(page, "leçon après le quiz", found)
     assert not page.js_errors, page.js_errors
 
     attempts = QuizAttempt.objects.filter(user=world["pupil"].user, lesson=world["lesson"])

@@ -67,6 +67,17 @@ def axe_blocking_violations(page):
     return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 
+def axe_at_both_sizes(page, label: str, found: dict) -> None:
+    """axe-core on the page as it is now, on a phone then a desktop; violations kept in `found`
+    under « label (size) ». The page is left at the desktop size."""
+    for name, viewport in (("mobile", MOBILE), ("bureau", DESKTOP)):
+        page.set_viewport_size(viewport)
+        violations = axe_blocking_violations(page)
+        if violations:
+            found[f"{label} ({name})"] = violations
+    page.set_viewport_size(DESKTOP)
+
+
 def describe(violations):
     return "\n".join(
         f"  {v['id']} ({v['impact']}): {v['help']} — "

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import ExerciseKind, QuizAttempt
-from tests.browser.conftest import DESKTOP, MOBILE, needs_h5p_standalone, page_logged_in
-from tests.browser.test_lesson_journey import axe_blocking_violations, describe
+from tests.browser.conftest import needs_h5p_standalone, page_logged_in
+from tests.browser.test_lesson_journey import axe_at_both_sizes, describe
 from tests.conftest import ROOT, h5p_fixture, wagtail_tree_ensure
 
 pytestmark = pytest.mark.browser
@@ -75,14 +75,6 @@ def test_pupil_goes_through_a_lesson_of_a_new_course(new_page, live_server, new_
     world = new_lesson_world
     found = {}
 
-    def check(label):
-        for name, viewport in (("mobile", MOBILE), ("bureau", DESKTOP)):
-            page.set_viewport_size(viewport)
-            violations = axe_blocking_violations(page)
-            if violations:
-                found[f"{label} ({name})"] = violations
-        page.set_viewport_size(DESKTOP)
-
     page = page_logged_in(new_page, live_server, world["pupil"].user)
     # The site scrolls smoothly; a long lesson would move under the pointer between scrolling
     # a label into view and clicking it (a pupil waits; a test asks for reduced motion).
@@ -97,7 +89,7 @@ def test_pupil_goes_through_a_lesson_of_a_new_course(new_page, live_server, new_
     expect(diagram).to_have_attribute("src", re.compile(r"^/media/images/.+\.svg$"))
     expect(diagram).to_be_visible()
     assert diagram.evaluate("img => img.naturalWidth") > 0  # the SVG was served and drawn
-    check("leçon")
+    axe_at_both_sizes(page, "leçon", found)
 
     expect(page.locator(f"#h5p-player-{world['activity']}[data-h5p-ready='true']")).to_be_attached(
         timeout=20_000
@@ -127,7 +119,7 @@ def test_pupil_goes_through_a_lesson_of_a_new_course(new_page, live_server, new_
     expect(quiz.locator("[data-quiz-score]")).to_have_text(re.compile(r"^Ton score\s: 5 sur 6"))
     # The wrong choice the pupil made says why it is wrong.
     expect(quiz.get_by_text(WRONG_FEEDBACK)).to_be_visible()
-    check("leçon après le quiz")
+    axe_at_both_sizes(page, "leçon après le quiz", found)
     assert not page.js_errors, page.js_errors
 
     attempts = QuizAttempt.objects.filter(user=world["pupil"].user, lesson=world["lesson"])
